@@ -1,0 +1,602 @@
+//! CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration, GetFunction,
+//! GetFunctionConfiguration, DeleteFunction, the invoke-target resolution and the
+//! platform-driven lifecycle transitions.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::{
+    GetFunctionRequest, InvokeRequest, InvokeTarget, REVISION_MISMATCH, Registry, RouteReason,
+    UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest, name_too_long, validated,
+};
+use crate::arn::{FunctionArn, FunctionRef};
+use crate::config::FunctionConfig;
+use crate::error::{Error, ErrorKind};
+use crate::function::{Function, Latest};
+use crate::names::{FunctionName, Qualifier, Version, VersionNumber};
+use crate::registry::{CreateFunctionRequest, DeleteFunctionRequest, FunctionConfiguration, GetFunctionResponse, Lifecycle, VersionNumbering};
+use crate::routing::AliasRouting;
+use crate::status::{LastUpdateStatus, State, VersionStatus};
+use crate::validate::{NamePattern, ROLE_PATTERN, Violations, is_digits, matches_role};
+
+/// What a qualifier resolved to inside one function.
+pub(super) struct Resolved {
+    pub(super) primary: Version,
+    pub(super) routing: Option<AliasRouting>,
+    pub(super) arn: FunctionArn,
+    pub(super) reason: RouteReason,
+}
+
+/// Records violations of the version-level settings shared by CreateFunction and
+/// UpdateFunctionConfiguration (model constraints).
+fn check_settings(
+    v: &mut Violations,
+    role: Option<&str>,
+    handler: Option<&str>,
+    description: Option<&str>,
+    memory_size: Option<u32>,
+    timeout: Option<u32>,
+) {
+    if let Some(role) = role {
+        v.check_string(role, "role", 1, 2048, Some((ROLE_PATTERN, matches_role(role))));
+    }
+    if let Some(handler) = handler {
+        let ok = !handler.is_empty() && !handler.chars().any(char::is_whitespace);
+        v.check_string(handler, "handler", 0, 128, Some((r"[^\s]+", ok)));
+    }
+    Registry::check_description(v, description);
+    if let Some(mb) = memory_size {
+        v.check_range(i64::from(mb), "memorySize", 128, 10240);
+    }
+    if let Some(seconds) = timeout {
+        v.check_range(i64::from(seconds), "timeout", 1, i64::from(u32::MAX));
+    }
+}
+
+impl Registry {
+    /// `CreateFunction` (201): creates `$LATEST` in state `Pending` and, with `Publish`,
+    /// version 1 in the same step (R24: the response then says `Version` `1` with an
+    /// unqualified `FunctionArn`).
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for malformed members (R93); `InvalidParameterValueException`
+    /// for a name longer than 64 characters (R1) or a qualifier suffix (R10);
+    /// `ResourceNotFoundException` for an ARN of another region (R7);
+    /// `ResourceConflictException` `Function already exist: {name}` when the name is taken.
+    pub fn create_function(
+        &mut self,
+        req: CreateFunctionRequest,
+    ) -> Result<FunctionConfiguration, Error> {
+        let mut v = Violations::new();
+        let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
+        let c = &req.config;
+        check_settings(
+            &mut v,
+            Some(&c.role),
+            c.handler.as_deref(),
+            Some(&c.description),
+            Some(c.memory_size),
+            Some(c.timeout),
+        );
+        v.finish()?;
+        let fref = validated(fref)?;
+        self.check_region(&fref)?;
+        Self::require_unqualified(&fref)?;
+        let name: FunctionName = fref.name().parse().map_err(|_| name_too_long(fref.name()))?;
+        if self.lookup(&fref).is_some() {
+            return Err(Error::conflict(format!("Function already exist: {name}")));
+        }
+        if fref.account().is_some_and(|a| a != self.account)
+            || fref.partition().is_some_and(|p| *p != self.partition)
+        {
+            return Err(self.function_not_found(&fref));
+        }
+
+        let now = self.now();
+        let latest_revision = self.new_revision_id();
+        let arn = FunctionArn::new(
+            self.partition.clone(),
+            self.region.clone(),
+            self.account,
+            name.clone(),
+        );
+        let last_allocated = match self.numbering {
+            VersionNumbering::ContinueAfterRecreate => {
+                self.retired_counters.get(&name).copied().unwrap_or(0)
+            }
+            VersionNumbering::RestartAfterRecreate => 0,
+        };
+        let mut function = Function {
+            name: name.clone(),
+            arn: arn.clone(),
+            latest: Latest {
+                config: Arc::new(req.config),
+                revision_id: latest_revision,
+                last_modified: now,
+                status: VersionStatus::creating(),
+                changed_since_publish: true,
+            },
+            versions: BTreeMap::new(),
+            last_allocated,
+            last_published: None,
+            aliases: BTreeMap::new(),
+        };
+        let mut response = function.latest_view(arn, true);
+        if req.publish {
+            let version_revision = self.new_revision_id();
+            let number = function
+                .publish(
+                    None,
+                    version_revision,
+                    latest_revision,
+                    now,
+                    VersionStatus::creating(),
+                )
+                .ok_or_else(exhausted)?;
+            response.version = Version::Published(number);
+        }
+        self.functions.insert(name.clone(), function);
+        if self.lifecycle == Lifecycle::Immediate {
+            self.settle(&name);
+        }
+        Ok(response)
+    }
+
+    /// `UpdateFunctionCode` (200): replaces `$LATEST`'s code; the update is `InProgress`
+    /// until it settles. With `Publish`, also publishes a version from the new code and
+    /// answers with that version's configuration, `State` `Pending` (R25).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidParameterValueException` for a version or alias qualifier (R10);
+    /// `ResourceNotFoundException` for a missing function; `ResourceConflictException`
+    /// while `$LATEST` is busy (R23); `PreconditionFailedException` for a stale
+    /// `RevisionId` (R72).
+    pub fn update_function_code(
+        &mut self,
+        req: UpdateFunctionCodeRequest,
+    ) -> Result<FunctionConfiguration, Error> {
+        let UpdateFunctionCodeRequest {
+            function_name,
+            code,
+            architecture,
+            publish,
+            revision_id,
+        } = req;
+        self.update_latest(&function_name, revision_id.as_deref(), publish, Violations::new(), |c| {
+            c.code = code;
+            if let Some(a) = architecture {
+                c.architecture = a;
+            }
+        })
+    }
+
+    /// `UpdateFunctionConfiguration` (200): changes `$LATEST`'s settings (absent members
+    /// keep their value). Any call, even one that changes nothing, makes the next publish
+    /// create a version (R19, Q3: change detection is by event).
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::update_function_code`], plus `ValidationException` for malformed
+    /// settings.
+    pub fn update_function_configuration(
+        &mut self,
+        req: UpdateFunctionConfigurationRequest,
+    ) -> Result<FunctionConfiguration, Error> {
+        let UpdateFunctionConfigurationRequest {
+            function_name,
+            role,
+            handler,
+            runtime,
+            description,
+            timeout,
+            memory_size,
+            environment,
+            dead_letter_target,
+            layers,
+            revision_id,
+        } = req;
+        let mut settings = Violations::new();
+        check_settings(
+            &mut settings,
+            role.as_deref(),
+            handler.as_deref(),
+            description.as_deref(),
+            memory_size,
+            timeout,
+        );
+        self.update_latest(&function_name, revision_id.as_deref(), false, settings, |c| {
+            if let Some(x) = role {
+                c.role = x;
+            }
+            if let Some(x) = handler {
+                c.handler = Some(x);
+            }
+            if let Some(x) = runtime {
+                c.runtime = Some(x);
+            }
+            if let Some(x) = description {
+                c.description = x;
+            }
+            if let Some(x) = timeout {
+                c.timeout = x;
+            }
+            if let Some(x) = memory_size {
+                c.memory_size = x;
+            }
+            if let Some(x) = environment {
+                c.environment = x;
+            }
+            if let Some(x) = dead_letter_target {
+                c.dead_letter_target = (!x.is_empty()).then_some(x);
+            }
+            if let Some(x) = layers {
+                c.layers = x;
+            }
+        })
+    }
+
+    /// The shared path of the two `$LATEST` updates, in the order of R94.
+    fn update_latest(
+        &mut self,
+        function_name: &str,
+        revision_id: Option<&str>,
+        publish: bool,
+        member_violations: Violations,
+        change: impl FnOnce(&mut FunctionConfig),
+    ) -> Result<FunctionConfiguration, Error> {
+        let mut v = Violations::new();
+        let fref = Self::check_function_name(&mut v, function_name, NamePattern::Classic);
+        v.append(member_violations);
+        v.finish()?;
+        let fref = validated(fref)?;
+        self.check_region(&fref)?;
+        Self::require_unqualified(&fref)?;
+        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        check_not_busy(f)?;
+        check_revision(revision_id, &f.latest.revision_id)?;
+        let key = f.name.clone();
+
+        let now = self.now();
+        let update_revision = self.new_revision_id();
+        let publish_revisions = publish.then(|| (self.new_revision_id(), self.new_revision_id()));
+        let f = self
+            .functions
+            .get_mut(&key)
+            .ok_or_else(vanished)?;
+        change(Arc::make_mut(&mut f.latest.config));
+        f.latest.revision_id = update_revision;
+        f.latest.last_modified = now;
+        f.latest.status = VersionStatus::updating();
+        f.latest.changed_since_publish = true;
+        let response = match publish_revisions {
+            Some((version_revision, latest_revision)) => {
+                let n = f
+                    .publish(
+                        None,
+                        version_revision,
+                        latest_revision,
+                        now,
+                        VersionStatus::creating(),
+                    )
+                    .ok_or_else(exhausted)?;
+                f.version_view(n, f.arn.with_qualifier(n), true)
+                    .ok_or_else(exhausted)?
+            }
+            None => f.latest_view(f.arn.clone(), true),
+        };
+        if self.lifecycle == Lifecycle::Immediate {
+            self.settle(&key);
+        }
+        Ok(response)
+    }
+
+    /// `GetFunctionConfiguration` (200): the configuration of `$LATEST`, a version, or the
+    /// primary version of an alias, reported under the ARN the request used (R64).
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for a malformed name or qualifier; `ResourceNotFoundException`
+    /// for another region (R7) or a missing function, version or alias (R65, the
+    /// `Function not found: {arn}[:{qualifier}]` wording); `InvalidParameterValueException`
+    /// when the name's suffix and the `Qualifier` disagree (R6).
+    pub fn get_function_configuration(
+        &self,
+        req: GetFunctionRequest,
+    ) -> Result<FunctionConfiguration, Error> {
+        let (fref, qualifier) = self.check_qualified_request(&req)?;
+        let qualifier = qualifier.as_deref();
+        let Some(f) = self.lookup(&fref) else {
+            return Err(match qualifier {
+                None => self.function_not_found(&fref),
+                Some(q) => self.qualified_not_found(&fref, q),
+            });
+        };
+        let resolved = self.resolve_in(f, &fref, qualifier)?;
+        f.view(resolved.primary, resolved.arn, true)
+            .ok_or_else(|| self.qualified_not_found(&fref, qualifier.unwrap_or("$LATEST")))
+    }
+
+    /// `GetFunction` (200): as [`Registry::get_function_configuration`], wrapped in the
+    /// `GetFunction` response.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::get_function_configuration`].
+    pub fn get_function(&self, req: GetFunctionRequest) -> Result<GetFunctionResponse, Error> {
+        Ok(GetFunctionResponse {
+            configuration: self.get_function_configuration(req)?,
+        })
+    }
+
+    /// Which version an `Invoke` runs and under which ARN (R64–R68), drawing the weighted
+    /// choice of an alias from `rng` (R55). Unqualified means `$LATEST` (R15).
+    ///
+    /// This is the control plane's answer, with full validation; the lock-free fast path
+    /// for the invoke hot path is the resolver.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::get_function_configuration`], except that a missing function called
+    /// without a qualifier is reported as `Function not found: {arn}:$LATEST` (R65).
+    pub fn invoke_target<R: rand::Rng + ?Sized>(
+        &self,
+        req: InvokeRequest,
+        rng: &mut R,
+    ) -> Result<InvokeTarget, Error> {
+        let (fref, qualifier) = self.check_qualified_request(&req)?;
+        let qualifier = qualifier.as_deref();
+        let Some(f) = self.lookup(&fref) else {
+            return Err(self.qualified_not_found(&fref, qualifier.unwrap_or("$LATEST")));
+        };
+        let resolved = self.resolve_in(f, &fref, qualifier)?;
+        let (executed_version, reason) = match resolved.routing {
+            Some(routing) => {
+                let picked = routing.pick(resolved.primary, rng.next_u64());
+                if picked == resolved.primary {
+                    (picked, RouteReason::AliasPrimary)
+                } else {
+                    (picked, RouteReason::AliasAdditional)
+                }
+            }
+            None => (resolved.primary, resolved.reason),
+        };
+        Ok(InvokeTarget {
+            executed_version,
+            invoked_arn: resolved.arn,
+            reason,
+        })
+    }
+
+    /// Validation, region check and qualifier agreement for the operations that take a
+    /// `Qualifier` parameter (R93, R7, R6, in that order).
+    pub(super) fn check_qualified_request(
+        &self,
+        req: &GetFunctionRequest,
+    ) -> Result<(FunctionRef, Option<String>), Error> {
+        let mut v = Violations::new();
+        let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Namespaced);
+        Self::check_qualifier_param(&mut v, req.qualifier.as_deref());
+        v.finish()?;
+        let fref = validated(fref)?;
+        self.check_region(&fref)?;
+        let qualifier = Self::effective_qualifier(&fref, req.qualifier.as_deref())?.map(str::to_owned);
+        Ok((fref, qualifier))
+    }
+
+    /// Resolves `qualifier` inside `f`: the version it names (an alias's primary), its
+    /// routing, and the ARN the caller used.
+    fn resolve_in(
+        &self,
+        f: &Function,
+        fref: &FunctionRef,
+        qualifier: Option<&str>,
+    ) -> Result<Resolved, Error> {
+        let Some(q) = qualifier else {
+            return Ok(Resolved {
+                primary: Version::Latest,
+                routing: None,
+                arn: f.arn.clone(),
+                reason: RouteReason::Unqualified,
+            });
+        };
+        let not_found = || self.qualified_not_found(fref, q);
+        match q.parse::<Qualifier>().map_err(|_| not_found())? {
+            Qualifier::Latest => Ok(Resolved {
+                primary: Version::Latest,
+                routing: None,
+                arn: f.arn.with_qualifier(Qualifier::Latest),
+                reason: RouteReason::Latest,
+            }),
+            Qualifier::Version(n) if f.versions.contains_key(&n) => Ok(Resolved {
+                primary: Version::Published(n),
+                routing: None,
+                arn: f.arn.with_qualifier(n),
+                reason: RouteReason::DirectVersion,
+            }),
+            Qualifier::Version(_) => Err(not_found()),
+            Qualifier::Alias(name) => {
+                let alias = f.aliases.get(&name).ok_or_else(not_found)?;
+                Ok(Resolved {
+                    primary: alias.primary,
+                    routing: alias.routing,
+                    arn: f.arn.with_qualifier(name),
+                    reason: RouteReason::AliasPrimary,
+                })
+            }
+        }
+    }
+
+    /// `DeleteFunction` (204): without a qualifier deletes the function with every version,
+    /// alias and policy (R57); with a version number deletes only that version (R58), and
+    /// succeeds silently if it does not exist (R59).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidParameterValueException` for `$LATEST` (R60) or an alias-like qualifier
+    /// (R61), decided before any lookup; `ResourceNotFoundException`
+    /// `Function not found: {arn}` (unqualified, R59) for a missing function;
+    /// `ResourceConflictException` naming the aliases that reference the version (R62;
+    /// Q6: a reference as additional version counts too).
+    pub fn delete_function(&mut self, req: DeleteFunctionRequest) -> Result<(), Error> {
+        let (fref, qualifier) = self.check_qualified_request(&req)?;
+        if let Some(q) = qualifier.as_deref() {
+            if q == "$LATEST" {
+                return Err(Error::invalid_parameter(
+                    "$LATEST version cannot be deleted without deleting the function.",
+                ));
+            }
+            if !is_digits(q) {
+                return Err(Error::invalid_parameter(
+                    "Deletion of aliases is not currently supported.",
+                ));
+            }
+        }
+        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        let key = f.name.clone();
+        match qualifier {
+            None => {
+                if let Some(f) = self.functions.remove(&key) {
+                    let used = self.retired_counters.entry(key).or_insert(0);
+                    *used = (*used).max(f.last_allocated);
+                }
+                Ok(())
+            }
+            Some(q) => {
+                // Q26: a number with a leading zero names no version.
+                let Ok(n) = q.parse::<VersionNumber>() else {
+                    return Ok(());
+                };
+                if !f.versions.contains_key(&n) {
+                    return Ok(());
+                }
+                let referencing = f.aliases_referencing(n);
+                if !referencing.is_empty() {
+                    let names: Vec<&str> = referencing.iter().map(|a| a.as_str()).collect();
+                    return Err(Error::conflict(format!(
+                        "Unable to delete version because the following aliases reference it: [{}]",
+                        names.join(", ")
+                    )));
+                }
+                if let Some(f) = self.functions.get_mut(&key) {
+                    f.versions.remove(&n);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Marks a function's creation as finished ([`Lifecycle::Manual`]): `$LATEST` goes from
+    /// `Pending` to `Active` with a new `RevisionId` (R69), and versions still being created
+    /// become `Active` (their `RevisionId` stays, R26). Returns whether anything changed.
+    ///
+    /// # Errors
+    ///
+    /// `ResourceNotFoundException` if the function does not exist.
+    pub fn finish_creation(&mut self, function_name: &str) -> Result<bool, Error> {
+        let key = self.lifecycle_target(function_name)?;
+        let pending = self
+            .functions
+            .get(&key)
+            .is_some_and(|f| f.latest.status.state == State::Pending);
+        if pending {
+            self.settle(&key);
+        }
+        Ok(pending)
+    }
+
+    /// Marks a function's in-progress update as finished ([`Lifecycle::Manual`]):
+    /// `LastUpdateStatus` goes from `InProgress` to `Successful` with a new `RevisionId`
+    /// (R69), and versions still being created become `Active`. Returns whether anything
+    /// changed.
+    ///
+    /// # Errors
+    ///
+    /// `ResourceNotFoundException` if the function does not exist.
+    pub fn finish_update(&mut self, function_name: &str) -> Result<bool, Error> {
+        let key = self.lifecycle_target(function_name)?;
+        let updating = self.functions.get(&key).is_some_and(|f| {
+            f.latest.status.last_update_status == Some(LastUpdateStatus::InProgress)
+        });
+        if updating {
+            self.settle(&key);
+        }
+        Ok(updating)
+    }
+
+    fn lifecycle_target(&self, function_name: &str) -> Result<FunctionName, Error> {
+        let fref = FunctionRef::parse(function_name, NamePattern::Namespaced)
+            .map_err(|e| Error::new(ErrorKind::Validation, e.to_string()))?;
+        self.lookup(&fref)
+            .map(|f| f.name.clone())
+            .ok_or_else(|| self.function_not_found(&fref))
+    }
+
+    /// Settles every pending state of a function: `$LATEST` becomes `Active`/`Successful`
+    /// with a new `RevisionId`, versions being created become `Active`.
+    fn settle(&mut self, key: &FunctionName) {
+        let busy = self
+            .functions
+            .get(key)
+            .is_some_and(|f| f.latest.status.is_busy());
+        let revision = busy.then(|| self.new_revision_id());
+        let Some(f) = self.functions.get_mut(key) else {
+            return;
+        };
+        if let Some(revision) = revision {
+            f.latest.status = VersionStatus::active();
+            f.latest.revision_id = revision;
+        }
+        for v in f.versions.values_mut() {
+            if v.status.state == State::Pending {
+                v.status = VersionStatus::active();
+            }
+        }
+    }
+}
+
+/// R23: publishing and updating wait while `$LATEST` is being created or updated.
+pub(super) fn check_not_busy(f: &Function) -> Result<(), Error> {
+    let status = &f.latest.status;
+    if status.state == State::Pending {
+        return Err(Error::conflict(format!(
+            "The operation cannot be performed at this time. The resource {} is currently in the following state: 'Pending'. StateReasonCode: 'Creating'",
+            f.arn
+        )));
+    }
+    if status.last_update_status == Some(LastUpdateStatus::InProgress) {
+        return Err(Error::conflict(format!(
+            "The operation cannot be performed at this time. An update is in progress for resource: {}",
+            f.arn
+        )));
+    }
+    Ok(())
+}
+
+/// R22, R40, R72: a supplied `RevisionId` must be the current one.
+pub(super) fn check_revision(
+    supplied: Option<&str>,
+    current: &crate::names::RevisionId,
+) -> Result<(), Error> {
+    match supplied {
+        Some(s) if !current.matches(s) => {
+            Err(Error::new(ErrorKind::PreconditionFailed, REVISION_MISMATCH))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A function found during the checks is gone at the mutation step; impossible under
+/// `&mut self`, reported rather than panicking.
+pub(super) fn vanished() -> Error {
+    Error::new(ErrorKind::Service, "internal error: function vanished")
+}
+
+/// The version number space (`u64`) is used up; no real function gets there.
+pub(super) fn exhausted() -> Error {
+    Error::new(
+        ErrorKind::Service,
+        "internal error: version numbers are exhausted for this function",
+    )
+}

@@ -1,0 +1,58 @@
+//! Opaque `Marker` / `NextMarker` tokens (R32, R91) and page sizes.
+//!
+//! A marker names the key of the first item of the next page (a version number, an alias
+//! name), so a page boundary stays put when items before it are deleted. It is the key
+//! prefixed with a tag and Base64url-encoded; callers must treat it as opaque.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::error::Error;
+use crate::validate::Violations;
+
+/// The most items one page holds, whatever `MaxItems` says (R32; for aliases Q16).
+pub(crate) const PAGE_LIMIT: usize = 50;
+
+/// What a marker points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MarkerKind {
+    Version,
+    Alias,
+}
+
+impl MarkerKind {
+    fn tag(self) -> &'static str {
+        match self {
+            MarkerKind::Version => "v1:version:",
+            MarkerKind::Alias => "v1:alias:",
+        }
+    }
+}
+
+pub(crate) fn encode(kind: MarkerKind, key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}{key}", kind.tag()))
+}
+
+/// The key inside `marker`, or the refusal for a marker this crate did not issue.
+pub(crate) fn decode(kind: MarkerKind, marker: &str) -> Result<String, Error> {
+    URL_SAFE_NO_PAD
+        .decode(marker)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix(kind.tag()).map(str::to_owned))
+        .ok_or_else(|| Error::invalid_parameter(format!("Invalid marker: {marker}")))
+}
+
+/// Records a `MaxItems` violation (1–10000, R91).
+pub(crate) fn check_max_items(v: &mut Violations, max_items: Option<i64>) {
+    if let Some(n) = max_items {
+        v.check_range(n, "maxItems", 1, 10_000);
+    }
+}
+
+/// How many items one page holds for a validated `MaxItems`.
+pub(crate) fn page_size(max_items: Option<i64>) -> usize {
+    max_items
+        .and_then(|n| usize::try_from(n).ok())
+        .map_or(PAGE_LIMIT, |n| n.min(PAGE_LIMIT))
+}

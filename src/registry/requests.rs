@@ -1,0 +1,480 @@
+//! Request values of the registry's operations.
+//!
+//! Requests carry the raw strings a caller (or an HTTP facade) received, because the service
+//! validates every member of a request together and reports all violations at once (R93).
+//! Typed vocabulary values convert into these strings (`String::from(alias_name)`), so
+//! Rust callers can pass either. Each request has a constructor for its required members
+//! and `with_*` methods for the optional ones.
+
+use std::collections::BTreeMap;
+
+use crate::config::{Architecture, Code, FunctionConfig};
+
+/// `AdditionalVersionWeights` as a request carries it: version key to weight. An empty map
+/// means "no routing" (R53).
+pub type AdditionalVersionWeights = BTreeMap<String, f64>;
+
+/// `CreateFunction`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CreateFunctionRequest {
+    /// `FunctionName`: a name, partial ARN or ARN (classic pattern, R2).
+    pub function_name: String,
+    /// The version-level configuration of the new `$LATEST`.
+    pub config: FunctionConfig,
+    /// `Publish`: also publish version 1 (R24).
+    pub publish: bool,
+}
+
+impl CreateFunctionRequest {
+    /// Creates `function_name` with `config`.
+    pub fn new(function_name: impl Into<String>, config: FunctionConfig) -> Self {
+        CreateFunctionRequest {
+            function_name: function_name.into(),
+            config,
+            publish: false,
+        }
+    }
+
+    /// Sets `Publish`.
+    pub fn with_publish(mut self, publish: bool) -> Self {
+        self.publish = publish;
+        self
+    }
+}
+
+/// `UpdateFunctionCode`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateFunctionCodeRequest {
+    /// `FunctionName` (classic pattern); a qualifier other than `$LATEST` is refused (R10).
+    pub function_name: String,
+    /// The new deployment package.
+    pub code: Code,
+    /// `Architectures`; `None` keeps the current one.
+    pub architecture: Option<Architecture>,
+    /// `Publish`: publish a version from the new code (R25).
+    pub publish: bool,
+    /// `RevisionId` precondition on `$LATEST` (R72).
+    pub revision_id: Option<String>,
+}
+
+impl UpdateFunctionCodeRequest {
+    /// Replaces the code of `function_name`'s `$LATEST`.
+    pub fn new(function_name: impl Into<String>, code: Code) -> Self {
+        UpdateFunctionCodeRequest {
+            function_name: function_name.into(),
+            code,
+            architecture: None,
+            publish: false,
+            revision_id: None,
+        }
+    }
+
+    /// Sets `Publish`.
+    pub fn with_publish(mut self, publish: bool) -> Self {
+        self.publish = publish;
+        self
+    }
+
+    /// Sets `Architectures`.
+    pub fn with_architecture(mut self, architecture: Architecture) -> Self {
+        self.architecture = Some(architecture);
+        self
+    }
+
+    /// Sets the `RevisionId` precondition.
+    pub fn with_revision_id(mut self, revision_id: impl Into<String>) -> Self {
+        self.revision_id = Some(revision_id.into());
+        self
+    }
+}
+
+/// `UpdateFunctionConfiguration`: every setting is optional; absent ones keep their value.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateFunctionConfigurationRequest {
+    /// `FunctionName` (classic pattern); a qualifier other than `$LATEST` is refused (R10).
+    pub function_name: String,
+    /// `Role`.
+    pub role: Option<String>,
+    /// `Handler`.
+    pub handler: Option<String>,
+    /// `Runtime`.
+    pub runtime: Option<String>,
+    /// `Description`.
+    pub description: Option<String>,
+    /// `Timeout`.
+    pub timeout: Option<u32>,
+    /// `MemorySize`.
+    pub memory_size: Option<u32>,
+    /// `Environment.Variables` (replaces the whole map).
+    pub environment: Option<BTreeMap<String, String>>,
+    /// `DeadLetterConfig.TargetArn`; an empty string removes the dead-letter target.
+    pub dead_letter_target: Option<String>,
+    /// `Layers` (replaces the whole list).
+    pub layers: Option<Vec<String>>,
+    /// `RevisionId` precondition on `$LATEST` (R72).
+    pub revision_id: Option<String>,
+}
+
+impl UpdateFunctionConfigurationRequest {
+    /// An update of `function_name` that changes nothing yet.
+    pub fn new(function_name: impl Into<String>) -> Self {
+        UpdateFunctionConfigurationRequest {
+            function_name: function_name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets `Role`.
+    pub fn with_role(mut self, role: impl Into<String>) -> Self {
+        self.role = Some(role.into());
+        self
+    }
+
+    /// Sets `Handler`.
+    pub fn with_handler(mut self, handler: impl Into<String>) -> Self {
+        self.handler = Some(handler.into());
+        self
+    }
+
+    /// Sets `Runtime`.
+    pub fn with_runtime(mut self, runtime: impl Into<String>) -> Self {
+        self.runtime = Some(runtime.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `Timeout`.
+    pub fn with_timeout(mut self, seconds: u32) -> Self {
+        self.timeout = Some(seconds);
+        self
+    }
+
+    /// Sets `MemorySize`.
+    pub fn with_memory_size(mut self, mb: u32) -> Self {
+        self.memory_size = Some(mb);
+        self
+    }
+
+    /// Sets `Environment.Variables`.
+    pub fn with_environment(mut self, variables: BTreeMap<String, String>) -> Self {
+        self.environment = Some(variables);
+        self
+    }
+
+    /// Sets `DeadLetterConfig.TargetArn` (`""` removes it).
+    pub fn with_dead_letter_target(mut self, arn: impl Into<String>) -> Self {
+        self.dead_letter_target = Some(arn.into());
+        self
+    }
+
+    /// Sets `Layers`.
+    pub fn with_layers(mut self, layers: Vec<String>) -> Self {
+        self.layers = Some(layers);
+        self
+    }
+
+    /// Sets the `RevisionId` precondition.
+    pub fn with_revision_id(mut self, revision_id: impl Into<String>) -> Self {
+        self.revision_id = Some(revision_id.into());
+        self
+    }
+}
+
+/// `GetFunction`, `GetFunctionConfiguration` and the invoke-target resolution: a function
+/// and an optional `Qualifier` parameter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetFunctionRequest {
+    /// `FunctionName` (namespaced pattern), possibly with a `:qualifier` suffix.
+    pub function_name: String,
+    /// The `Qualifier` parameter; must agree with a suffix (R6).
+    pub qualifier: Option<String>,
+}
+
+impl GetFunctionRequest {
+    /// Reads `function_name` (qualified by its suffix, if any).
+    pub fn new(function_name: impl Into<String>) -> Self {
+        GetFunctionRequest {
+            function_name: function_name.into(),
+            qualifier: None,
+        }
+    }
+
+    /// Sets the `Qualifier` parameter.
+    pub fn with_qualifier(mut self, qualifier: impl Into<String>) -> Self {
+        self.qualifier = Some(qualifier.into());
+        self
+    }
+}
+
+/// `Invoke` (the routing part: which version runs). Same members as [`GetFunctionRequest`].
+pub type InvokeRequest = GetFunctionRequest;
+
+/// `DeleteFunction`: the whole function, or one version with a numeric qualifier (R57–R62).
+pub type DeleteFunctionRequest = GetFunctionRequest;
+
+/// `PublishVersion`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PublishVersionRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// `CodeSha256` precondition (R21); an empty string counts as absent.
+    pub code_sha256: Option<String>,
+    /// `Description` of the new version (R17).
+    pub description: Option<String>,
+    /// `RevisionId` precondition on `$LATEST` (R22).
+    pub revision_id: Option<String>,
+}
+
+impl PublishVersionRequest {
+    /// Publishes `function_name`'s `$LATEST`.
+    pub fn new(function_name: impl Into<String>) -> Self {
+        PublishVersionRequest {
+            function_name: function_name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets the `CodeSha256` precondition.
+    pub fn with_code_sha256(mut self, sha256: impl Into<String>) -> Self {
+        self.code_sha256 = Some(sha256.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets the `RevisionId` precondition.
+    pub fn with_revision_id(mut self, revision_id: impl Into<String>) -> Self {
+        self.revision_id = Some(revision_id.into());
+        self
+    }
+}
+
+/// `ListVersionsByFunction`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListVersionsRequest {
+    /// `FunctionName` (namespaced pattern).
+    pub function_name: String,
+    /// `Marker` from a previous `NextMarker`.
+    pub marker: Option<String>,
+    /// `MaxItems` (1–10000; pages never exceed 50 items, R32).
+    pub max_items: Option<i64>,
+}
+
+impl ListVersionsRequest {
+    /// Lists the versions of `function_name`.
+    pub fn new(function_name: impl Into<String>) -> Self {
+        ListVersionsRequest {
+            function_name: function_name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets `Marker`.
+    pub fn with_marker(mut self, marker: impl Into<String>) -> Self {
+        self.marker = Some(marker.into());
+        self
+    }
+
+    /// Sets `MaxItems`.
+    pub fn with_max_items(mut self, max_items: i64) -> Self {
+        self.max_items = Some(max_items);
+        self
+    }
+}
+
+/// `CreateAlias`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAliasRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// `Name` of the alias.
+    pub name: String,
+    /// `FunctionVersion`: `$LATEST` or a published version number (R35).
+    pub function_version: String,
+    /// `Description`.
+    pub description: Option<String>,
+    /// `RoutingConfig.AdditionalVersionWeights`.
+    pub routing_config: Option<AdditionalVersionWeights>,
+}
+
+impl CreateAliasRequest {
+    /// Creates alias `name` of `function_name` pointing at `function_version`.
+    pub fn new(
+        function_name: impl Into<String>,
+        name: impl Into<String>,
+        function_version: impl Into<String>,
+    ) -> Self {
+        CreateAliasRequest {
+            function_name: function_name.into(),
+            name: name.into(),
+            function_version: function_version.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets `Description`.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `RoutingConfig` with one additional version and its weight.
+    pub fn with_routing(mut self, additional_version: impl Into<String>, weight: f64) -> Self {
+        self.routing_config = Some(BTreeMap::from([(additional_version.into(), weight)]));
+        self
+    }
+
+    /// Sets `RoutingConfig.AdditionalVersionWeights` to an arbitrary map (for callers that
+    /// forward a request as received).
+    pub fn with_routing_config(mut self, weights: AdditionalVersionWeights) -> Self {
+        self.routing_config = Some(weights);
+        self
+    }
+}
+
+/// `GetAlias` and `DeleteAlias`: a function and an alias name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetAliasRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// `Name` of the alias.
+    pub name: String,
+}
+
+impl GetAliasRequest {
+    /// Names alias `name` of `function_name`.
+    pub fn new(function_name: impl Into<String>, name: impl Into<String>) -> Self {
+        GetAliasRequest {
+            function_name: function_name.into(),
+            name: name.into(),
+        }
+    }
+}
+
+/// `DeleteAlias` (R42). Same members as [`GetAliasRequest`].
+pub type DeleteAliasRequest = GetAliasRequest;
+
+/// `UpdateAlias`: a partial update (R39).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAliasRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// `Name` of the alias.
+    pub name: String,
+    /// `FunctionVersion`; `None` keeps the primary.
+    pub function_version: Option<String>,
+    /// `Description`; `None` keeps it.
+    pub description: Option<String>,
+    /// `RoutingConfig.AdditionalVersionWeights`; `None` keeps the routing, an empty map
+    /// removes it (R39, R41).
+    pub routing_config: Option<AdditionalVersionWeights>,
+    /// `RevisionId` precondition on the alias (R40).
+    pub revision_id: Option<String>,
+}
+
+impl UpdateAliasRequest {
+    /// An update of alias `name` of `function_name` that changes nothing yet.
+    pub fn new(function_name: impl Into<String>, name: impl Into<String>) -> Self {
+        UpdateAliasRequest {
+            function_name: function_name.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets `FunctionVersion`.
+    pub fn with_function_version(mut self, version: impl Into<String>) -> Self {
+        self.function_version = Some(version.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `RoutingConfig` with one additional version and its weight.
+    pub fn with_routing(mut self, additional_version: impl Into<String>, weight: f64) -> Self {
+        self.routing_config = Some(BTreeMap::from([(additional_version.into(), weight)]));
+        self
+    }
+
+    /// Sets `RoutingConfig` to an empty map, which removes the routing (R41).
+    pub fn without_routing(mut self) -> Self {
+        self.routing_config = Some(BTreeMap::new());
+        self
+    }
+
+    /// Sets `RoutingConfig.AdditionalVersionWeights` to an arbitrary map.
+    pub fn with_routing_config(mut self, weights: AdditionalVersionWeights) -> Self {
+        self.routing_config = Some(weights);
+        self
+    }
+
+    /// Sets the `RevisionId` precondition.
+    pub fn with_revision_id(mut self, revision_id: impl Into<String>) -> Self {
+        self.revision_id = Some(revision_id.into());
+        self
+    }
+}
+
+/// `ListAliases`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListAliasesRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// `FunctionVersion` filter: only aliases whose primary is this version (R43).
+    pub function_version: Option<String>,
+    /// `Marker` from a previous `NextMarker`.
+    pub marker: Option<String>,
+    /// `MaxItems` (1–10000; pages never exceed 50 items).
+    pub max_items: Option<i64>,
+}
+
+impl ListAliasesRequest {
+    /// Lists the aliases of `function_name`.
+    pub fn new(function_name: impl Into<String>) -> Self {
+        ListAliasesRequest {
+            function_name: function_name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets the `FunctionVersion` filter.
+    pub fn with_function_version(mut self, version: impl Into<String>) -> Self {
+        self.function_version = Some(version.into());
+        self
+    }
+
+    /// Sets `Marker`.
+    pub fn with_marker(mut self, marker: impl Into<String>) -> Self {
+        self.marker = Some(marker.into());
+        self
+    }
+
+    /// Sets `MaxItems`.
+    pub fn with_max_items(mut self, max_items: i64) -> Self {
+        self.max_items = Some(max_items);
+        self
+    }
+}

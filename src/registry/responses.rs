@@ -1,0 +1,107 @@
+//! Response values of the registry's operations (the service's `FunctionConfiguration`,
+//! `AliasConfiguration` and list shapes, as typed Rust values).
+
+use std::sync::Arc;
+
+use crate::arn::FunctionArn;
+use crate::clock::Timestamp;
+use crate::config::FunctionConfig;
+use crate::names::{AliasName, FunctionName, RevisionId, Version};
+use crate::routing::AliasRouting;
+use crate::status::VersionStatus;
+
+/// One version's configuration as the service reports it (`FunctionConfiguration`).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct FunctionConfiguration {
+    /// `FunctionName`: always the bare name.
+    pub function_name: FunctionName,
+    /// `FunctionArn`: unqualified, `…:$LATEST`, `…:N` or the alias ARN, depending on the
+    /// operation and request (R24, R25, R31, R64).
+    pub function_arn: FunctionArn,
+    /// `Version`: `$LATEST` or the number.
+    pub version: Version,
+    /// The version-level settings (shared, never copied, for published versions).
+    pub config: Arc<FunctionConfig>,
+    /// `LastModified`.
+    pub last_modified: Timestamp,
+    /// `RevisionId`.
+    pub revision_id: RevisionId,
+    /// `State`, `LastUpdateStatus` and their reasons; `None` in list results (R31).
+    pub status: Option<VersionStatus>,
+}
+
+/// What `GetFunction` answers: the configuration (the code location, tags and
+/// concurrency of the real service are not modelled).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetFunctionResponse {
+    /// `Configuration`.
+    pub configuration: FunctionConfiguration,
+}
+
+/// An alias as the service reports it (`AliasConfiguration`, R37).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AliasConfiguration {
+    /// `AliasArn`: `{function arn}:{name}`.
+    pub alias_arn: FunctionArn,
+    /// `Name`.
+    pub name: AliasName,
+    /// `FunctionVersion`: the primary version.
+    pub function_version: Version,
+    /// `Description` (`""` when none was given).
+    pub description: String,
+    /// `RoutingConfig`, only when an additional version is set (R37, R53).
+    pub routing_config: Option<AliasRouting>,
+    /// `RevisionId`.
+    pub revision_id: RevisionId,
+}
+
+/// One page of `ListVersionsByFunction` (R31, R32).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ListVersionsResponse {
+    /// `Versions`: `$LATEST` first, then published versions in ascending order.
+    pub versions: Vec<FunctionConfiguration>,
+    /// `NextMarker`, present while more items remain.
+    pub next_marker: Option<String>,
+}
+
+/// One page of `ListAliases` (R43).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListAliasesResponse {
+    /// `Aliases`, in alias-name order.
+    pub aliases: Vec<AliasConfiguration>,
+    /// `NextMarker`, present while more items remain.
+    pub next_marker: Option<String>,
+}
+
+/// How an invocation was routed to the version that runs (R64–R68).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RouteReason {
+    /// No qualifier: the call runs `$LATEST` (R15).
+    Unqualified,
+    /// The `$LATEST` qualifier.
+    Latest,
+    /// A version number qualifier.
+    DirectVersion,
+    /// An alias, which sent the call to its primary version.
+    AliasPrimary,
+    /// A weighted alias, which sent the call to its additional version.
+    AliasAdditional,
+}
+
+/// Which version runs for an invocation, and under which ARN (R66, R67).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvokeTarget {
+    /// `ExecutedVersion`, the `X-Amz-Executed-Version` header of a synchronous invoke.
+    pub executed_version: Version,
+    /// The ARN the caller used (the function's invoked ARN inside its context).
+    pub invoked_arn: FunctionArn,
+    /// Why this version was chosen.
+    pub reason: RouteReason,
+}

@@ -1,0 +1,136 @@
+//! PublishVersion and ListVersionsByFunction.
+
+use std::ops::Bound;
+
+use super::functions::{check_not_busy, check_revision, exhausted, vanished};
+use super::pagination::{self, MarkerKind};
+use super::{
+    ListVersionsRequest, ListVersionsResponse, PublishVersionRequest, Registry, validated,
+};
+use crate::error::Error;
+use crate::names::{Qualifier, VersionNumber};
+use crate::registry::FunctionConfiguration;
+use crate::status::VersionStatus;
+use crate::validate::{NamePattern, Violations};
+
+impl Registry {
+    /// `PublishVersion` (201): freezes `$LATEST` into the next version number (R16, R29,
+    /// R30). With nothing changed since the last publish it creates nothing and answers
+    /// with the most recently published version (R18); the first publish always creates
+    /// version 1 (R20). A successful publish gives `$LATEST` a new `RevisionId` (R27).
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for malformed members; `InvalidParameterValueException` for a
+    /// version or alias suffix (Q13) or a `CodeSha256` that is not `$LATEST`'s (R21);
+    /// `ResourceNotFoundException` for a missing function; `ResourceConflictException`
+    /// while `$LATEST` is busy (R23); `PreconditionFailedException` for a stale
+    /// `RevisionId` (R22). The `RevisionId` is checked before the `CodeSha256` (Q19).
+    pub fn publish_version(
+        &mut self,
+        req: PublishVersionRequest,
+    ) -> Result<FunctionConfiguration, Error> {
+        let mut v = Violations::new();
+        let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
+        Self::check_description(&mut v, req.description.as_deref());
+        v.finish()?;
+        let fref = validated(fref)?;
+        self.check_region(&fref)?;
+        Self::require_unqualified(&fref)?;
+        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        check_not_busy(f)?;
+        check_revision(req.revision_id.as_deref(), &f.latest.revision_id)?;
+        // Q21: an empty CodeSha256 counts as absent.
+        if let Some(sha) = req.code_sha256.as_deref().filter(|s| !s.is_empty()) {
+            let current = f.latest.config.code.sha256();
+            if sha != current {
+                return Err(Error::invalid_parameter(format!(
+                    "CodeSHA256 ({sha}) is different from current CodeSHA256 in $LATEST ({current}). Please try again with the CodeSHA256 in $LATEST."
+                )));
+            }
+        }
+        if let Some(n) = f.noop_publish_target() {
+            return f.version_view(n, f.arn.with_qualifier(n), true).ok_or_else(exhausted);
+        }
+        let key = f.name.clone();
+
+        let now = self.now();
+        let version_revision = self.new_revision_id();
+        let latest_revision = self.new_revision_id();
+        let f = self
+            .functions
+            .get_mut(&key)
+            .ok_or_else(vanished)?;
+        let n = f
+            .publish(
+                req.description,
+                version_revision,
+                latest_revision,
+                now,
+                VersionStatus::active(),
+            )
+            .ok_or_else(exhausted)?;
+        f.version_view(n, f.arn.with_qualifier(n), true)
+            .ok_or_else(exhausted)
+    }
+
+    /// `ListVersionsByFunction` (200): `$LATEST` (with its qualified ARN) first, then the
+    /// published versions in ascending order, without state fields (R31); at most 50 per
+    /// page, `$LATEST` counting toward the first (R32).
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for a malformed name or a `MaxItems` outside 1–10000 (R91);
+    /// `InvalidParameterValueException` for a version or alias suffix (Q13) or a marker
+    /// this registry did not issue; `ResourceNotFoundException` for a missing function.
+    pub fn list_versions_by_function(
+        &self,
+        req: ListVersionsRequest,
+    ) -> Result<ListVersionsResponse, Error> {
+        let mut v = Violations::new();
+        let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Namespaced);
+        pagination::check_max_items(&mut v, req.max_items);
+        v.finish()?;
+        let fref = validated(fref)?;
+        self.check_region(&fref)?;
+        Self::require_unqualified(&fref)?;
+        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        let page = pagination::page_size(req.max_items);
+
+        // The marker holds the first version number of the next page; no marker starts at
+        // `$LATEST`.
+        let start = match req.marker.as_deref() {
+            None => None,
+            Some(marker) => {
+                let key = pagination::decode(MarkerKind::Version, marker)?;
+                let n = key.parse::<VersionNumber>().map_err(|_| {
+                    Error::invalid_parameter(format!("Invalid marker: {marker}"))
+                })?;
+                Some(n)
+            }
+        };
+        let mut versions = Vec::with_capacity(page.min(f.versions.len() + 1));
+        let lower = match start {
+            None => {
+                versions.push(f.latest_view(f.arn.with_qualifier(Qualifier::Latest), false));
+                Bound::Unbounded
+            }
+            Some(n) => Bound::Included(n),
+        };
+        let mut rest = f.versions.range((lower, Bound::Unbounded)).map(|(n, _)| *n);
+        let mut next_marker = None;
+        for n in rest.by_ref() {
+            if versions.len() == page {
+                next_marker = Some(pagination::encode(MarkerKind::Version, &n.to_string()));
+                break;
+            }
+            if let Some(view) = f.version_view(n, f.arn.with_qualifier(n), false) {
+                versions.push(view);
+            }
+        }
+        Ok(ListVersionsResponse {
+            versions,
+            next_marker,
+        })
+    }
+}

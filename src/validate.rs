@@ -1,0 +1,301 @@
+//! Framework validation (R93): the service's member constraints, the exact constraint
+//! texts it quotes, and the `ValidationException` message with its single- and multi-error
+//! forms. Business rules live in the registry; this module only knows lengths, patterns
+//! and ranges.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::error::{Error, ErrorKind};
+
+/// The `FunctionName` pattern the service quotes for the classic operations (CreateFunction,
+/// PublishVersion, the alias operations, UpdateFunctionCode/Configuration). Recorded text.
+pub(crate) const FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?";
+
+/// The `FunctionName` pattern the service quotes for the read, invoke and delete
+/// operations (names may contain `.`; `$LATEST.PUBLISHED` is a known qualifier). Recorded text.
+pub(crate) const NAMESPACED_FUNCTION_NAME_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?";
+
+/// The `Qualifier` query parameter pattern (recorded text).
+pub(crate) const QUALIFIER_PATTERN: &str = r"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+";
+
+/// The alias `Name` pattern (recorded text, R33).
+pub(crate) const ALIAS_NAME_PATTERN: &str = r"(?!^[0-9]+$)([a-zA-Z0-9-_]+)";
+
+/// The `FunctionVersion` pattern of CreateAlias/UpdateAlias/ListAliases (recorded text).
+pub(crate) const FUNCTION_VERSION_PATTERN: &str = r"(\$LATEST(\.PUBLISHED)?|[0-9]+)";
+
+/// The routing key pattern (R48).
+pub(crate) const ADDITIONAL_VERSION_PATTERN: &str = "[0-9]+";
+
+static CLASSIC_NAME_RE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"^(?P<arn>arn:(?P<partition>aws[a-zA-Z-]*)?:lambda:)?(?P<region>(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:)?(?P<account>[0-9]{12}:)?(?P<function>function:)?(?P<name>[a-zA-Z0-9_-]+)(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9_-]+))?$",
+    )
+});
+
+static NAMESPACED_NAME_RE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"^(?P<arn>arn:(?P<partition>aws[a-zA-Z-]*)?:lambda:)?(?P<region>(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:)?(?P<account>[0-9]{12}:)?(?P<function>function:)?(?P<name>[a-zA-Z0-9_.-]+)(?::(?P<qualifier>\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9_-]+))?$",
+    )
+});
+
+/// The execution role pattern (model text).
+pub(crate) const ROLE_PATTERN: &str = r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+";
+
+static ROLE_RE: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"^arn:(?:aws[a-zA-Z-]*)?:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@/-]+$"));
+
+pub(crate) fn matches_role(s: &str) -> bool {
+    ROLE_RE.is_match(s)
+}
+
+static REGION_RE: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"^(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"));
+
+fn compile(pattern: &str) -> Regex {
+    // The patterns are constants of this crate; a failure here is a bug caught by every test.
+    Regex::new(pattern).unwrap_or_else(|e| panic!("built-in pattern {pattern:?} is invalid: {e}"))
+}
+
+/// Which of the two `FunctionName` grammars an operation uses (R2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NamePattern {
+    /// The classic `FunctionName` shape: names of `[a-zA-Z0-9-_]`, at most 140 characters
+    /// in all. Used by CreateFunction, PublishVersion, UpdateFunctionCode,
+    /// UpdateFunctionConfiguration and the alias operations.
+    Classic,
+    /// The `NamespacedFunctionName` shape: names may also contain `.` and the qualifier
+    /// `$LATEST.PUBLISHED` is admitted, at most 256 characters in all. Used by GetFunction,
+    /// GetFunctionConfiguration, DeleteFunction, ListVersionsByFunction, Invoke and the
+    /// policy operations.
+    Namespaced,
+}
+
+impl NamePattern {
+    /// The longest `FunctionName` string this grammar accepts.
+    pub const fn max_len(self) -> usize {
+        match self {
+            NamePattern::Classic => 140,
+            NamePattern::Namespaced => 256,
+        }
+    }
+
+    /// The pattern text the service quotes in its `ValidationException`.
+    pub const fn quoted(self) -> &'static str {
+        match self {
+            NamePattern::Classic => FUNCTION_NAME_PATTERN,
+            NamePattern::Namespaced => NAMESPACED_FUNCTION_NAME_PATTERN,
+        }
+    }
+
+    pub(crate) fn regex(self) -> &'static Regex {
+        match self {
+            NamePattern::Classic => &CLASSIC_NAME_RE,
+            NamePattern::Namespaced => &NAMESPACED_NAME_RE,
+        }
+    }
+}
+
+pub(crate) fn is_region(s: &str) -> bool {
+    REGION_RE.is_match(s)
+}
+
+/// Length as the service counts it (Java `String.length()`, UTF-16 code units).
+pub(crate) fn java_len(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+pub(crate) fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+pub(crate) fn matches_qualifier_param(s: &str) -> bool {
+    s == "$LATEST"
+        || s == "$LATEST.PUBLISHED"
+        || (!s.is_empty() && s.chars().all(|c| is_name_char(c) || c == '$'))
+}
+
+pub(crate) fn matches_alias_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(is_name_char) && !s.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub(crate) fn matches_function_version(s: &str) -> bool {
+    s == "$LATEST" || s == "$LATEST.PUBLISHED" || is_digits(s)
+}
+
+pub(crate) fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Renders a double the way Java's `Double.toString` does, which is how the service
+/// prints weights inside validation messages (`2.0`, `-1.0`, `1.0E-4`).
+pub(crate) fn java_double(value: f64) -> String {
+    if value.is_nan() {
+        return "NaN".to_owned();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
+    }
+    if value == 0.0 {
+        return if value.is_sign_negative() { "-0.0" } else { "0.0" }.to_owned();
+    }
+    let magnitude = value.abs();
+    if (1e-3..1e7).contains(&magnitude) {
+        let plain = format!("{value}");
+        if plain.contains('.') {
+            plain
+        } else {
+            format!("{plain}.0")
+        }
+    } else {
+        // Rust prints `1e-4` / `1.5e10`; Java prints `1.0E-4` / `1.5E10`.
+        let sci = format!("{value:e}");
+        let (mantissa, exponent) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+        let mantissa = if mantissa.contains('.') {
+            mantissa.to_owned()
+        } else {
+            format!("{mantissa}.0")
+        };
+        format!("{mantissa}E{exponent}")
+    }
+}
+
+/// Collects member violations for one request and turns them into the service's
+/// `ValidationException` text (R93).
+#[derive(Debug, Default)]
+pub(crate) struct Violations {
+    items: Vec<String>,
+}
+
+impl Violations {
+    pub(crate) fn new() -> Self {
+        Violations::default()
+    }
+
+    /// Records one violation; `value` is rendered inside quotes.
+    pub(crate) fn push(&mut self, value: &str, member: &str, constraint: &str) {
+        self.items.push(format!(
+            "Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+        ));
+    }
+
+    /// Checks a string member against a maximum length and a pattern, recording at most
+    /// one violation (length first, then pattern). Returns whether it passed.
+    pub(crate) fn check_string(
+        &mut self,
+        value: &str,
+        member: &str,
+        min_len: usize,
+        max_len: usize,
+        pattern: Option<(&str, bool)>,
+    ) -> bool {
+        let len = java_len(value);
+        if len > max_len {
+            self.push(value, member, &max_len_text(max_len));
+            return false;
+        }
+        if len < min_len {
+            self.push(
+                value,
+                member,
+                &format!("Member must have length greater than or equal to {min_len}"),
+            );
+            return false;
+        }
+        if let Some((quoted, matched)) = pattern
+            && !matched
+        {
+            self.push(value, member, &pattern_text(quoted));
+            return false;
+        }
+        true
+    }
+
+    /// Checks an integer member against an inclusive range.
+    pub(crate) fn check_range(&mut self, value: i64, member: &str, min: i64, max: i64) -> bool {
+        if value < min {
+            self.push(
+                &value.to_string(),
+                member,
+                &format!("Member must have value greater than or equal to {min}"),
+            );
+            false
+        } else if value > max {
+            self.push(
+                &value.to_string(),
+                member,
+                &format!("Member must have value less than or equal to {max}"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    /// Appends the violations recorded in `other` (for members checked separately).
+    pub(crate) fn append(&mut self, other: Violations) {
+        self.items.extend(other.items);
+    }
+
+    /// `Ok(())` when nothing was recorded, else the `ValidationException`.
+    pub(crate) fn finish(self) -> Result<(), Error> {
+        match self.items.len() {
+            0 => Ok(()),
+            1 => Err(Error::new(
+                ErrorKind::Validation,
+                format!("1 validation error detected: {}", self.items[0]),
+            )),
+            n => Err(Error::new(
+                ErrorKind::Validation,
+                format!("{n} validation errors detected: {}", self.items.join("; ")),
+            )),
+        }
+    }
+}
+
+pub(crate) fn max_len_text(max: usize) -> String {
+    format!("Member must have length less than or equal to {max}")
+}
+
+pub(crate) fn pattern_text(quoted: &str) -> String {
+    format!("Member must satisfy regular expression pattern: {quoted}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_double_matches_java_rendering() {
+        assert_eq!(java_double(2.0), "2.0");
+        assert_eq!(java_double(-1.0), "-1.0");
+        assert_eq!(java_double(0.5), "0.5");
+        assert_eq!(java_double(0.0), "0.0");
+        assert_eq!(java_double(1.0001), "1.0001");
+        assert_eq!(java_double(0.001), "0.001");
+        assert_eq!(java_double(0.0001), "1.0E-4");
+        assert_eq!(java_double(1.5e10), "1.5E10");
+        assert_eq!(java_double(1e7), "1.0E7");
+        assert_eq!(java_double(f64::NAN), "NaN");
+        assert_eq!(java_double(f64::INFINITY), "Infinity");
+    }
+
+    #[test]
+    fn r93_single_and_multi_error_forms() {
+        let mut v = Violations::new();
+        v.push("2024", "name", &pattern_text(ALIAS_NAME_PATTERN));
+        assert_eq!(
+            v.finish().unwrap_err().message(),
+            "1 validation error detected: Value '2024' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)"
+        );
+        let mut v = Violations::new();
+        v.push("a", "x", "c1");
+        v.push("b", "y", "c2");
+        assert_eq!(
+            v.finish().unwrap_err().message(),
+            "2 validation errors detected: Value 'a' at 'x' failed to satisfy constraint: c1; Value 'b' at 'y' failed to satisfy constraint: c2"
+        );
+    }
+}
