@@ -29,7 +29,12 @@ pub struct FunctionArn {
 
 impl FunctionArn {
     /// The unqualified ARN of function `name`.
-    pub fn new(partition: Partition, region: Region, account: AccountId, name: FunctionName) -> Self {
+    pub fn new(
+        partition: Partition,
+        region: Region,
+        account: AccountId,
+        name: FunctionName,
+    ) -> Self {
         FunctionArn {
             partition,
             region,
@@ -102,7 +107,9 @@ impl FromStr for FunctionArn {
     /// `FunctionArn`s.
     fn from_str(s: &str) -> Result<Self, ParseError> {
         let bad = |what| ParseError::syntax(Component::FunctionArn, s, what);
-        let rest = s.strip_prefix("arn:").ok_or_else(|| bad("an ARN starts with 'arn:'"))?;
+        let rest = s
+            .strip_prefix("arn:")
+            .ok_or_else(|| bad("an ARN starts with 'arn:'"))?;
         let mut parts = rest.splitn(7, ':');
         let mut next = |what| parts.next().ok_or_else(|| bad(what));
         let partition = next("missing partition")?;
@@ -116,7 +123,8 @@ impl FromStr for FunctionArn {
         }
         let name = next("missing function name")?;
         let qualifier = parts.next();
-        let component = |e: ParseError| ParseError::new(Component::FunctionArn, s, e.reason().clone());
+        let component =
+            |e: ParseError| ParseError::new(Component::FunctionArn, s, e.reason().clone());
         Ok(FunctionArn {
             partition: partition.parse().map_err(component)?,
             region: region.parse().map_err(component)?,
@@ -183,7 +191,11 @@ impl FunctionRef {
     /// empty region or account, a non-lambda ARN, a name containing `!`.
     pub fn parse(s: &str, pattern: NamePattern) -> Result<FunctionRef, ParseError> {
         if s.is_empty() {
-            return Err(ParseError::new(Component::FunctionRef, s, ParseErrorReason::Empty));
+            return Err(ParseError::new(
+                Component::FunctionRef,
+                s,
+                ParseErrorReason::Empty,
+            ));
         }
         if java_len(s) > pattern.max_len() {
             return Err(ParseError::new(
@@ -203,8 +215,12 @@ impl FunctionRef {
         })?;
         let span = |name: &str| caps.name(name).map(|m| (m.start(), m.end()));
         let has_arn = caps.name("arn").is_some();
-        let region_text = caps.name("region").map(|m| m.as_str().trim_end_matches(':'));
-        let account_text = caps.name("account").map(|m| m.as_str().trim_end_matches(':'));
+        let region_text = caps
+            .name("region")
+            .map(|m| m.as_str().trim_end_matches(':'));
+        let account_text = caps
+            .name("account")
+            .map(|m| m.as_str().trim_end_matches(':'));
         let form = if has_arn {
             FunctionRefForm::Arn
         } else if region_text.is_some() || account_text.is_some() || caps.name("function").is_some()
@@ -215,14 +231,18 @@ impl FunctionRef {
         };
         // The pattern already constrains these groups; re-parsing cannot fail, but stays
         // total instead of panicking.
-        let component = |e: ParseError| ParseError::new(Component::FunctionRef, s, e.reason().clone());
+        let component =
+            |e: ParseError| ParseError::new(Component::FunctionRef, s, e.reason().clone());
         let partition = caps
             .name("partition")
             .map(|m| m.as_str().parse())
             .transpose()
             .map_err(component)?;
         let region = region_text.map(str::parse).transpose().map_err(component)?;
-        let account = account_text.map(str::parse).transpose().map_err(component)?;
+        let account = account_text
+            .map(str::parse)
+            .transpose()
+            .map_err(component)?;
         let name = span("name").ok_or_else(|| {
             ParseError::syntax(Component::FunctionRef, s, "missing function name")
         })?;

@@ -97,16 +97,17 @@ impl fmt::Display for ErrorKind {
 ///
 /// ```
 /// use lambda_versioning::{ErrorKind, Registry};
-/// use lambda_versioning::registry::GetAliasRequest;
+/// use lambda_versioning::registry::GetFunctionRequest;
 ///
 /// let registry = Registry::builder().build();
-/// let err = registry.get_alias(GetAliasRequest::new("my-fn", "live")).unwrap_err();
+/// let err = registry.get_function(GetFunctionRequest::new("my-fn:live")).unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::ResourceNotFound);
 /// assert_eq!(err.kind().http_status(), 404);
 /// assert_eq!(
 ///     err.message(),
-///     "Cannot find alias arn: arn:aws:lambda:us-east-1:123456789012:function:my-fn:live"
+///     "Function not found: arn:aws:lambda:us-east-1:123456789012:function:my-fn:live"
 /// );
+/// assert_eq!(err.to_string(), format!("ResourceNotFoundException: {}", err.message()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {message}", kind.exception_name())]

@@ -1,6 +1,158 @@
-//! AWS Lambda function versioning and aliases, with every rule the real service enforces.
+//! AWS Lambda function versioning and aliases — `$LATEST`, immutable published versions,
+//! aliases that point at one version or split traffic between two, ARNs — with every rule
+//! the real service enforces, and the same exception names, HTTP statuses and messages.
 //!
-//! PLACEHOLDER
+//! ```
+//! use lambda_versioning::registry::{
+//!     CreateAliasRequest, CreateFunctionRequest, InvokeRequest, PublishVersionRequest,
+//!     UpdateFunctionCodeRequest,
+//! };
+//! use lambda_versioning::{Code, FunctionConfig, Registry, Version, VersionNumber};
+//! use rand::SeedableRng as _;
+//!
+//! let mut registry = Registry::builder().seed(7).build();
+//! let role = "arn:aws:iam::123456789012:role/checkout-exec";
+//! let config = FunctionConfig::new(role, Code::from_zip_bytes(b"release 1"))
+//!     .with_runtime("python3.12")
+//!     .with_handler("app.handler");
+//! registry.create_function(CreateFunctionRequest::new("checkout", config))?;
+//!
+//! // Publish version 1, change the code, publish version 2.
+//! let v1 = registry.publish_version(PublishVersionRequest::new("checkout"))?;
+//! registry.update_function_code(UpdateFunctionCodeRequest::new(
+//!     "checkout",
+//!     Code::from_zip_bytes(b"release 2"),
+//! ))?;
+//! let v2 = registry.publish_version(PublishVersionRequest::new("checkout"))?;
+//! assert_eq!((v1.version.to_string(), v2.version.to_string()), ("1".into(), "2".into()));
+//!
+//! // A 90/10 alias: version 1 primary, version 2 gets 10% of the invocations.
+//! let live = registry.create_alias(
+//!     CreateAliasRequest::new("checkout", "live", "1").with_routing("2", 0.1),
+//! )?;
+//! assert_eq!(
+//!     live.alias_arn.to_string(),
+//!     "arn:aws:lambda:us-east-1:123456789012:function:checkout:live"
+//! );
+//!
+//! // Resolve invocations of `checkout:live` with a seeded generator.
+//! let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+//! let v2_number = Version::Published(VersionNumber::new(2).unwrap());
+//! let mut on_v2 = 0;
+//! for _ in 0..10_000 {
+//!     let target = registry.invoke_target(InvokeRequest::new("checkout:live"), &mut rng)?;
+//!     assert_eq!(target.invoked_arn, live.alias_arn);
+//!     if target.executed_version == v2_number {
+//!         on_v2 += 1;
+//!     }
+//! }
+//! assert!((850..1150).contains(&on_v2), "{on_v2}");
+//!
+//! // Refusals are the service's, word for word.
+//! let err = registry
+//!     .create_alias(CreateAliasRequest::new("checkout", "live", "2"))
+//!     .unwrap_err();
+//! assert_eq!(err.kind().exception_name(), "ResourceConflictException");
+//! assert_eq!(err.http_status(), 409);
+//! assert_eq!(
+//!     err.message(),
+//!     "Alias already exists: arn:aws:lambda:us-east-1:123456789012:function:checkout:live"
+//! );
+//! # Ok::<(), lambda_versioning::Error>(())
+//! ```
+//!
+//! # What is here
+//!
+//! * **Vocabulary** — [`FunctionName`], [`AliasName`], [`VersionNumber`], [`Version`],
+//!   [`Qualifier`], [`Partition`], [`Region`], [`AccountId`], [`RevisionId`],
+//!   [`FunctionArn`] and [`FunctionRef`] (the `FunctionName` request parameter in all its
+//!   forms). Each is a validated newtype: `FromStr`/`TryFrom` are the only ways in, serde
+//!   goes through the same checks, `Display` round-trips exactly.
+//! * **Model** — [`FunctionConfig`] (the settings a version freezes), lifecycle states
+//!   ([`VersionStatus`]), weighted routing ([`Weight`], [`AliasRouting`]).
+//! * **Control plane** — [`Registry`], one per (partition, region, account), with
+//!   operations named after the API: `create_function`, `update_function_code`,
+//!   `update_function_configuration`, `get_function`, `get_function_configuration`,
+//!   `delete_function`, `publish_version`, `list_versions_by_function`, `create_alias`,
+//!   `get_alias`, `update_alias`, `delete_alias`, `list_aliases`, and `invoke_target`
+//!   (which version runs). Requests and responses are in [`registry`].
+//! * **Errors** — one [`Error`] with the exception ([`ErrorKind`]), the HTTP status and
+//!   the exact message. A refused request changes nothing.
+//!
+//! # Scope
+//!
+//! No AWS API is called, no code runs, and IAM identity policies are not evaluated. Resource
+//! policies, the lock-free resolver, the HTTP wire format and rollouts are built on this
+//! model in later releases. The classic semantics are implemented (numbered versions,
+//! `$LATEST`, one additional weighted version); Lambda Managed Instances'
+//! `$LATEST.PUBLISHED` is accepted by the validation patterns but names nothing.
+//!
+//! # Determinism
+//!
+//! The clock ([`Clock`], e.g. [`ManualClock`]) and the source of revision ids
+//! ([`RevisionIdSource`], e.g. [`SeededRevisionIds`]) are injected through
+//! [`Registry::builder`]; routing randomness is passed to each call. With all three fixed,
+//! a sequence of calls gives the same responses on every run.
+//!
+//! # Lifecycle
+//!
+//! The service reports a new function as `Pending` and an update as `InProgress` until the
+//! code is ready, and refuses to publish or update meanwhile (R23). With
+//! [`Lifecycle::Immediate`] (the default) responses report those states and the registry
+//! settles them before returning; with [`Lifecycle::Manual`] the embedding platform calls
+//! [`Registry::finish_creation`] and [`Registry::finish_update`] when the code is ready.
+//!
+//! # Behaviour where the service is ambiguous
+//!
+//! The rulebook lists open questions; this crate answers them as follows, and tests pin
+//! each answer.
+//!
+//! * **Q1** — after a function is deleted and re-created, version numbers continue after
+//!   the highest number it used ([`VersionNumbering::ContinueAfterRecreate`]); the other
+//!   behaviour is a builder option.
+//! * **Q2** — if the most recently published version was deleted, the next publish
+//!   creates a new version even when `$LATEST` did not change.
+//! * **Q3** — change detection is by event: every successful `UpdateFunctionCode` or
+//!   `UpdateFunctionConfiguration` makes the next publish create a version, even if it
+//!   changed nothing.
+//! * **Q4** — weights `0.0` and `1.0` are accepted (the model's inclusive bounds).
+//! * **Q5** — routing between versions with different dead-letter targets is refused with
+//!   `InvalidParameterValueException`
+//!   `Specified versions must be associated with the same dead letter queue configuration`
+//!   (the service's text is unknown).
+//! * **Q6** — a version referenced only as an alias's additional version cannot be deleted
+//!   either (same 409).
+//! * **Q7** — several aliases in the 409 delete message are joined with `, `:
+//!   `[blue, green]`, in name order.
+//! * **Q8** — `UpdateAlias` checks the routing rules on the merged result (new primary
+//!   with kept routing, or kept primary with new routing).
+//! * **Q13** — operations without a `Qualifier` parameter (`PublishVersion`, the alias
+//!   operations, `ListVersionsByFunction`, `CreateFunction`) accept a `:$LATEST` suffix as
+//!   unqualified and refuse any other suffix with the R10 message
+//!   (`Current operation does not support versions other than $LATEST. …`).
+//! * **Q14** — `GetAlias`, `UpdateAlias`, `DeleteAlias` and `ListAliases` on a missing
+//!   function answer `Function not found: {arn}`.
+//! * **Q16** — `ListAliases` returns aliases in name order (byte order), at most 50 per
+//!   page, like `ListVersionsByFunction`.
+//! * **Q17** — a published version's `LastModified` is the time of publication.
+//! * **Q18** — alias names are case-sensitive: `live` and `LIVE` are two aliases.
+//! * **Q19** — `RevisionId` is checked before `CodeSha256`; "update in progress" (409)
+//!   before both.
+//! * **Q21** — `CodeSha256: ""` on `PublishVersion` counts as absent.
+//! * **Q23** — an alias re-created under a deleted alias's name starts fresh (new
+//!   `RevisionId`, nothing attached).
+//! * **Q24** — the `ListAliases` `FunctionVersion` filter matches primary versions only.
+//! * **Q26** — a numeric qualifier with a leading zero (`01`) names no version: reads say
+//!   `Function not found: {arn}:01`, deleting it succeeds silently.
+//! * **Q27** — versions that are still `Pending` can be alias targets and routing keys.
+//! * **Q29** — `CreateAlias` checks, after validation: routing syntax (R46, R47, R50),
+//!   then existence of the function and versions (R35, R51), then the name conflict
+//!   (R34), then role and dead-letter agreement (R52).
+//!
+//! Markers (`NextMarker`) are opaque tokens naming the first item of the next page; a
+//! marker this crate did not issue is refused with `InvalidParameterValueException`
+//! `Invalid marker: <marker>`. `CreateFunction` on a taken name answers
+//! `ResourceConflictException` `Function already exist: <name>`.
 #![warn(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
@@ -20,7 +172,10 @@ pub use arn::{FunctionArn, FunctionRef, FunctionRefForm};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use config::{Architecture, Code, FunctionConfig};
 pub use error::{Component, Error, ErrorKind, ParseError, ParseErrorReason};
-pub use names::{AccountId, AliasName, FunctionName, Partition, Qualifier, Region, RevisionId, Version, VersionNumber};
+pub use names::{
+    AccountId, AliasName, FunctionName, Partition, Qualifier, Region, RevisionId, Version,
+    VersionNumber,
+};
 pub use registry::{Lifecycle, Registry, RegistryBuilder, VersionNumbering};
 pub use revision::{RandomRevisionIds, RevisionIdSource, SeededRevisionIds};
 pub use routing::{AliasRouting, Weight};

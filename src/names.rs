@@ -51,7 +51,8 @@ macro_rules! string_conversions {
 
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                let s =
+                    <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
                 s.parse().map_err(serde::de::Error::custom)
             }
         }
@@ -64,7 +65,11 @@ fn check_len(component: Component, s: &str, max: usize) -> Result<(), ParseError
         return Err(ParseError::new(component, s, ParseErrorReason::Empty));
     }
     if s.chars().count() > max {
-        return Err(ParseError::new(component, s, ParseErrorReason::TooLong { max }));
+        return Err(ParseError::new(
+            component,
+            s,
+            ParseErrorReason::TooLong { max },
+        ));
     }
     Ok(())
 }
@@ -232,7 +237,11 @@ impl FromStr for VersionNumber {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
         if s.is_empty() {
-            return Err(ParseError::new(Component::Version, s, ParseErrorReason::Empty));
+            return Err(ParseError::new(
+                Component::Version,
+                s,
+                ParseErrorReason::Empty,
+            ));
         }
         if !is_digits(s) {
             return Err(ParseError::syntax(
@@ -385,10 +394,9 @@ impl FromStr for Qualifier {
             return Ok(Qualifier::Latest);
         }
         if is_digits(s) {
-            return s
-                .parse()
-                .map(Qualifier::Version)
-                .map_err(|e: ParseError| ParseError::new(Component::Qualifier, s, e.reason().clone()));
+            return s.parse().map(Qualifier::Version).map_err(|e: ParseError| {
+                ParseError::new(Component::Qualifier, s, e.reason().clone())
+            });
         }
         s.parse()
             .map(Qualifier::Alias)
@@ -559,7 +567,11 @@ impl FromStr for AccountId {
             .ok()
             .filter(|b: &[u8; 12]| b.iter().all(u8::is_ascii_digit))
             .ok_or_else(|| {
-                ParseError::syntax(Component::AccountId, s, "an account id is exactly 12 digits")
+                ParseError::syntax(
+                    Component::AccountId,
+                    s,
+                    "an account id is exactly 12 digits",
+                )
             })?;
         Ok(AccountId(bytes))
     }

@@ -128,6 +128,7 @@ impl VersionStatus {
 
     /// Whether publishing or updating must wait (R23).
     pub fn is_busy(&self) -> bool {
-        self.state == State::Pending || self.last_update_status == Some(LastUpdateStatus::InProgress)
+        self.state == State::Pending
+            || self.last_update_status == Some(LastUpdateStatus::InProgress)
     }
 }

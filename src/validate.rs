@@ -42,10 +42,12 @@ static NAMESPACED_NAME_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The execution role pattern (model text).
-pub(crate) const ROLE_PATTERN: &str = r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+";
+pub(crate) const ROLE_PATTERN: &str =
+    r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+";
 
-static ROLE_RE: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"^arn:(?:aws[a-zA-Z-]*)?:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@/-]+$"));
+static ROLE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"^arn:(?:aws[a-zA-Z-]*)?:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@/-]+$")
+});
 
 pub(crate) fn matches_role(s: &str) -> bool {
     ROLE_RE.is_match(s)
@@ -139,7 +141,12 @@ pub(crate) fn java_double(value: f64) -> String {
         return if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
     }
     if value == 0.0 {
-        return if value.is_sign_negative() { "-0.0" } else { "0.0" }.to_owned();
+        return if value.is_sign_negative() {
+            "-0.0"
+        } else {
+            "0.0"
+        }
+        .to_owned();
     }
     let magnitude = value.abs();
     if (1e-3..1e7).contains(&magnitude) {

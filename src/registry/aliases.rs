@@ -105,7 +105,12 @@ fn check_route_against_primary(primary: &str, key: &str) -> Result<(), Error> {
 impl Registry {
     /// Looks up a version named by a `FunctionVersion` string; a string that names no
     /// version (missing, `01`, `$LATEST.PUBLISHED`) gives `Function not found: {arn}:{v}`.
-    fn existing_version(&self, f: &Function, fref: &FunctionRef, raw: &str) -> Result<Version, Error> {
+    fn existing_version(
+        &self,
+        f: &Function,
+        fref: &FunctionRef,
+        raw: &str,
+    ) -> Result<Version, Error> {
         match raw.parse::<Version>() {
             Ok(v) if f.has_version(v) => Ok(v),
             _ => Err(self.qualified_not_found(fref, raw)),
@@ -124,8 +129,8 @@ impl Registry {
             Ok(n) if f.versions.contains_key(&n) => n,
             _ => return Err(self.qualified_not_found(fref, key)),
         };
-        let weight = Weight::new(weight)
-            .map_err(|e| Error::new(ErrorKind::Validation, e.to_string()))?;
+        let weight =
+            Weight::new(weight).map_err(|e| Error::new(ErrorKind::Validation, e.to_string()))?;
         Ok(AliasRouting::new(n, weight))
     }
 
@@ -200,9 +205,10 @@ impl Registry {
     /// and `Cannot find alias arn: {arn}:{alias}` for a missing alias.
     pub fn get_alias(&self, req: GetAliasRequest) -> Result<AliasConfiguration, Error> {
         let (f, name) = self.alias_target(&req.function_name, &req.name)?;
-        let alias = f.aliases.get(&name).ok_or_else(|| {
-            Error::not_found(format!("Cannot find alias arn: {}:{name}", f.arn))
-        })?;
+        let alias = f
+            .aliases
+            .get(&name)
+            .ok_or_else(|| Error::not_found(format!("Cannot find alias arn: {}:{name}", f.arn)))?;
         Ok(f.alias_view(&name, alias))
     }
 
@@ -244,11 +250,15 @@ impl Registry {
             Some(map) => Some(single_route(map)?),
             None => None,
         };
-        if let (Some(primary), Some(Some((key, _)))) = (req.function_version.as_deref(), requested_route) {
+        if let (Some(primary), Some(Some((key, _)))) =
+            (req.function_version.as_deref(), requested_route)
+        {
             check_route_against_primary(primary, key)?;
         }
 
-        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        let f = self
+            .lookup(&fref)
+            .ok_or_else(|| self.function_not_found(&fref))?;
         let name: AliasName = req
             .name
             .parse()
@@ -315,15 +325,17 @@ impl Registry {
         let fref = validated(fref)?;
         self.check_region(&fref)?;
         Self::require_unqualified(&fref)?;
-        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        let f = self
+            .lookup(&fref)
+            .ok_or_else(|| self.function_not_found(&fref))?;
         let page = pagination::page_size(req.max_items);
         let lower = match req.marker.as_deref() {
             None => Bound::Unbounded,
             Some(marker) => {
                 let key = pagination::decode(MarkerKind::Alias, marker)?;
-                let name = key.parse::<AliasName>().map_err(|_| {
-                    Error::invalid_parameter(format!("Invalid marker: {marker}"))
-                })?;
+                let name = key
+                    .parse::<AliasName>()
+                    .map_err(|_| Error::invalid_parameter(format!("Invalid marker: {marker}")))?;
                 Bound::Included(name)
             }
         };
@@ -348,7 +360,11 @@ impl Registry {
     }
 
     /// Validation, region, suffix rule and function lookup for GetAlias and DeleteAlias.
-    fn alias_target(&self, function_name: &str, name: &str) -> Result<(&Function, AliasName), Error> {
+    fn alias_target(
+        &self,
+        function_name: &str,
+        name: &str,
+    ) -> Result<(&Function, AliasName), Error> {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, function_name, NamePattern::Classic);
         check_alias_name(&mut v, name);
@@ -356,7 +372,9 @@ impl Registry {
         let fref = validated(fref)?;
         self.check_region(&fref)?;
         Self::require_unqualified(&fref)?;
-        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        let f = self
+            .lookup(&fref)
+            .ok_or_else(|| self.function_not_found(&fref))?;
         let name = name
             .parse()
             .map_err(|e: crate::ParseError| Error::new(ErrorKind::Validation, e.to_string()))?;

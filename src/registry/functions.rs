@@ -14,7 +14,10 @@ use crate::config::FunctionConfig;
 use crate::error::{Error, ErrorKind};
 use crate::function::{Function, Latest};
 use crate::names::{FunctionName, Qualifier, Version, VersionNumber};
-use crate::registry::{CreateFunctionRequest, DeleteFunctionRequest, FunctionConfiguration, GetFunctionResponse, Lifecycle, VersionNumbering};
+use crate::registry::{
+    CreateFunctionRequest, DeleteFunctionRequest, FunctionConfiguration, GetFunctionResponse,
+    Lifecycle, VersionNumbering,
+};
 use crate::routing::AliasRouting;
 use crate::status::{LastUpdateStatus, State, VersionStatus};
 use crate::validate::{NamePattern, ROLE_PATTERN, Violations, is_digits, matches_role};
@@ -38,7 +41,13 @@ fn check_settings(
     timeout: Option<u32>,
 ) {
     if let Some(role) = role {
-        v.check_string(role, "role", 1, 2048, Some((ROLE_PATTERN, matches_role(role))));
+        v.check_string(
+            role,
+            "role",
+            1,
+            2048,
+            Some((ROLE_PATTERN, matches_role(role))),
+        );
     }
     if let Some(handler) = handler {
         let ok = !handler.is_empty() && !handler.chars().any(char::is_whitespace);
@@ -83,7 +92,10 @@ impl Registry {
         let fref = validated(fref)?;
         self.check_region(&fref)?;
         Self::require_unqualified(&fref)?;
-        let name: FunctionName = fref.name().parse().map_err(|_| name_too_long(fref.name()))?;
+        let name: FunctionName = fref
+            .name()
+            .parse()
+            .map_err(|_| name_too_long(fref.name()))?;
         if self.lookup(&fref).is_some() {
             return Err(Error::conflict(format!("Function already exist: {name}")));
         }
@@ -164,12 +176,18 @@ impl Registry {
             publish,
             revision_id,
         } = req;
-        self.update_latest(&function_name, revision_id.as_deref(), publish, Violations::new(), |c| {
-            c.code = code;
-            if let Some(a) = architecture {
-                c.architecture = a;
-            }
-        })
+        self.update_latest(
+            &function_name,
+            revision_id.as_deref(),
+            publish,
+            Violations::new(),
+            |c| {
+                c.code = code;
+                if let Some(a) = architecture {
+                    c.architecture = a;
+                }
+            },
+        )
     }
 
     /// `UpdateFunctionConfiguration` (200): changes `$LATEST`'s settings (absent members
@@ -206,35 +224,41 @@ impl Registry {
             memory_size,
             timeout,
         );
-        self.update_latest(&function_name, revision_id.as_deref(), false, settings, |c| {
-            if let Some(x) = role {
-                c.role = x;
-            }
-            if let Some(x) = handler {
-                c.handler = Some(x);
-            }
-            if let Some(x) = runtime {
-                c.runtime = Some(x);
-            }
-            if let Some(x) = description {
-                c.description = x;
-            }
-            if let Some(x) = timeout {
-                c.timeout = x;
-            }
-            if let Some(x) = memory_size {
-                c.memory_size = x;
-            }
-            if let Some(x) = environment {
-                c.environment = x;
-            }
-            if let Some(x) = dead_letter_target {
-                c.dead_letter_target = (!x.is_empty()).then_some(x);
-            }
-            if let Some(x) = layers {
-                c.layers = x;
-            }
-        })
+        self.update_latest(
+            &function_name,
+            revision_id.as_deref(),
+            false,
+            settings,
+            |c| {
+                if let Some(x) = role {
+                    c.role = x;
+                }
+                if let Some(x) = handler {
+                    c.handler = Some(x);
+                }
+                if let Some(x) = runtime {
+                    c.runtime = Some(x);
+                }
+                if let Some(x) = description {
+                    c.description = x;
+                }
+                if let Some(x) = timeout {
+                    c.timeout = x;
+                }
+                if let Some(x) = memory_size {
+                    c.memory_size = x;
+                }
+                if let Some(x) = environment {
+                    c.environment = x;
+                }
+                if let Some(x) = dead_letter_target {
+                    c.dead_letter_target = (!x.is_empty()).then_some(x);
+                }
+                if let Some(x) = layers {
+                    c.layers = x;
+                }
+            },
+        )
     }
 
     /// The shared path of the two `$LATEST` updates, in the order of R94.
@@ -253,7 +277,9 @@ impl Registry {
         let fref = validated(fref)?;
         self.check_region(&fref)?;
         Self::require_unqualified(&fref)?;
-        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        let f = self
+            .lookup(&fref)
+            .ok_or_else(|| self.function_not_found(&fref))?;
         check_not_busy(f)?;
         check_revision(revision_id, &f.latest.revision_id)?;
         let key = f.name.clone();
@@ -261,10 +287,7 @@ impl Registry {
         let now = self.now();
         let update_revision = self.new_revision_id();
         let publish_revisions = publish.then(|| (self.new_revision_id(), self.new_revision_id()));
-        let f = self
-            .functions
-            .get_mut(&key)
-            .ok_or_else(vanished)?;
+        let f = self.functions.get_mut(&key).ok_or_else(vanished)?;
         change(Arc::make_mut(&mut f.latest.config));
         f.latest.revision_id = update_revision;
         f.latest.last_modified = now;
@@ -381,7 +404,8 @@ impl Registry {
         v.finish()?;
         let fref = validated(fref)?;
         self.check_region(&fref)?;
-        let qualifier = Self::effective_qualifier(&fref, req.qualifier.as_deref())?.map(str::to_owned);
+        let qualifier =
+            Self::effective_qualifier(&fref, req.qualifier.as_deref())?.map(str::to_owned);
         Ok((fref, qualifier))
     }
 
@@ -453,7 +477,9 @@ impl Registry {
                 ));
             }
         }
-        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        let f = self
+            .lookup(&fref)
+            .ok_or_else(|| self.function_not_found(&fref))?;
         let key = f.name.clone();
         match qualifier {
             None => {

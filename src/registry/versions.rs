@@ -37,7 +37,9 @@ impl Registry {
         let fref = validated(fref)?;
         self.check_region(&fref)?;
         Self::require_unqualified(&fref)?;
-        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        let f = self
+            .lookup(&fref)
+            .ok_or_else(|| self.function_not_found(&fref))?;
         check_not_busy(f)?;
         check_revision(req.revision_id.as_deref(), &f.latest.revision_id)?;
         // Q21: an empty CodeSha256 counts as absent.
@@ -50,17 +52,16 @@ impl Registry {
             }
         }
         if let Some(n) = f.noop_publish_target() {
-            return f.version_view(n, f.arn.with_qualifier(n), true).ok_or_else(exhausted);
+            return f
+                .version_view(n, f.arn.with_qualifier(n), true)
+                .ok_or_else(exhausted);
         }
         let key = f.name.clone();
 
         let now = self.now();
         let version_revision = self.new_revision_id();
         let latest_revision = self.new_revision_id();
-        let f = self
-            .functions
-            .get_mut(&key)
-            .ok_or_else(vanished)?;
+        let f = self.functions.get_mut(&key).ok_or_else(vanished)?;
         let n = f
             .publish(
                 req.description,
@@ -94,7 +95,9 @@ impl Registry {
         let fref = validated(fref)?;
         self.check_region(&fref)?;
         Self::require_unqualified(&fref)?;
-        let f = self.lookup(&fref).ok_or_else(|| self.function_not_found(&fref))?;
+        let f = self
+            .lookup(&fref)
+            .ok_or_else(|| self.function_not_found(&fref))?;
         let page = pagination::page_size(req.max_items);
 
         // The marker holds the first version number of the next page; no marker starts at
@@ -103,9 +106,9 @@ impl Registry {
             None => None,
             Some(marker) => {
                 let key = pagination::decode(MarkerKind::Version, marker)?;
-                let n = key.parse::<VersionNumber>().map_err(|_| {
-                    Error::invalid_parameter(format!("Invalid marker: {marker}"))
-                })?;
+                let n = key
+                    .parse::<VersionNumber>()
+                    .map_err(|_| Error::invalid_parameter(format!("Invalid marker: {marker}")))?;
                 Some(n)
             }
         };
