@@ -62,6 +62,8 @@ pub(crate) struct Function {
     /// The version the most recent successful publish created.
     pub(crate) last_published: Option<VersionNumber>,
     pub(crate) aliases: BTreeMap<AliasName, Alias>,
+    /// Published versions still being created (`State` `Pending`), settled with `$LATEST`.
+    pub(crate) pending_versions: Vec<VersionNumber>,
 }
 
 /// Refusal texts that concern one function.
@@ -197,6 +199,9 @@ impl Function {
             }
             _ => Arc::clone(&self.latest.config),
         };
+        if status.state == crate::status::State::Pending {
+            self.pending_versions.push(number);
+        }
         self.versions.insert(
             number,
             PublishedVersion {

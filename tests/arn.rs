@@ -3,7 +3,9 @@
 mod common;
 
 use common::*;
-use lambda_versioning::registry::{CreateFunctionRequest, DeleteFunctionRequest, GetFunctionRequest, InvokeRequest};
+use lambda_versioning::registry::{
+    CreateFunctionRequest, DeleteFunctionRequest, GetFunctionRequest, InvokeRequest,
+};
 use lambda_versioning::{
     AccountId, AliasName, ErrorKind, FunctionArn, FunctionName, FunctionRef, FunctionRefForm,
     NamePattern, Partition, Qualifier, Region, Version, VersionNumber,
@@ -16,8 +18,14 @@ fn r1_function_name_is_1_to_64_name_characters() {
     assert!("A-b_9".parse::<FunctionName>().is_ok());
     assert!("a".repeat(64).parse::<FunctionName>().is_ok());
     assert_eq!(
-        "a".repeat(65).parse::<FunctionName>().unwrap_err().to_string(),
-        format!("invalid function name \"{}\": longer than 64 characters", "a".repeat(65))
+        "a".repeat(65)
+            .parse::<FunctionName>()
+            .unwrap_err()
+            .to_string(),
+        format!(
+            "invalid function name \"{}\": longer than 64 characters",
+            "a".repeat(65)
+        )
     );
     assert_eq!(
         "".parse::<FunctionName>().unwrap_err().to_string(),
@@ -73,7 +81,11 @@ fn r2_create_function_length_limit_is_140() {
     assert_err(
         r.create_function(CreateFunctionRequest::new(long.clone(), config(b"x"))),
         ErrorKind::Validation,
-        &validation(&long, "functionName", "Member must have length less than or equal to 140"),
+        &validation(
+            &long,
+            "functionName",
+            "Member must have length less than or equal to 140",
+        ),
     );
 }
 
@@ -81,7 +93,10 @@ fn r2_create_function_length_limit_is_140() {
 fn r2_create_function_quotes_the_classic_pattern() {
     let mut r = registry();
     assert_err(
-        r.create_function(CreateFunctionRequest::new("invalid:function:name", config(b"x"))),
+        r.create_function(CreateFunctionRequest::new(
+            "invalid:function:name",
+            config(b"x"),
+        )),
         ErrorKind::Validation,
         &validation("invalid:function:name", "functionName", CLASSIC_PATTERN),
     );
@@ -117,14 +132,22 @@ fn r2_r93_invalid_function_names_on_reads_quote_the_namespaced_pattern() {
     ];
     for name in cases {
         let expected = validation(&name, "functionName", NAMESPACED_PATTERN);
-        assert_err(r.get_function(GetFunctionRequest::new(name.clone())), ErrorKind::Validation, &expected);
+        assert_err(
+            r.get_function(GetFunctionRequest::new(name.clone())),
+            ErrorKind::Validation,
+            &expected,
+        );
         assert_err(
             r.invoke_target(InvokeRequest::new(name.clone()), &mut rand::rng()),
             ErrorKind::Validation,
             &expected,
         );
         let mut w = registry();
-        assert_err(w.delete_function(DeleteFunctionRequest::new(name.clone())), ErrorKind::Validation, &expected);
+        assert_err(
+            w.delete_function(DeleteFunctionRequest::new(name.clone())),
+            ErrorKind::Validation,
+            &expected,
+        );
     }
 }
 
@@ -149,7 +172,11 @@ fn r3_parsing_is_positional() {
     assert_eq!(r.form(), FunctionRefForm::Name);
 
     // `arn::lambda:` names no partition but is still the ARN form.
-    let r = FunctionRef::parse("arn::lambda:us-east-1:123456789012:function:f", NamePattern::Classic).unwrap();
+    let r = FunctionRef::parse(
+        "arn::lambda:us-east-1:123456789012:function:f",
+        NamePattern::Classic,
+    )
+    .unwrap();
     assert_eq!((r.form(), r.partition()), (FunctionRefForm::Arn, None));
 }
 
@@ -157,7 +184,12 @@ fn r3_parsing_is_positional() {
 fn r3_an_arn_ending_in_function_names_a_function_called_function() {
     let r = registry();
     let name = "arn:aws:lambda:us-east-1:123456789012:function";
-    assert_eq!(FunctionRef::parse(name, NamePattern::Namespaced).unwrap().name(), "function");
+    assert_eq!(
+        FunctionRef::parse(name, NamePattern::Namespaced)
+            .unwrap()
+            .name(),
+        "function"
+    );
     assert_err(
         r.get_function(GetFunctionRequest::new(name)),
         ErrorKind::ResourceNotFound,
@@ -182,13 +214,19 @@ fn r4_qualifier_param_pattern_and_length() {
     assert_err(
         r.get_function(GetFunctionRequest::new("f").with_qualifier(long.clone())),
         ErrorKind::Validation,
-        &validation(&long, "qualifier", "Member must have length less than or equal to 128"),
+        &validation(
+            &long,
+            "qualifier",
+            "Member must have length less than or equal to 128",
+        ),
     );
     // `$` anywhere passes validation, then names nothing.
     let mut w = registry();
     create(&mut w, "f");
     assert_err(
-        w.get_function(GetFunctionRequest::new("f").with_qualifier("valid-with-$-but-doesnotexist")),
+        w.get_function(
+            GetFunctionRequest::new("f").with_qualifier("valid-with-$-but-doesnotexist"),
+        ),
         ErrorKind::ResourceNotFound,
         &format!("Function not found: {ARN}:f:valid-with-$-but-doesnotexist"),
     );
@@ -204,7 +242,10 @@ fn r4_latest_is_case_sensitive() {
         &format!("Function not found: {ARN}:my-function:$latest"),
     );
     assert_err(
-        r.invoke_target(InvokeRequest::new("my-function").with_qualifier("$latest"), &mut rand::rng()),
+        r.invoke_target(
+            InvokeRequest::new("my-function").with_qualifier("$latest"),
+            &mut rand::rng(),
+        ),
         ErrorKind::ResourceNotFound,
         &format!("Function not found: {ARN}:my-function:$latest"),
     );
@@ -236,8 +277,14 @@ fn r4_r5_r33_alias_names_are_never_all_digits() {
 #[test]
 fn r4_qualifier_parsing_is_unambiguous() {
     assert_eq!("$LATEST".parse::<Qualifier>().unwrap(), Qualifier::Latest);
-    assert_eq!("42".parse::<Qualifier>().unwrap(), Qualifier::Version(VersionNumber::new(42).unwrap()));
-    assert_eq!("live".parse::<Qualifier>().unwrap(), Qualifier::Alias("live".parse().unwrap()));
+    assert_eq!(
+        "42".parse::<Qualifier>().unwrap(),
+        Qualifier::Version(VersionNumber::new(42).unwrap())
+    );
+    assert_eq!(
+        "live".parse::<Qualifier>().unwrap(),
+        Qualifier::Alias("live".parse().unwrap())
+    );
     assert!("0".parse::<Qualifier>().is_err());
     assert!("01".parse::<Qualifier>().is_err());
     assert!("".parse::<Qualifier>().is_err());
@@ -247,7 +294,8 @@ fn r4_qualifier_parsing_is_unambiguous() {
 #[test]
 fn r6_suffix_and_qualifier_must_agree_before_lookup() {
     let r = registry();
-    let msg = "The derived qualifier from the function name does not match the specified qualifier.";
+    let msg =
+        "The derived qualifier from the function name does not match the specified qualifier.";
     assert_err(
         r.get_function(GetFunctionRequest::new("missing:1").with_qualifier("2")),
         ErrorKind::InvalidParameterValue,
@@ -259,7 +307,10 @@ fn r6_suffix_and_qualifier_must_agree_before_lookup() {
         msg,
     );
     assert_err(
-        r.invoke_target(InvokeRequest::new("missing:$LATEST").with_qualifier("live"), &mut rand::rng()),
+        r.invoke_target(
+            InvokeRequest::new("missing:$LATEST").with_qualifier("live"),
+            &mut rand::rng(),
+        ),
         ErrorKind::InvalidParameterValue,
         msg,
     );
@@ -271,8 +322,13 @@ fn r6_suffix_and_qualifier_must_agree_before_lookup() {
     );
     // Equal values proceed.
     create(&mut w, "f");
-    let got = w.get_function(GetFunctionRequest::new("f:$LATEST").with_qualifier("$LATEST")).unwrap();
-    assert_eq!(got.configuration.function_arn.to_string(), format!("{ARN}:f:$LATEST"));
+    let got = w
+        .get_function(GetFunctionRequest::new("f:$LATEST").with_qualifier("$LATEST"))
+        .unwrap();
+    assert_eq!(
+        got.configuration.function_arn.to_string(),
+        format!("{ARN}:f:$LATEST")
+    );
 }
 
 #[test]
@@ -281,7 +337,11 @@ fn r7_an_arn_of_another_region_is_not_reachable() {
     create(&mut r, "f");
     let other = "arn:aws:lambda:ap-southeast-1:123456789012:function:f";
     let msg = "Functions from 'ap-southeast-1' are not reachable in this region ('us-east-1')";
-    assert_err(r.get_function(GetFunctionRequest::new(other)), ErrorKind::ResourceNotFound, msg);
+    assert_err(
+        r.get_function(GetFunctionRequest::new(other)),
+        ErrorKind::ResourceNotFound,
+        msg,
+    );
     assert_err(
         r.invoke_target(InvokeRequest::new(other), &mut rand::rng()),
         ErrorKind::ResourceNotFound,
@@ -305,25 +365,43 @@ fn r8_another_accounts_function_is_not_in_this_registry() {
     let mut r = registry();
     create(&mut r, "f");
     assert_err(
-        r.get_function(GetFunctionRequest::new("arn:aws:lambda:us-east-1:210987654321:function:f")),
+        r.get_function(GetFunctionRequest::new(
+            "arn:aws:lambda:us-east-1:210987654321:function:f",
+        )),
         ErrorKind::ResourceNotFound,
         "Function not found: arn:aws:lambda:us-east-1:210987654321:function:f",
     );
     // The same account, written as a partial ARN, is this registry's function.
-    assert!(r.get_function(GetFunctionRequest::new("123456789012:function:f")).is_ok());
+    assert!(
+        r.get_function(GetFunctionRequest::new("123456789012:function:f"))
+            .is_ok()
+    );
 }
 
 #[test]
 fn r9_arn_shapes_round_trip() {
     let name: FunctionName = "my-fn".parse().unwrap();
     let arn = FunctionArn::new(Partition::AWS, Region::US_EAST_1, AccountId::EXAMPLE, name);
-    assert_eq!(arn.to_string(), "arn:aws:lambda:us-east-1:123456789012:function:my-fn");
-    assert_eq!(arn.with_qualifier(Qualifier::Latest).to_string(), format!("{ARN}:my-fn:$LATEST"));
-    assert_eq!(arn.with_qualifier(VersionNumber::new(3).unwrap()).to_string(), format!("{ARN}:my-fn:3"));
+    assert_eq!(
+        arn.to_string(),
+        "arn:aws:lambda:us-east-1:123456789012:function:my-fn"
+    );
+    assert_eq!(
+        arn.with_qualifier(Qualifier::Latest).to_string(),
+        format!("{ARN}:my-fn:$LATEST")
+    );
+    assert_eq!(
+        arn.with_qualifier(VersionNumber::new(3).unwrap())
+            .to_string(),
+        format!("{ARN}:my-fn:3")
+    );
     let alias: AliasName = "PROD".parse().unwrap();
     let alias_arn = arn.with_qualifier(alias);
     assert_eq!(alias_arn.to_string(), format!("{ARN}:my-fn:PROD"));
-    assert_eq!(alias_arn.to_string().parse::<FunctionArn>().unwrap(), alias_arn);
+    assert_eq!(
+        alias_arn.to_string().parse::<FunctionArn>().unwrap(),
+        alias_arn
+    );
     for s in [
         "arn:aws-cn:lambda:cn-north-1:123456789012:function:f",
         "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f:7",
@@ -347,11 +425,17 @@ fn r9_arn_shapes_round_trip() {
 #[test]
 fn serde_goes_through_validation() {
     let arn: FunctionArn = serde_json::from_str(&format!("\"{ARN}:f:live\"")).unwrap();
-    assert_eq!(serde_json::to_string(&arn).unwrap(), format!("\"{ARN}:f:live\""));
+    assert_eq!(
+        serde_json::to_string(&arn).unwrap(),
+        format!("\"{ARN}:f:live\"")
+    );
     assert!(serde_json::from_str::<AliasName>("\"2024\"").is_err());
     assert!(serde_json::from_str::<VersionNumber>("\"0\"").is_err());
     assert!(serde_json::from_str::<FunctionName>("\"a.b\"").is_err());
-    assert_eq!(serde_json::from_str::<Version>("\"$LATEST\"").unwrap(), Version::Latest);
+    assert_eq!(
+        serde_json::from_str::<Version>("\"$LATEST\"").unwrap(),
+        Version::Latest
+    );
 }
 
 fn name_strategy() -> impl Strategy<Value = String> {

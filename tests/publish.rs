@@ -30,22 +30,30 @@ fn version_list(r: &Registry, name: &str) -> Vec<String> {
 fn r10_code_and_config_updates_refuse_versions_and_aliases() {
     let mut r = registry();
     with_versions(&mut r, "f", 1);
-    r.create_alias(CreateAliasRequest::new("f", "live", "1")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
     for name in ["f:1", "f:live", &format!("{ARN}:f:1")] {
         assert_err(
-            r.update_function_code(UpdateFunctionCodeRequest::new(name, Code::from_zip_bytes(b"x"))),
+            r.update_function_code(UpdateFunctionCodeRequest::new(
+                name,
+                Code::from_zip_bytes(b"x"),
+            )),
             ErrorKind::InvalidParameterValue,
             ONLY_LATEST,
         );
         assert_err(
-            r.update_function_configuration(UpdateFunctionConfigurationRequest::new(name).with_timeout(9)),
+            r.update_function_configuration(
+                UpdateFunctionConfigurationRequest::new(name).with_timeout(9),
+            ),
             ErrorKind::InvalidParameterValue,
             ONLY_LATEST,
         );
     }
     // `:$LATEST` is allowed.
     let updated = r
-        .update_function_configuration(UpdateFunctionConfigurationRequest::new("f:$LATEST").with_timeout(9))
+        .update_function_configuration(
+            UpdateFunctionConfigurationRequest::new("f:$LATEST").with_timeout(9),
+        )
         .unwrap();
     assert_eq!(updated.config.timeout, 9);
 }
@@ -65,13 +73,19 @@ fn r11_published_versions_are_frozen() {
             .with_role(OTHER_ROLE),
     )
     .unwrap();
-    let got = r.get_function(GetFunctionRequest::new("f:1")).unwrap().configuration;
+    let got = r
+        .get_function(GetFunctionRequest::new("f:1"))
+        .unwrap()
+        .configuration;
     assert_eq!(got.revision_id, v1.revision_id);
     assert_eq!(got.config, v1.config);
     assert_eq!(got.config.description, "one");
     assert_eq!(got.config.code, Code::from_zip_bytes(b"v0"));
     assert_eq!(got.config.memory_size, 128);
-    let latest = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration;
+    let latest = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration;
     assert_eq!(latest.config.code, Code::from_zip_bytes(b"new code"));
     assert_eq!(latest.config.memory_size, 1024);
 }
@@ -81,10 +95,14 @@ fn r15_r64_unqualified_reads_describe_latest() {
     let mut r = registry();
     create(&mut r, "f");
     publish(&mut r, "f");
-    let got = r.get_function_configuration(GetFunctionRequest::new("f")).unwrap();
+    let got = r
+        .get_function_configuration(GetFunctionRequest::new("f"))
+        .unwrap();
     assert_eq!(got.version, Version::Latest);
     assert_eq!(got.function_arn.to_string(), format!("{ARN}:f"));
-    let got = r.get_function_configuration(GetFunctionRequest::new("f").with_qualifier("$LATEST")).unwrap();
+    let got = r
+        .get_function_configuration(GetFunctionRequest::new("f").with_qualifier("$LATEST"))
+        .unwrap();
     assert_eq!(got.function_arn.to_string(), format!("{ARN}:f:$LATEST"));
 }
 
@@ -92,7 +110,10 @@ fn r15_r64_unqualified_reads_describe_latest() {
 fn r16_publish_copies_latest_into_a_new_numbered_version() {
     let mut r = registry();
     create(&mut r, "f");
-    let latest = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration;
+    let latest = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration;
     let v1 = publish(&mut r, "f");
     assert_eq!(v1.version, v(1));
     assert_eq!(v1.function_arn.to_string(), format!("{ARN}:f:1"));
@@ -105,13 +126,19 @@ fn r16_publish_copies_latest_into_a_new_numbered_version() {
 #[test]
 fn r17_description_override_applies_to_the_version_only() {
     let mut r = registry();
-    r.create_function(CreateFunctionRequest::new("f", config(b"x").with_description("latest desc")))
-        .unwrap();
+    r.create_function(CreateFunctionRequest::new(
+        "f",
+        config(b"x").with_description("latest desc"),
+    ))
+    .unwrap();
     let v1 = r
         .publish_version(PublishVersionRequest::new("f").with_description("release one"))
         .unwrap();
     assert_eq!(v1.config.description, "release one");
-    let latest = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration;
+    let latest = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration;
     assert_eq!(latest.config.description, "latest desc");
     update_code(&mut r, "f", b"y");
     let v2 = publish(&mut r, "f");
@@ -123,13 +150,19 @@ fn r18_publishing_an_unchanged_latest_returns_the_last_version() {
     let mut r = registry();
     create(&mut r, "f");
     let v1 = publish(&mut r, "f");
-    let latest_before = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration;
+    let latest_before = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration;
     let again = r
         .publish_version(PublishVersionRequest::new("f").with_description("ignored"))
         .unwrap();
     assert_eq!(again, v1);
     assert_eq!(again.config.description, "");
-    let latest_after = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration;
+    let latest_after = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration;
     assert_eq!(latest_after.revision_id, latest_before.revision_id);
     assert_eq!(version_list(&r, "f"), ["$LATEST", "1"]);
 }
@@ -151,11 +184,14 @@ fn r19_any_configuration_update_makes_the_next_publish_new() {
     let mut r = registry();
     create(&mut r, "f");
     publish(&mut r, "f");
-    r.update_function_configuration(UpdateFunctionConfigurationRequest::new("f").with_description("d"))
-        .unwrap();
+    r.update_function_configuration(
+        UpdateFunctionConfigurationRequest::new("f").with_description("d"),
+    )
+    .unwrap();
     assert_eq!(publish(&mut r, "f").version, v(2));
     // Q3: change detection is by event, even an update that changes nothing counts.
-    r.update_function_configuration(UpdateFunctionConfigurationRequest::new("f")).unwrap();
+    r.update_function_configuration(UpdateFunctionConfigurationRequest::new("f"))
+        .unwrap();
     assert_eq!(publish(&mut r, "f").version, v(3));
     update_code(&mut r, "f", b"v0");
     assert_eq!(publish(&mut r, "f").version, v(4));
@@ -202,7 +238,10 @@ fn r21_code_sha256_precondition() {
 fn r22_r72_revision_precondition_on_publish_and_updates() {
     let mut r = registry();
     create(&mut r, "f");
-    let latest = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration;
+    let latest = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration;
     let stale = "00000000-0000-4000-8000-000000000000";
     assert_err(
         r.publish_version(PublishVersionRequest::new("f").with_revision_id(stale)),
@@ -210,19 +249,32 @@ fn r22_r72_revision_precondition_on_publish_and_updates() {
         REVISION_MISMATCH,
     );
     assert_err(
-        r.update_function_code(UpdateFunctionCodeRequest::new("f", Code::from_zip_bytes(b"x")).with_revision_id(stale)),
+        r.update_function_code(
+            UpdateFunctionCodeRequest::new("f", Code::from_zip_bytes(b"x")).with_revision_id(stale),
+        ),
         ErrorKind::PreconditionFailed,
         REVISION_MISMATCH,
     );
     assert_err(
-        r.update_function_configuration(UpdateFunctionConfigurationRequest::new("f").with_timeout(5).with_revision_id(stale)),
+        r.update_function_configuration(
+            UpdateFunctionConfigurationRequest::new("f")
+                .with_timeout(5)
+                .with_revision_id(stale),
+        ),
         ErrorKind::PreconditionFailed,
         REVISION_MISMATCH,
     );
     // Nothing changed.
-    assert_eq!(r.get_function(GetFunctionRequest::new("f")).unwrap().configuration, latest);
+    assert_eq!(
+        r.get_function(GetFunctionRequest::new("f"))
+            .unwrap()
+            .configuration,
+        latest
+    );
     let v1 = r
-        .publish_version(PublishVersionRequest::new("f").with_revision_id(latest.revision_id.to_string()))
+        .publish_version(
+            PublishVersionRequest::new("f").with_revision_id(latest.revision_id.to_string()),
+        )
         .unwrap();
     assert_eq!(v1.version, v(1));
 }
@@ -251,20 +303,37 @@ fn r26_fields_of_a_fresh_version() {
     let v1 = publish(&mut r, "f");
     let status = v1.status.clone().unwrap();
     assert_eq!(status.state, State::Active);
-    assert_eq!(status.last_update_status, Some(LastUpdateStatus::Successful));
+    assert_eq!(
+        status.last_update_status,
+        Some(LastUpdateStatus::Successful)
+    );
     assert_eq!(v1.last_modified, Timestamp::from_unix_millis(T0 + 60_000));
     assert_eq!(v1.last_modified.to_string(), "2025-11-28T00:01:00.000+0000");
-    let latest = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration;
-    assert_eq!(latest.last_modified.to_string(), "2025-11-28T00:00:00.000+0000");
+    let latest = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration;
+    assert_eq!(
+        latest.last_modified.to_string(),
+        "2025-11-28T00:00:00.000+0000"
+    );
 }
 
 #[test]
 fn r27_a_real_publish_bumps_latest_revision() {
     let mut r = registry();
     create(&mut r, "f");
-    let before = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration.revision_id;
+    let before = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration
+        .revision_id;
     publish(&mut r, "f");
-    let after = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration.revision_id;
+    let after = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration
+        .revision_id;
     assert_ne!(before, after);
 }
 
@@ -273,8 +342,10 @@ fn r29_r30_numbers_increase_and_are_never_reused() {
     let mut r = registry();
     with_versions(&mut r, "f", 3);
     assert_eq!(version_list(&r, "f"), ["$LATEST", "1", "2", "3"]);
-    r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("3")).unwrap();
-    r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("2")).unwrap();
+    r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("3"))
+        .unwrap();
+    r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("2"))
+        .unwrap();
     update_code(&mut r, "f", b"again");
     assert_eq!(publish(&mut r, "f").version, v(4));
     assert_eq!(version_list(&r, "f"), ["$LATEST", "1", "4"]);
@@ -303,7 +374,8 @@ fn r30_q1_numbering_continues_after_recreate_by_default() {
 fn q2_publishing_after_deleting_the_last_version_creates_a_new_one() {
     let mut r = registry();
     with_versions(&mut r, "f", 2);
-    r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("2")).unwrap();
+    r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("2"))
+        .unwrap();
     assert_eq!(publish(&mut r, "f").version, v(3));
 }
 
@@ -316,15 +388,27 @@ fn r69_latest_revision_changes_on_update_and_on_completion() {
         .build();
     let created = create(&mut r, "f");
     r.finish_creation("f").unwrap();
-    let active = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration;
+    let active = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration;
     assert_ne!(created.revision_id, active.revision_id);
     let updating = update_code(&mut r, "f", b"x");
     assert_ne!(updating.revision_id, active.revision_id);
-    assert_eq!(updating.status.as_ref().unwrap().last_update_status, Some(LastUpdateStatus::InProgress));
+    assert_eq!(
+        updating.status.as_ref().unwrap().last_update_status,
+        Some(LastUpdateStatus::InProgress)
+    );
     r.finish_update("f").unwrap();
-    let done = r.get_function(GetFunctionRequest::new("f")).unwrap().configuration;
+    let done = r
+        .get_function(GetFunctionRequest::new("f"))
+        .unwrap()
+        .configuration;
     assert_ne!(done.revision_id, updating.revision_id);
-    assert_eq!(done.status.unwrap().last_update_status, Some(LastUpdateStatus::Successful));
+    assert_eq!(
+        done.status.unwrap().last_update_status,
+        Some(LastUpdateStatus::Successful)
+    );
 }
 
 #[test]
@@ -332,10 +416,14 @@ fn r70_version_revision_is_stable() {
     let mut r = registry();
     create(&mut r, "f");
     let v1 = publish(&mut r, "f");
-    r.create_alias(CreateAliasRequest::new("f", "live", "1")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
     update_code(&mut r, "f", b"z");
     publish(&mut r, "f");
-    let got = r.get_function(GetFunctionRequest::new("f:1")).unwrap().configuration;
+    let got = r
+        .get_function(GetFunctionRequest::new("f:1"))
+        .unwrap()
+        .configuration;
     assert_eq!(got.revision_id, v1.revision_id);
 }
 
@@ -352,7 +440,11 @@ fn publish_validation_and_missing_function() {
     assert_err(
         r.publish_version(PublishVersionRequest::new("f").with_description(long.clone())),
         ErrorKind::Validation,
-        &validation(&long, "description", "Member must have length less than or equal to 256"),
+        &validation(
+            &long,
+            "description",
+            "Member must have length less than or equal to 256",
+        ),
     );
     // Q13: a version or alias suffix is refused, `:$LATEST` is fine.
     assert_err(

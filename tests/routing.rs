@@ -28,11 +28,14 @@ fn r46_at_most_one_additional_version_checked_before_same_as_primary() {
     let mut r = two_versions();
     let weights = BTreeMap::from([("1".to_owned(), 0.8), ("2".to_owned(), 0.2)]);
     assert_err(
-        r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing_config(weights.clone())),
+        r.create_alias(
+            CreateAliasRequest::new("f", "live", "1").with_routing_config(weights.clone()),
+        ),
         ErrorKind::InvalidParameterValue,
         "Number of items in AdditionalVersionWeights cannot be greater than 1",
     );
-    r.create_alias(CreateAliasRequest::new("f", "live", "1")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
     assert_err(
         r.update_alias(UpdateAliasRequest::new("f", "live").with_routing_config(weights)),
         ErrorKind::InvalidParameterValue,
@@ -50,13 +53,15 @@ fn r47_routing_needs_a_published_primary() {
         msg,
     );
     // Q8: the merged result is checked.
-    r.create_alias(CreateAliasRequest::new("f", "dev", "$LATEST")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "dev", "$LATEST"))
+        .unwrap();
     assert_err(
         r.update_alias(UpdateAliasRequest::new("f", "dev").with_routing("2", 0.5)),
         ErrorKind::InvalidParameterValue,
         msg,
     );
-    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.5)).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.5))
+        .unwrap();
     assert_err(
         r.update_alias(UpdateAliasRequest::new("f", "live").with_function_version("$LATEST")),
         ErrorKind::InvalidParameterValue,
@@ -87,8 +92,14 @@ fn r49_weight_range() {
         );
     }
     // Q4: both bounds are accepted.
-    assert!(r.create_alias(CreateAliasRequest::new("f", "zero", "1").with_routing("2", 0.0)).is_ok());
-    assert!(r.create_alias(CreateAliasRequest::new("f", "one", "1").with_routing("2", 1.0)).is_ok());
+    assert!(
+        r.create_alias(CreateAliasRequest::new("f", "zero", "1").with_routing("2", 0.0))
+            .is_ok()
+    );
+    assert!(
+        r.create_alias(CreateAliasRequest::new("f", "one", "1").with_routing("2", 1.0))
+            .is_ok()
+    );
 }
 
 #[test]
@@ -99,7 +110,8 @@ fn r50_additional_version_differs_from_primary() {
         ErrorKind::InvalidParameterValue,
         "Invalid function version 1. Function version 1 is already included in routing configuration.",
     );
-    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.5)).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.5))
+        .unwrap();
     assert_err(
         r.update_alias(UpdateAliasRequest::new("f", "live").with_function_version("2")),
         ErrorKind::InvalidParameterValue,
@@ -127,7 +139,8 @@ fn r52_versions_must_share_role_and_dead_letter_target() {
         ErrorKind::InvalidParameterValue,
         "Specified versions must be associated with the same execution role",
     );
-    r.create_alias(CreateAliasRequest::new("f", "live", "1")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
     assert_err(
         r.update_alias(UpdateAliasRequest::new("f", "live").with_routing("4", 0.1)),
         ErrorKind::InvalidParameterValue,
@@ -135,7 +148,8 @@ fn r52_versions_must_share_role_and_dead_letter_target() {
     );
     set_role(&mut r, "f", ROLE);
     r.update_function_configuration(
-        UpdateFunctionConfigurationRequest::new("f").with_dead_letter_target("arn:aws:sqs:us-east-1:123456789012:dlq"),
+        UpdateFunctionConfigurationRequest::new("f")
+            .with_dead_letter_target("arn:aws:sqs:us-east-1:123456789012:dlq"),
     )
     .unwrap();
     publish(&mut r, "f"); // version 5: same role, a dead-letter target
@@ -150,12 +164,16 @@ fn r52_versions_must_share_role_and_dead_letter_target() {
 fn r53_empty_routing_map_means_no_routing() {
     let mut r = two_versions();
     let a = r
-        .create_alias(CreateAliasRequest::new("f", "live", "1").with_routing_config(BTreeMap::new()))
+        .create_alias(
+            CreateAliasRequest::new("f", "live", "1").with_routing_config(BTreeMap::new()),
+        )
         .unwrap();
     assert_eq!(a.routing_config, None);
     // An empty map is even allowed with a $LATEST primary.
     let b = r
-        .create_alias(CreateAliasRequest::new("f", "dev", "$LATEST").with_routing_config(BTreeMap::new()))
+        .create_alias(
+            CreateAliasRequest::new("f", "dev", "$LATEST").with_routing_config(BTreeMap::new()),
+        )
         .unwrap();
     assert_eq!(b.routing_config, None);
 }
@@ -163,11 +181,17 @@ fn r53_empty_routing_map_means_no_routing() {
 #[test]
 fn r54_weights_are_echoed_as_given() {
     let mut r = two_versions();
-    for (i, w) in [0.2, 0.05, 1.0 / 3.0, 0.123456789012345, 5e-324].into_iter().enumerate() {
+    for (i, w) in [0.2, 0.05, 1.0 / 3.0, 0.123456789012345, 5e-324]
+        .into_iter()
+        .enumerate()
+    {
         let a = r
             .create_alias(CreateAliasRequest::new("f", format!("a{i}"), "1").with_routing("2", w))
             .unwrap();
-        assert_eq!(a.routing_config.unwrap().weight().get().to_bits(), w.to_bits());
+        assert_eq!(
+            a.routing_config.unwrap().weight().get().to_bits(),
+            w.to_bits()
+        );
     }
 }
 
@@ -180,7 +204,10 @@ fn share_of_v2(r: &Registry, name: &str, n: u32, seed: u64) -> f64 {
             assert_eq!(t.reason, RouteReason::AliasAdditional);
             hits += 1;
         } else {
-            assert_eq!((t.executed_version, t.reason), (v(1), RouteReason::AliasPrimary));
+            assert_eq!(
+                (t.executed_version, t.reason),
+                (v(1), RouteReason::AliasPrimary)
+            );
         }
     }
     f64::from(hits) / f64::from(n)
@@ -192,10 +219,14 @@ fn r55_weighted_choice_follows_the_weight() {
     let n = 200_000;
     for (i, w) in [0.0, 0.01, 0.1, 0.5, 0.9, 1.0].into_iter().enumerate() {
         let name = format!("w{i}");
-        r.create_alias(CreateAliasRequest::new("f", name.clone(), "1").with_routing("2", w)).unwrap();
+        r.create_alias(CreateAliasRequest::new("f", name.clone(), "1").with_routing("2", w))
+            .unwrap();
         let share = share_of_v2(&r, &format!("f:{name}"), n, 7 + i as u64);
         let sigma = (w * (1.0 - w) / f64::from(n)).sqrt();
-        assert!((share - w).abs() <= 4.0 * sigma, "weight {w}: share {share}");
+        assert!(
+            (share - w).abs() <= 4.0 * sigma,
+            "weight {w}: share {share}"
+        );
         if w == 0.0 {
             assert_eq!(share, 0.0);
         }
@@ -208,11 +239,16 @@ fn r55_weighted_choice_follows_the_weight() {
 #[test]
 fn r55_seeded_choices_replay() {
     let mut r = two_versions();
-    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.3)).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.3))
+        .unwrap();
     let run = |seed| {
         let mut rng = StdRng::seed_from_u64(seed);
         (0..1000)
-            .map(|_| r.invoke_target(InvokeRequest::new("f:live"), &mut rng).unwrap().executed_version)
+            .map(|_| {
+                r.invoke_target(InvokeRequest::new("f:live"), &mut rng)
+                    .unwrap()
+                    .executed_version
+            })
             .collect::<Vec<_>>()
     };
     assert_eq!(run(11), run(11));
@@ -222,11 +258,18 @@ fn r55_seeded_choices_replay() {
 #[test]
 fn r56_reads_through_a_weighted_alias_describe_the_primary() {
     let mut r = two_versions();
-    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.2)).unwrap();
-    let got = r.get_function(GetFunctionRequest::new("f:live")).unwrap().configuration;
+    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.2))
+        .unwrap();
+    let got = r
+        .get_function(GetFunctionRequest::new("f:live"))
+        .unwrap()
+        .configuration;
     assert_eq!(got.version, v(1));
     assert_eq!(got.function_arn.to_string(), format!("{ARN}:f:live"));
-    let v1 = r.get_function(GetFunctionRequest::new("f:1")).unwrap().configuration;
+    let v1 = r
+        .get_function(GetFunctionRequest::new("f:1"))
+        .unwrap()
+        .configuration;
     assert_eq!(got.revision_id, v1.revision_id);
     let by_arn = r
         .get_function_configuration(GetFunctionRequest::new(format!("{ARN}:f:live")))
@@ -237,16 +280,48 @@ fn r56_reads_through_a_weighted_alias_describe_the_primary() {
 #[test]
 fn r64_r66_r67_invoke_targets_and_invoked_arns() {
     let mut r = two_versions();
-    r.create_alias(CreateAliasRequest::new("f", "live", "2")).unwrap();
-    r.create_alias(CreateAliasRequest::new("f", "dev", "$LATEST")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "2"))
+        .unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "dev", "$LATEST"))
+        .unwrap();
     let mut rng = StdRng::seed_from_u64(0);
     let cases = [
-        (InvokeRequest::new("f"), Version::Latest, format!("{ARN}:f"), RouteReason::Unqualified),
-        (InvokeRequest::new("f:$LATEST"), Version::Latest, format!("{ARN}:f:$LATEST"), RouteReason::Latest),
-        (InvokeRequest::new("f").with_qualifier("3"), v(3), format!("{ARN}:f:3"), RouteReason::DirectVersion),
-        (InvokeRequest::new("f:live"), v(2), format!("{ARN}:f:live"), RouteReason::AliasPrimary),
-        (InvokeRequest::new("f:dev"), Version::Latest, format!("{ARN}:f:dev"), RouteReason::AliasPrimary),
-        (InvokeRequest::new(format!("{ARN}:f:live")), v(2), format!("{ARN}:f:live"), RouteReason::AliasPrimary),
+        (
+            InvokeRequest::new("f"),
+            Version::Latest,
+            format!("{ARN}:f"),
+            RouteReason::Unqualified,
+        ),
+        (
+            InvokeRequest::new("f:$LATEST"),
+            Version::Latest,
+            format!("{ARN}:f:$LATEST"),
+            RouteReason::Latest,
+        ),
+        (
+            InvokeRequest::new("f").with_qualifier("3"),
+            v(3),
+            format!("{ARN}:f:3"),
+            RouteReason::DirectVersion,
+        ),
+        (
+            InvokeRequest::new("f:live"),
+            v(2),
+            format!("{ARN}:f:live"),
+            RouteReason::AliasPrimary,
+        ),
+        (
+            InvokeRequest::new("f:dev"),
+            Version::Latest,
+            format!("{ARN}:f:dev"),
+            RouteReason::AliasPrimary,
+        ),
+        (
+            InvokeRequest::new(format!("{ARN}:f:live")),
+            v(2),
+            format!("{ARN}:f:live"),
+            RouteReason::AliasPrimary,
+        ),
     ];
     for (req, executed, invoked, reason) in cases {
         let t = r.invoke_target(req, &mut rng).unwrap();
@@ -260,15 +335,29 @@ fn r64_r66_r67_invoke_targets_and_invoked_arns() {
 fn r65_unknown_qualifiers_on_reads_and_invokes() {
     let mut r = two_versions();
     let mut rng = StdRng::seed_from_u64(0);
-    for q in ["99", "1221", "notaversion", "aliasdoesnotexist", "non-existent-alias"] {
+    for q in [
+        "99",
+        "1221",
+        "notaversion",
+        "aliasdoesnotexist",
+        "non-existent-alias",
+    ] {
         let msg = format!("Function not found: {ARN}:f:{q}");
-        assert_err(r.get_function(GetFunctionRequest::new("f").with_qualifier(q)), ErrorKind::ResourceNotFound, &msg);
+        assert_err(
+            r.get_function(GetFunctionRequest::new("f").with_qualifier(q)),
+            ErrorKind::ResourceNotFound,
+            &msg,
+        );
         assert_err(
             r.get_function_configuration(GetFunctionRequest::new(format!("f:{q}"))),
             ErrorKind::ResourceNotFound,
             &msg,
         );
-        assert_err(r.invoke_target(InvokeRequest::new(format!("f:{q}")), &mut rng), ErrorKind::ResourceNotFound, &msg);
+        assert_err(
+            r.invoke_target(InvokeRequest::new(format!("f:{q}")), &mut rng),
+            ErrorKind::ResourceNotFound,
+            &msg,
+        );
     }
     // Missing function.
     assert_err(
@@ -282,13 +371,19 @@ fn r65_unknown_qualifiers_on_reads_and_invokes() {
         &format!("Function not found: {ARN}:doesnotexist:$LATEST"),
     );
     assert_err(
-        r.get_function_configuration(GetFunctionRequest::new("some-function").with_qualifier("$LATEST")),
+        r.get_function_configuration(
+            GetFunctionRequest::new("some-function").with_qualifier("$LATEST"),
+        ),
         ErrorKind::ResourceNotFound,
         &format!("Function not found: {ARN}:some-function:$LATEST"),
     );
     // A deleted alias is not found any more.
-    r.create_alias(CreateAliasRequest::new("f", "gone", "1")).unwrap();
-    r.delete_alias(lambda_versioning::registry::DeleteAliasRequest::new("f", "gone")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "gone", "1"))
+        .unwrap();
+    r.delete_alias(lambda_versioning::registry::DeleteAliasRequest::new(
+        "f", "gone",
+    ))
+    .unwrap();
     assert_err(
         r.invoke_target(InvokeRequest::new("f:gone"), &mut rng),
         ErrorKind::ResourceNotFound,
@@ -299,13 +394,19 @@ fn r65_unknown_qualifiers_on_reads_and_invokes() {
 #[test]
 fn r68_retargeting_takes_effect_at_once_and_publishing_does_not_move_aliases() {
     let mut r = two_versions();
-    r.create_alias(CreateAliasRequest::new("f", "live", "1")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
     let mut rng = StdRng::seed_from_u64(0);
-    let run = |r: &Registry, rng: &mut StdRng| r.invoke_target(InvokeRequest::new("f:live"), rng).unwrap().executed_version;
+    let run = |r: &Registry, rng: &mut StdRng| {
+        r.invoke_target(InvokeRequest::new("f:live"), rng)
+            .unwrap()
+            .executed_version
+    };
     assert_eq!(run(&r, &mut rng), v(1));
     update_code(&mut r, "f", b"four");
     publish(&mut r, "f");
     assert_eq!(run(&r, &mut rng), v(1));
-    r.update_alias(UpdateAliasRequest::new("f", "live").with_function_version("4")).unwrap();
+    r.update_alias(UpdateAliasRequest::new("f", "live").with_function_version("4"))
+        .unwrap();
     assert_eq!(run(&r, &mut rng), v(4));
 }

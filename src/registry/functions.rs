@@ -133,6 +133,7 @@ impl Registry {
             last_allocated,
             last_published: None,
             aliases: BTreeMap::new(),
+            pending_versions: Vec::new(),
         };
         let mut response = function.latest_view(arn, true);
         if req.publish {
@@ -574,8 +575,8 @@ impl Registry {
             f.latest.status = VersionStatus::active();
             f.latest.revision_id = revision;
         }
-        for v in f.versions.values_mut() {
-            if v.status.state == State::Pending {
+        for n in std::mem::take(&mut f.pending_versions) {
+            if let Some(v) = f.versions.get_mut(&n) {
                 v.status = VersionStatus::active();
             }
         }

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use lambda_versioning::registry::{
-    CreateFunctionRequest, FunctionConfiguration, PublishVersionRequest,
-    UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
+    CreateFunctionRequest, FunctionConfiguration, PublishVersionRequest, UpdateFunctionCodeRequest,
+    UpdateFunctionConfigurationRequest,
 };
 use lambda_versioning::{Code, Error, ErrorKind, FunctionConfig, ManualClock, Registry, Timestamp};
 
@@ -47,14 +47,19 @@ pub fn publish(registry: &mut Registry, name: &str) -> FunctionConfiguration {
 #[track_caller]
 pub fn update_code(registry: &mut Registry, name: &str, code: &[u8]) -> FunctionConfiguration {
     registry
-        .update_function_code(UpdateFunctionCodeRequest::new(name, Code::from_zip_bytes(code)))
+        .update_function_code(UpdateFunctionCodeRequest::new(
+            name,
+            Code::from_zip_bytes(code),
+        ))
         .expect("update_function_code")
 }
 
 #[track_caller]
 pub fn set_role(registry: &mut Registry, name: &str, role: &str) {
     registry
-        .update_function_configuration(UpdateFunctionConfigurationRequest::new(name).with_role(role))
+        .update_function_configuration(
+            UpdateFunctionConfigurationRequest::new(name).with_role(role),
+        )
         .expect("update_function_configuration");
 }
 
@@ -91,7 +96,8 @@ pub fn validation(value: &str, member: &str, constraint: &str) -> String {
 
 pub const NAMESPACED_PATTERN: &str = r"Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?";
 pub const CLASSIC_PATTERN: &str = r"Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?";
-pub const QUALIFIER_PATTERN: &str = r"Member must satisfy regular expression pattern: \$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+";
+pub const QUALIFIER_PATTERN: &str =
+    r"Member must satisfy regular expression pattern: \$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+";
 
 pub const REVISION_MISMATCH: &str = "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id";
 pub const ONLY_LATEST: &str = "Current operation does not support versions other than $LATEST. Please set the version to $LATEST or do not set a version in your request.";
