@@ -181,3 +181,8 @@ pub use revision::{RandomRevisionIds, RevisionIdSource, SeededRevisionIds};
 pub use routing::{AliasRouting, Weight};
 pub use status::{LastUpdateStatus, State, VersionStatus};
 pub use validate::NamePattern;
+
+/// The README's example is compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
