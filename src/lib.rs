@@ -163,6 +163,7 @@ mod error;
 mod function;
 mod names;
 pub mod registry;
+pub mod resolver;
 mod revision;
 mod routing;
 mod status;
@@ -177,6 +178,9 @@ pub use names::{
     VersionNumber,
 };
 pub use registry::{Lifecycle, Registry, RegistryBuilder, VersionNumbering};
+pub use resolver::{
+    AliasHandle, HandleResolution, LocalAliasHandle, Resolution, ResolveError, Resolver,
+};
 pub use revision::{RandomRevisionIds, RevisionIdSource, SeededRevisionIds};
 pub use routing::{AliasRouting, Weight};
 pub use status::{LastUpdateStatus, State, VersionStatus};

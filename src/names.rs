@@ -90,6 +90,12 @@ impl FunctionName {
     /// The longest accepted name.
     pub const MAX_LEN: usize = 64;
 
+    /// For names already known valid (found in a registry's index).
+    pub(crate) fn new_unchecked(s: &str) -> FunctionName {
+        debug_assert!(s.parse::<FunctionName>().is_ok(), "{s:?}");
+        FunctionName(s.into())
+    }
+
     /// The name as a string slice.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -147,6 +153,12 @@ pub struct AliasName(Box<str>);
 impl AliasName {
     /// The longest accepted name.
     pub const MAX_LEN: usize = 128;
+
+    /// For names already known valid (found in a registry's index).
+    pub(crate) fn new_unchecked(s: &str) -> AliasName {
+        debug_assert!(s.parse::<AliasName>().is_ok(), "{s:?}");
+        AliasName(s.into())
+    }
 
     /// The name as a string slice.
     pub fn as_str(&self) -> &str {

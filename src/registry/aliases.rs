@@ -13,6 +13,7 @@ use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
 use crate::function::{Alias, Function};
 use crate::names::{AliasName, Version, VersionNumber};
+use crate::resolver::Route;
 use crate::routing::{AliasRouting, Weight};
 use crate::validate::{
     ADDITIONAL_VERSION_PATTERN, ALIAS_NAME_PATTERN, FUNCTION_VERSION_PATTERN, NamePattern,
@@ -185,7 +186,7 @@ impl Registry {
         let key = f.name.clone();
 
         let revision_id = self.new_revision_id();
-        let f = self.function_entry(&key)?;
+        let f = self.functions.get_mut(&key).ok_or_else(vanished)?;
         let alias = Alias {
             primary,
             description: req.description.unwrap_or_default(),
@@ -193,6 +194,8 @@ impl Registry {
             revision_id,
         };
         let view = f.alias_view(&name, &alias);
+        self.resolver
+            .alias_set(&key, &name, Route::new(alias.primary, alias.routing));
         f.aliases.insert(name, alias);
         Ok(view)
     }
@@ -222,7 +225,9 @@ impl Registry {
     pub fn delete_alias(&mut self, req: DeleteAliasRequest) -> Result<(), Error> {
         let (f, name) = self.alias_target(&req.function_name, &req.name)?;
         let key = f.name.clone();
-        self.function_entry(&key)?.aliases.remove(&name);
+        if self.function_entry(&key)?.aliases.remove(&name).is_some() {
+            self.resolver.alias_deleted(&key, &name);
+        }
         Ok(())
     }
 
@@ -296,7 +301,7 @@ impl Registry {
         let key = f.name.clone();
 
         let revision_id = self.new_revision_id();
-        let f = self.function_entry(&key)?;
+        let f = self.functions.get_mut(&key).ok_or_else(vanished)?;
         let alias = Alias {
             primary,
             description,
@@ -304,6 +309,8 @@ impl Registry {
             revision_id,
         };
         let view = f.alias_view(&name, &alias);
+        self.resolver
+            .alias_set(&key, &name, Route::new(alias.primary, alias.routing));
         f.aliases.insert(name, alias);
         Ok(view)
     }

@@ -136,6 +136,7 @@ impl Registry {
             pending_versions: Vec::new(),
         };
         let mut response = function.latest_view(arn, true);
+        let mut published = Vec::new();
         if req.publish {
             let version_revision = self.new_revision_id();
             let number = function
@@ -148,8 +149,10 @@ impl Registry {
                 )
                 .ok_or_else(exhausted)?;
             response.version = Version::Published(number);
+            published.push(number);
         }
         self.functions.insert(name.clone(), function);
+        self.resolver.function_created(&name, &published);
         if self.lifecycle == Lifecycle::Immediate {
             self.settle(&name);
         }
@@ -305,6 +308,7 @@ impl Registry {
                         VersionStatus::creating(),
                     )
                     .ok_or_else(exhausted)?;
+                self.resolver.version_published(&key, n);
                 f.version_view(n, f.arn.with_qualifier(n), true)
                     .ok_or_else(exhausted)?
             }
@@ -485,6 +489,7 @@ impl Registry {
         match qualifier {
             None => {
                 if let Some(f) = self.functions.remove(&key) {
+                    self.resolver.function_deleted(&key);
                     let used = self.retired_counters.entry(key).or_insert(0);
                     *used = (*used).max(f.last_allocated);
                 }
@@ -508,6 +513,7 @@ impl Registry {
                 }
                 if let Some(f) = self.functions.get_mut(&key) {
                     f.versions.remove(&n);
+                    self.resolver.version_deleted(&key, n);
                 }
                 Ok(())
             }

@@ -23,6 +23,7 @@ use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, ErrorKind};
 use crate::function::Function;
 use crate::names::{AccountId, FunctionName, Partition, Region, RevisionId};
+use crate::resolver::Resolver;
 use crate::revision::{RandomRevisionIds, RevisionIdSource, SeededRevisionIds};
 use crate::validate::{
     NamePattern, QUALIFIER_PATTERN, Violations, matches_qualifier_param, max_len_text, pattern_text,
@@ -141,7 +142,9 @@ impl RegistryBuilder {
 
     /// The registry, empty.
     pub fn build(self) -> Registry {
+        let resolver = Resolver::new(self.partition.clone(), self.region.clone(), self.account);
         Registry {
+            resolver,
             partition: self.partition,
             region: self.region,
             account: self.account,
@@ -172,6 +175,7 @@ impl fmt::Debug for RegistryBuilder {
 /// Mutations take `&mut self` (a single writer); a platform serving concurrent requests
 /// wraps the registry in a mutex. See the crate documentation for an end-to-end example.
 pub struct Registry {
+    resolver: Resolver,
     partition: Partition,
     region: Region,
     account: AccountId,
@@ -215,6 +219,12 @@ impl Registry {
             lifecycle: Lifecycle::Immediate,
             numbering: VersionNumbering::ContinueAfterRecreate,
         }
+    }
+
+    /// The data-plane view of this registry: a lock-free [`Resolver`] that every
+    /// mutation keeps current. Clones share the same state.
+    pub fn resolver(&self) -> Resolver {
+        self.resolver.clone()
     }
 
     /// The partition this registry serves.

@@ -71,6 +71,7 @@ impl Registry {
                 VersionStatus::active(),
             )
             .ok_or_else(exhausted)?;
+        self.resolver.version_published(&key, n);
         f.version_view(n, f.arn.with_qualifier(n), true)
             .ok_or_else(exhausted)
     }

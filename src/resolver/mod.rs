@@ -1,0 +1,737 @@
+//! The data plane: which version runs for an invocation, answered without locks.
+//!
+//! A [`Resolver`] is a cheap, `Send + Sync` view that the [`Registry`](crate::Registry)
+//! keeps current: every mutation that changes routing is visible to every resolve that
+//! starts after the mutation returns.
+//!
+//! # Structure
+//!
+//! * Functions live in 64 shards, each an immutable map behind an `ArcSwap`. Creating or
+//!   deleting a function, or creating or deleting an alias, copies one shard (about
+//!   1/64 of the functions); nothing copies the whole table.
+//! * Each alias has a *route slot*: its primary version, additional version and integer
+//!   threshold behind a sequence counter. An alias update writes the slot in place — O(1)
+//!   in the number of functions and aliases — and readers read it with plain loads,
+//!   retrying only if a write overlapped their read. Readers take no lock and write no
+//!   shared memory.
+//! * Resolving by name reads the shard through a per-thread `arc_swap::Cache`, which
+//!   costs a pointer comparison when nothing changed, then two hash-map lookups and the
+//!   slot. An [`AliasHandle`] holds the slot itself and skips the lookups.
+//!
+//! # Handles and deletion
+//!
+//! A handle keeps answering for its alias while the alias exists. Once the deletion of
+//! the alias (or of its function) is visible, it answers [`ResolveError::AliasGone`] and
+//! never a version from before the deletion; an alias created again under the same name
+//! is a new alias, reached through a new handle.
+//!
+//! # Randomness
+//!
+//! Every resolve takes any [`rand::Rng`]; with a seeded generator a sequence of
+//! resolutions is reproducible. The `*_fast` methods use a thread-local `SmallRng`.
+//! Sticky resolution hashes a caller-supplied key instead (see [`sticky_point`]).
+
+mod route;
+mod sticky;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+
+use arc_swap::{ArcSwap, Cache};
+use rand::SeedableRng as _;
+use rand::rngs::SmallRng;
+
+pub(crate) use route::Route;
+use route::RouteCell;
+pub use sticky::{alias_salt, sticky_point};
+
+use crate::arn::FunctionArn;
+use crate::error::Error;
+use crate::names::{
+    AccountId, AliasName, FunctionName, Partition, Qualifier, Region, Version, VersionNumber,
+};
+use crate::registry::RouteReason;
+
+const SHARDS: usize = 64;
+
+type FastState = foldhash::fast::RandomState;
+
+/// The route slot of one alias.
+#[derive(Debug)]
+pub(crate) struct AliasSlot {
+    route: RouteCell,
+    salt: u64,
+}
+
+/// Which published versions of a function exist: bit `n` of the words.
+#[derive(Debug, Default)]
+struct VersionBits {
+    words: Box<[AtomicU64]>,
+}
+
+impl VersionBits {
+    fn contains(&self, n: u64) -> bool {
+        let (word, bit) = ((n / 64) as usize, n % 64);
+        self.words
+            .get(word)
+            .is_some_and(|w| w.load(Ordering::Acquire) & (1 << bit) != 0)
+    }
+}
+
+/// One function as the resolver sees it. Immutable except through atomics; replaced
+/// (by copying its shard) when an alias is created or deleted.
+#[derive(Debug)]
+struct FunctionRoutes {
+    /// Aliases sorted by name; functions have few aliases, so a sorted slice is both the
+    /// smallest and the fastest map here.
+    aliases: Box<[(AliasName, Arc<AliasSlot>)]>,
+    versions: Arc<ArcSwap<VersionBits>>,
+}
+
+impl FunctionRoutes {
+    fn alias(&self, name: &str) -> Option<&Arc<AliasSlot>> {
+        self.aliases
+            .binary_search_by(|(a, _)| a.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.aliases[i].1)
+    }
+}
+
+type Shard = HashMap<FunctionName, Arc<FunctionRoutes>, FastState>;
+
+/// The partition, region and account the resolver's ARNs are built with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ArnBase {
+    partition: Partition,
+    region: Region,
+    account: AccountId,
+}
+
+struct Shared {
+    id: u64,
+    base: ArnBase,
+    shard_state: foldhash::fast::FixedState,
+    shards: Box<[Arc<ArcSwap<Shard>>]>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+/// Per-thread caches of one resolver's shards.
+struct LocalShards {
+    id: u64,
+    owner: Weak<Shared>,
+    caches: Box<[Cache<Arc<ArcSwap<Shard>>, Arc<Shard>>]>,
+}
+
+thread_local! {
+    static LOCAL_SHARDS: RefCell<Vec<LocalShards>> = const { RefCell::new(Vec::new()) };
+    static FAST_RNG: RefCell<SmallRng> = RefCell::new(SmallRng::from_rng(&mut rand::rng()));
+}
+
+/// Why a resolution failed. Small and `Copy`: the failure path allocates nothing; the
+/// service's message is built on demand by [`ResolveError::into_error`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// No such function.
+    FunctionNotFound,
+    /// The function exists but the qualifier names no version or alias.
+    QualifierNotFound,
+    /// The handle's alias was deleted.
+    AliasGone,
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ResolveError::FunctionNotFound => "function not found",
+            ResolveError::QualifierNotFound => "qualifier not found",
+            ResolveError::AliasGone => "alias deleted",
+        })
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+impl ResolveError {
+    /// The service's error for this failure of `resolver.resolve(function, qualifier, …)`
+    /// (R65): `ResourceNotFoundException` `Function not found: {arn}:{qualifier}`, with
+    /// `$LATEST` for an unqualified call. Built on demand; the hot path never formats.
+    pub fn into_error(self, resolver: &Resolver, function: &str, qualifier: Option<&str>) -> Error {
+        let base = &resolver.shared.base;
+        Error::not_found(format!(
+            "Function not found: arn:{}:lambda:{}:{}:function:{function}:{}",
+            base.partition,
+            base.region,
+            base.account,
+            qualifier.unwrap_or(Version::LATEST_STR)
+        ))
+    }
+}
+
+/// Which version runs for one invocation, why, and the ARN the caller used (R64–R68).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resolution<'a> {
+    executed_version: Version,
+    reason: RouteReason,
+    function: &'a str,
+    qualifier: Option<&'a str>,
+    base: &'a ArnBase,
+}
+
+impl Resolution<'_> {
+    /// `ExecutedVersion`.
+    pub fn executed_version(&self) -> Version {
+        self.executed_version
+    }
+
+    /// Why this version was chosen.
+    pub fn reason(&self) -> RouteReason {
+        self.reason
+    }
+
+    /// The invoked ARN: the unqualified function ARN for an unqualified call, otherwise
+    /// the ARN qualified the way the caller qualified it (R67). Built on demand.
+    pub fn invoked_arn(&self) -> FunctionArn {
+        let name = FunctionName::new_unchecked(self.function);
+        let arn = FunctionArn::new(
+            self.base.partition.clone(),
+            self.base.region.clone(),
+            self.base.account,
+            name,
+        );
+        match self.qualifier.and_then(|q| q.parse::<Qualifier>().ok()) {
+            Some(q) => arn.with_qualifier(q),
+            None => arn,
+        }
+    }
+}
+
+/// Answers "which version runs?" for one (partition, region, account), kept current by
+/// the [`Registry`](crate::Registry) that created it. Cheap to clone; `Send + Sync`.
+///
+/// ```
+/// use lambda_versioning::registry::{CreateAliasRequest, CreateFunctionRequest, PublishVersionRequest};
+/// use lambda_versioning::{Code, FunctionConfig, Registry, Version};
+/// use rand::SeedableRng as _;
+///
+/// let mut registry = Registry::builder().build();
+/// let config = FunctionConfig::new("arn:aws:iam::123456789012:role/r", Code::from_zip_bytes(b"x"));
+/// registry.create_function(CreateFunctionRequest::new("f", config))?;
+/// registry.publish_version(PublishVersionRequest::new("f"))?;
+/// registry.create_alias(CreateAliasRequest::new("f", "live", "1"))?;
+///
+/// let resolver = registry.resolver();
+/// let mut rng = rand::rngs::SmallRng::seed_from_u64(1);
+/// let r = resolver.resolve("f", Some("live"), &mut rng).unwrap();
+/// assert_eq!(r.executed_version().to_string(), "1");
+/// assert_eq!(r.invoked_arn().to_string(), "arn:aws:lambda:us-east-1:123456789012:function:f:live");
+/// assert_eq!(resolver.resolve("f", None, &mut rng).unwrap().executed_version(), Version::Latest);
+/// # Ok::<(), lambda_versioning::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Resolver {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for Resolver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Resolver")
+            .field("partition", &self.shared.base.partition)
+            .field("region", &self.shared.base.region)
+            .field("account", &self.shared.base.account)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Resolver {
+    pub(crate) fn new(partition: Partition, region: Region, account: AccountId) -> Resolver {
+        let shards = (0..SHARDS)
+            .map(|_| Arc::new(ArcSwap::from_pointee(Shard::default())))
+            .collect();
+        Resolver {
+            shared: Arc::new(Shared {
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                base: ArnBase {
+                    partition,
+                    region,
+                    account,
+                },
+                shard_state: foldhash::fast::FixedState::with_seed(0x6c61_6d62_6461),
+                shards,
+            }),
+        }
+    }
+
+    fn shard_index(&self, function: &str) -> usize {
+        use std::hash::BuildHasher as _;
+        (self.shared.shard_state.hash_one(function) % SHARDS as u64) as usize
+    }
+
+    /// Runs `f` on the current shard of `function`, read through this thread's cache.
+    #[inline]
+    fn with_shard<T>(&self, function: &str, mut f: impl FnMut(&Shard) -> T) -> T {
+        let i = self.shard_index(function);
+        let cached = LOCAL_SHARDS.try_with(|cell| {
+            let mut locals = cell.try_borrow_mut().ok()?;
+            let pos = match locals.iter().position(|l| l.id == self.shared.id) {
+                Some(pos) => pos,
+                None => {
+                    locals.retain(|l| l.owner.strong_count() > 0);
+                    locals.push(LocalShards {
+                        id: self.shared.id,
+                        owner: Arc::downgrade(&self.shared),
+                        caches: self
+                            .shared
+                            .shards
+                            .iter()
+                            .map(|s| Cache::new(Arc::clone(s)))
+                            .collect(),
+                    });
+                    locals.len() - 1
+                }
+            };
+            Some(f(locals[pos].caches[i].load()))
+        });
+        match cached {
+            Ok(Some(out)) => out,
+            // Thread teardown or a re-entrant call: read the shard directly.
+            _ => f(&self.shared.shards[i].load()),
+        }
+    }
+
+    /// Which version an invocation of `function` (a bare name) with `qualifier` runs:
+    /// unqualified means `$LATEST` (R15); a version number runs itself; an alias runs its
+    /// primary or, with the weight's probability, its additional version (R55), drawn
+    /// from `rng`.
+    ///
+    /// Inputs are not validated: anything that names nothing is not found.
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::FunctionNotFound`] or [`ResolveError::QualifierNotFound`].
+    #[inline]
+    pub fn resolve<'a, R: rand::Rng + ?Sized>(
+        &'a self,
+        function: &'a str,
+        qualifier: Option<&'a str>,
+        rng: &mut R,
+    ) -> Result<Resolution<'a>, ResolveError> {
+        self.resolve_with(function, qualifier, |routes: Option<Route>| {
+            pick(routes, |t| (rng.next_u64() >> 1) < t)
+        })
+    }
+
+    /// As [`Resolver::resolve`], with this thread's fast generator.
+    ///
+    /// # Errors
+    ///
+    /// As [`Resolver::resolve`].
+    #[inline]
+    pub fn resolve_fast<'a>(
+        &'a self,
+        function: &'a str,
+        qualifier: Option<&'a str>,
+    ) -> Result<Resolution<'a>, ResolveError> {
+        FAST_RNG.with_borrow_mut(|rng| self.resolve(function, qualifier, rng))
+    }
+
+    /// Sticky resolution: the same `key` gets the same version while the weights are
+    /// unchanged, and raising the additional version's weight only moves keys from the
+    /// primary to the additional version (see [`sticky_point`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Resolver::resolve`].
+    pub fn resolve_sticky<'a>(
+        &'a self,
+        function: &'a str,
+        qualifier: Option<&'a str>,
+        key: &[u8],
+    ) -> Result<Resolution<'a>, ResolveError> {
+        let mut salt = 0;
+        let out = self.resolve_slot(function, qualifier, |slot| {
+            salt = slot.salt;
+            slot.route.read()
+        });
+        out.map(|(direct, route, reason)| {
+            let point = sticky_point(salt, key);
+            finish(direct, route, reason, |t| (point >> 1) < t)
+        })
+        .and_then(|(v, reason)| self.resolution(function, qualifier, v, reason))
+    }
+
+    fn resolve_with<'a>(
+        &'a self,
+        function: &'a str,
+        qualifier: Option<&'a str>,
+        choose: impl FnOnce(Option<Route>) -> Option<(Version, bool)>,
+    ) -> Result<Resolution<'a>, ResolveError> {
+        let (direct, route, reason) =
+            self.resolve_slot(function, qualifier, |slot| slot.route.read())?;
+        let (version, reason) = match direct {
+            Some(v) => (v, reason),
+            None => match choose(route) {
+                Some((v, true)) => (v, RouteReason::AliasAdditional),
+                Some((v, false)) => (v, RouteReason::AliasPrimary),
+                None => return Err(ResolveError::QualifierNotFound),
+            },
+        };
+        self.resolution(function, qualifier, version, reason)
+    }
+
+    fn resolution<'a>(
+        &'a self,
+        function: &'a str,
+        qualifier: Option<&'a str>,
+        executed_version: Version,
+        reason: RouteReason,
+    ) -> Result<Resolution<'a>, ResolveError> {
+        Ok(Resolution {
+            executed_version,
+            reason,
+            function,
+            qualifier,
+            base: &self.shared.base,
+        })
+    }
+
+    /// Looks the qualifier up: a direct version (`Some` first element), or an alias's
+    /// route as read by `read`.
+    #[inline]
+    fn resolve_slot(
+        &self,
+        function: &str,
+        qualifier: Option<&str>,
+        mut read: impl FnMut(&AliasSlot) -> Option<Route>,
+    ) -> Result<(Option<Version>, Option<Route>, RouteReason), ResolveError> {
+        self.with_shard(function, |shard| {
+            let routes = shard.get(function).ok_or(ResolveError::FunctionNotFound)?;
+            let Some(q) = qualifier else {
+                return Ok((Some(Version::Latest), None, RouteReason::Unqualified));
+            };
+            if q == Version::LATEST_STR {
+                return Ok((Some(Version::Latest), None, RouteReason::Latest));
+            }
+            if q.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+                let n = q
+                    .parse::<VersionNumber>()
+                    .map_err(|_| ResolveError::QualifierNotFound)?;
+                return if routes.versions.load().contains(n.get()) {
+                    Ok((
+                        Some(Version::Published(n)),
+                        None,
+                        RouteReason::DirectVersion,
+                    ))
+                } else {
+                    Err(ResolveError::QualifierNotFound)
+                };
+            }
+            let slot = routes.alias(q).ok_or(ResolveError::QualifierNotFound)?;
+            match read(slot) {
+                Some(route) => Ok((None, Some(route), RouteReason::AliasPrimary)),
+                None => Err(ResolveError::QualifierNotFound),
+            }
+        })
+    }
+
+    /// A handle on alias `alias` of `function` that resolves without any map lookup.
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::FunctionNotFound`] or [`ResolveError::QualifierNotFound`].
+    pub fn handle(&self, function: &str, alias: &str) -> Result<AliasHandle, ResolveError> {
+        let slot = self.with_shard(function, |shard| {
+            let routes = shard.get(function).ok_or(ResolveError::FunctionNotFound)?;
+            routes
+                .alias(alias)
+                .cloned()
+                .ok_or(ResolveError::QualifierNotFound)
+        })?;
+        let function = FunctionName::new_unchecked(function);
+        let alias = AliasName::new_unchecked(alias);
+        let base = &self.shared.base;
+        let arn = FunctionArn::new(
+            base.partition.clone(),
+            base.region.clone(),
+            base.account,
+            function,
+        )
+        .with_qualifier(alias);
+        Ok(AliasHandle { slot, arn })
+    }
+
+    // ---- writer side: called by the registry only, under its `&mut self` ----
+
+    fn update_shard(&self, function: &str, change: impl FnOnce(&mut Shard)) {
+        let shard = &self.shared.shards[self.shard_index(function)];
+        let mut next = Shard::clone(&shard.load());
+        change(&mut next);
+        shard.store(Arc::new(next));
+    }
+
+    pub(crate) fn function_created(&self, name: &FunctionName, versions: &[VersionNumber]) {
+        let bits = VersionBits::default();
+        let bits = versions.iter().fold(bits, |b, n| with_bit(&b, n.get()));
+        let routes = Arc::new(FunctionRoutes {
+            aliases: Box::new([]),
+            versions: Arc::new(ArcSwap::from_pointee(bits)),
+        });
+        self.update_shard(name.as_str(), |s| {
+            s.insert(name.clone(), routes);
+        });
+    }
+
+    pub(crate) fn function_deleted(&self, name: &FunctionName) {
+        let mut removed = None;
+        self.update_shard(name.as_str(), |s| removed = s.remove(name.as_str()));
+        if let Some(routes) = removed {
+            for (_, slot) in routes.aliases.iter() {
+                slot.route.write(None);
+            }
+        }
+    }
+
+    fn routes(&self, name: &FunctionName) -> Option<Arc<FunctionRoutes>> {
+        self.shared.shards[self.shard_index(name.as_str())]
+            .load()
+            .get(name.as_str())
+            .cloned()
+    }
+
+    pub(crate) fn version_published(&self, name: &FunctionName, n: VersionNumber) {
+        if let Some(routes) = self.routes(name) {
+            let current = routes.versions.load();
+            let (word, bit) = ((n.get() / 64) as usize, n.get() % 64);
+            match current.words.get(word) {
+                Some(w) => {
+                    w.fetch_or(1 << bit, Ordering::AcqRel);
+                }
+                None => routes.versions.store(Arc::new(with_bit(&current, n.get()))),
+            }
+        }
+    }
+
+    pub(crate) fn version_deleted(&self, name: &FunctionName, n: VersionNumber) {
+        if let Some(routes) = self.routes(name) {
+            let current = routes.versions.load();
+            let (word, bit) = ((n.get() / 64) as usize, n.get() % 64);
+            if let Some(w) = current.words.get(word) {
+                w.fetch_and(!(1 << bit), Ordering::AcqRel);
+            }
+        }
+    }
+
+    /// Sets the route of an alias, creating its slot if it is new. An update of an
+    /// existing alias writes the slot in place.
+    pub(crate) fn alias_set(&self, name: &FunctionName, alias: &AliasName, route: Route) {
+        let Some(routes) = self.routes(name) else {
+            return;
+        };
+        if let Some(slot) = routes.alias(alias.as_str()) {
+            slot.route.write(Some(route));
+            return;
+        }
+        let slot = Arc::new(AliasSlot {
+            route: RouteCell::new(route),
+            salt: alias_salt(name.as_str(), alias.as_str()),
+        });
+        let mut aliases: Vec<(AliasName, Arc<AliasSlot>)> = routes.aliases.to_vec();
+        let at = aliases.partition_point(|(a, _)| a < alias);
+        aliases.insert(at, (alias.clone(), slot));
+        let next = Arc::new(FunctionRoutes {
+            aliases: aliases.into_boxed_slice(),
+            versions: Arc::clone(&routes.versions),
+        });
+        self.update_shard(name.as_str(), |s| {
+            s.insert(name.clone(), next);
+        });
+    }
+
+    pub(crate) fn alias_deleted(&self, name: &FunctionName, alias: &AliasName) {
+        let Some(routes) = self.routes(name) else {
+            return;
+        };
+        let Some(slot) = routes.alias(alias.as_str()) else {
+            return;
+        };
+        let aliases: Vec<(AliasName, Arc<AliasSlot>)> = routes
+            .aliases
+            .iter()
+            .filter(|(a, _)| a != alias)
+            .cloned()
+            .collect();
+        let next = Arc::new(FunctionRoutes {
+            aliases: aliases.into_boxed_slice(),
+            versions: Arc::clone(&routes.versions),
+        });
+        self.update_shard(name.as_str(), |s| {
+            s.insert(name.clone(), next);
+        });
+        // After the index no longer names it, outstanding handles learn it is gone.
+        slot.route.write(None);
+    }
+}
+
+/// A copy of `bits` with bit `n` set, grown (doubling) if needed.
+fn with_bit(bits: &VersionBits, n: u64) -> VersionBits {
+    let (word, bit) = ((n / 64) as usize, n % 64);
+    let len = bits.words.len().max(word + 1).next_power_of_two();
+    let words: Box<[AtomicU64]> = (0..len)
+        .map(|i| {
+            let old = bits.words.get(i).map_or(0, |w| w.load(Ordering::Acquire));
+            AtomicU64::new(if i == word { old | (1 << bit) } else { old })
+        })
+        .collect();
+    VersionBits { words }
+}
+
+/// Picks primary or additional for a route: `Some((version, additional?))`.
+#[inline]
+fn pick(
+    route: Option<Route>,
+    additional_wins: impl FnOnce(u64) -> bool,
+) -> Option<(Version, bool)> {
+    let route = route?;
+    Some(match route.additional {
+        Some((n, threshold)) if additional_wins(threshold) => (Version::Published(n), true),
+        _ => (route.primary, false),
+    })
+}
+
+fn finish(
+    direct: Option<Version>,
+    route: Option<Route>,
+    reason: RouteReason,
+    additional_wins: impl FnOnce(u64) -> bool,
+) -> (Version, RouteReason) {
+    match direct {
+        Some(v) => (v, reason),
+        None => match pick(route, additional_wins) {
+            Some((v, true)) => (v, RouteReason::AliasAdditional),
+            Some((v, false)) => (v, RouteReason::AliasPrimary),
+            None => (Version::Latest, reason),
+        },
+    }
+}
+
+/// A handle on one alias: resolves with no map lookup (one read of the alias's route
+/// slot and one draw). `Send + Sync`, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AliasHandle {
+    slot: Arc<AliasSlot>,
+    arn: FunctionArn,
+}
+
+impl AliasHandle {
+    /// Which version runs for one invocation through the alias.
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
+    #[inline]
+    pub fn resolve<R: rand::Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+    ) -> Result<HandleResolution, ResolveError> {
+        let route = self.slot.route.read();
+        match pick(route, |t| (rng.next_u64() >> 1) < t) {
+            Some((v, additional)) => Ok(HandleResolution::new(v, additional)),
+            None => Err(ResolveError::AliasGone),
+        }
+    }
+
+    /// Sticky resolution by `key` (see [`Resolver::resolve_sticky`]).
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
+    pub fn resolve_sticky(&self, key: &[u8]) -> Result<HandleResolution, ResolveError> {
+        let point = sticky_point(self.slot.salt, key);
+        match pick(self.slot.route.read(), |t| (point >> 1) < t) {
+            Some((v, additional)) => Ok(HandleResolution::new(v, additional)),
+            None => Err(ResolveError::AliasGone),
+        }
+    }
+
+    /// The alias ARN: the invoked ARN of every call through this handle.
+    pub fn invoked_arn(&self) -> &FunctionArn {
+        &self.arn
+    }
+
+    /// The service's error for a call through a deleted alias:
+    /// `Function not found: {alias arn}` (R65).
+    pub fn gone_error(&self) -> Error {
+        Error::not_found(format!("Function not found: {}", self.arn))
+    }
+
+    /// Whether the alias has been deleted.
+    pub fn is_gone(&self) -> bool {
+        self.slot.route.read().is_none()
+    }
+
+    /// This handle with its own fast generator, for one thread's hottest loop.
+    pub fn with_local_rng(self, seed: u64) -> LocalAliasHandle {
+        LocalAliasHandle {
+            handle: self,
+            rng: SmallRng::seed_from_u64(seed),
+        }
+    }
+}
+
+/// The result of resolving through a handle: `Copy`, no borrow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HandleResolution {
+    executed_version: Version,
+    reason: RouteReason,
+}
+
+impl HandleResolution {
+    fn new(executed_version: Version, additional: bool) -> Self {
+        HandleResolution {
+            executed_version,
+            reason: if additional {
+                RouteReason::AliasAdditional
+            } else {
+                RouteReason::AliasPrimary
+            },
+        }
+    }
+
+    /// `ExecutedVersion`.
+    pub fn executed_version(&self) -> Version {
+        self.executed_version
+    }
+
+    /// [`RouteReason::AliasPrimary`] or [`RouteReason::AliasAdditional`].
+    pub fn reason(&self) -> RouteReason {
+        self.reason
+    }
+}
+
+/// An [`AliasHandle`] with an owned `SmallRng`: the fastest path, for one thread's loop.
+#[derive(Debug)]
+pub struct LocalAliasHandle {
+    handle: AliasHandle,
+    rng: SmallRng,
+}
+
+impl LocalAliasHandle {
+    /// Which version runs for one invocation through the alias.
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
+    #[inline]
+    pub fn resolve(&mut self) -> Result<HandleResolution, ResolveError> {
+        self.handle.resolve(&mut self.rng)
+    }
+
+    /// The underlying shared handle.
+    pub fn handle(&self) -> &AliasHandle {
+        &self.handle
+    }
+}
