@@ -489,7 +489,7 @@ impl Registry {
         match qualifier {
             None => {
                 if let Some(f) = self.functions.remove(&key) {
-                    self.resolver.function_deleted(&key);
+                    self.resolver.function_deleted(&key, f.aliases.keys());
                     let used = self.retired_counters.entry(key).or_insert(0);
                     *used = (*used).max(f.last_allocated);
                 }

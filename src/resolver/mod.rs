@@ -6,9 +6,10 @@
 //!
 //! # Structure
 //!
-//! * Functions live in 64 shards, each an immutable map behind an `ArcSwap`. Creating or
+//! * Functions live in 256 shards, each an immutable map behind an `ArcSwap`. Creating or
 //!   deleting a function, or creating or deleting an alias, copies one shard (about
-//!   1/64 of the functions); nothing copies the whole table.
+//!   1/256 of the functions, cloning reference-counted pointers only); nothing copies
+//!   the whole table.
 //! * Each alias has a *route slot*: its primary version, additional version and integer
 //!   threshold behind a sequence counter. An alias update writes the slot in place — O(1)
 //!   in the number of functions and aliases — and readers read it with plain loads,
@@ -35,12 +36,13 @@ mod route;
 mod sticky;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher as _, Hasher as _};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
 use arc_swap::{ArcSwap, Cache};
+use hashbrown::HashTable;
 use rand::SeedableRng as _;
 use rand::rngs::SmallRng;
 
@@ -55,9 +57,7 @@ use crate::names::{
 };
 use crate::registry::RouteReason;
 
-const SHARDS: usize = 64;
-
-type FastState = foldhash::fast::RandomState;
+const SHARDS: usize = 256;
 
 /// The route slot of one alias.
 #[derive(Debug)]
@@ -81,26 +81,23 @@ impl VersionBits {
     }
 }
 
-/// One function as the resolver sees it. Immutable except through atomics; replaced
-/// (by copying its shard) when an alias is created or deleted.
-#[derive(Debug)]
-struct FunctionRoutes {
-    /// Aliases sorted by name; functions have few aliases, so a sorted slice is both the
-    /// smallest and the fastest map here.
-    aliases: Box<[(AliasName, Arc<AliasSlot>)]>,
+/// One function in the function index.
+#[derive(Clone, Debug)]
+struct FunctionEntry {
+    name: Arc<str>,
     versions: Arc<ArcSwap<VersionBits>>,
 }
 
-impl FunctionRoutes {
-    fn alias(&self, name: &str) -> Option<&Arc<AliasSlot>> {
-        self.aliases
-            .binary_search_by(|(a, _)| a.as_str().cmp(name))
-            .ok()
-            .map(|i| &self.aliases[i].1)
-    }
+/// One alias in the alias index, keyed by (function, alias).
+#[derive(Clone, Debug)]
+struct AliasEntry {
+    function: Arc<str>,
+    alias: Box<str>,
+    slot: Arc<AliasSlot>,
 }
 
-type Shard = HashMap<FunctionName, Arc<FunctionRoutes>, FastState>;
+type FunctionShard = HashTable<FunctionEntry>;
+type AliasShard = HashTable<AliasEntry>;
 
 /// The partition, region and account the resolver's ARNs are built with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,22 +110,85 @@ struct ArnBase {
 struct Shared {
     id: u64,
     base: ArnBase,
-    shard_state: foldhash::fast::FixedState,
-    shards: Box<[Arc<ArcSwap<Shard>>]>,
+    hash_state: foldhash::fast::FixedState,
+    functions: Box<[Arc<ArcSwap<FunctionShard>>]>,
+    aliases: Box<[Arc<ArcSwap<AliasShard>>]>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+type ShardCache<T> = Cache<Arc<ArcSwap<T>>, Arc<T>>;
 
 /// Per-thread caches of one resolver's shards.
 struct LocalShards {
     id: u64,
     owner: Weak<Shared>,
-    caches: Box<[Cache<Arc<ArcSwap<Shard>>, Arc<Shard>>]>,
+    functions: Box<[ShardCache<FunctionShard>]>,
+    aliases: Box<[ShardCache<AliasShard>]>,
+}
+
+impl LocalShards {
+    fn new(shared: &Arc<Shared>) -> LocalShards {
+        LocalShards {
+            id: shared.id,
+            owner: Arc::downgrade(shared),
+            functions: shared
+                .functions
+                .iter()
+                .map(|s| Cache::new(Arc::clone(s)))
+                .collect(),
+            aliases: shared
+                .aliases
+                .iter()
+                .map(|s| Cache::new(Arc::clone(s)))
+                .collect(),
+        }
+    }
 }
 
 thread_local! {
     static LOCAL_SHARDS: RefCell<Vec<LocalShards>> = const { RefCell::new(Vec::new()) };
     static FAST_RNG: RefCell<SmallRng> = RefCell::new(SmallRng::from_rng(&mut rand::rng()));
+}
+
+/// Which index a lookup reads.
+#[derive(Clone, Copy)]
+enum Index {
+    Functions,
+    Aliases,
+}
+
+/// A shard of either index.
+enum Shard<'a> {
+    Functions(&'a FunctionShard),
+    Aliases(&'a AliasShard),
+}
+
+#[cold]
+#[inline(never)]
+fn cold<T>(f: impl FnOnce() -> T) -> T {
+    f()
+}
+
+fn function_hash(state: &foldhash::fast::FixedState, function: &str) -> u64 {
+    let mut h = state.build_hasher();
+    h.write(function.as_bytes());
+    h.finish()
+}
+
+fn alias_hash(state: &foldhash::fast::FixedState, function: &str, alias: &str) -> u64 {
+    let mut h = state.build_hasher();
+    h.write(function.as_bytes());
+    h.write_u8(0xff);
+    h.write(alias.as_bytes());
+    h.finish()
+}
+
+/// The shard of a hash: bits 32..40, independent of the bits the tables use for bucket
+/// positions (low bits) and control bytes (top bits).
+#[inline]
+fn shard_of(hash: u64) -> usize {
+    ((hash >> 32) as usize) % SHARDS
 }
 
 /// Why a resolution failed. Small and `Copy`: the failure path allocates nothing; the
@@ -249,9 +309,6 @@ impl fmt::Debug for Resolver {
 
 impl Resolver {
     pub(crate) fn new(partition: Partition, region: Region, account: AccountId) -> Resolver {
-        let shards = (0..SHARDS)
-            .map(|_| Arc::new(ArcSwap::from_pointee(Shard::default())))
-            .collect();
         Resolver {
             shared: Arc::new(Shared {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -260,47 +317,79 @@ impl Resolver {
                     region,
                     account,
                 },
-                shard_state: foldhash::fast::FixedState::with_seed(0x6c61_6d62_6461),
-                shards,
+                hash_state: foldhash::fast::FixedState::with_seed(0x6c61_6d62_6461),
+                functions: (0..SHARDS)
+                    .map(|_| Arc::new(ArcSwap::from_pointee(FunctionShard::new())))
+                    .collect(),
+                aliases: (0..SHARDS)
+                    .map(|_| Arc::new(ArcSwap::from_pointee(AliasShard::new())))
+                    .collect(),
             }),
         }
     }
 
-    fn shard_index(&self, function: &str) -> usize {
-        use std::hash::BuildHasher as _;
-        (self.shared.shard_state.hash_one(function) % SHARDS as u64) as usize
+    fn function_hash(&self, function: &str) -> u64 {
+        function_hash(&self.shared.hash_state, function)
     }
 
-    /// Runs `f` on the current shard of `function`, read through this thread's cache.
+    fn alias_hash(&self, function: &str, alias: &str) -> u64 {
+        alias_hash(&self.shared.hash_state, function, alias)
+    }
+
+    /// This thread's caches for this resolver, created on first use.
     #[inline]
-    fn with_shard<T>(&self, function: &str, mut f: impl FnMut(&Shard) -> T) -> T {
-        let i = self.shard_index(function);
+    fn local<'l>(&self, locals: &'l mut Vec<LocalShards>) -> &'l mut LocalShards {
+        let id = self.shared.id;
+        let pos = match locals.iter().position(|l| l.id == id) {
+            Some(pos) => pos,
+            None => {
+                locals.retain(|l| l.owner.strong_count() > 0);
+                locals.push(LocalShards::new(&self.shared));
+                locals.len() - 1
+            }
+        };
+        &mut locals[pos]
+    }
+
+    /// Runs `f` on the current shard `i` of `index`, read through this thread's cache (a
+    /// pointer comparison when the shard did not change).
+    #[inline(always)]
+    fn with_shard<T>(&self, i: usize, index: Index, mut f: impl FnMut(Shard<'_>) -> T) -> T {
         let cached = LOCAL_SHARDS.try_with(|cell| {
             let mut locals = cell.try_borrow_mut().ok()?;
-            let pos = match locals.iter().position(|l| l.id == self.shared.id) {
-                Some(pos) => pos,
-                None => {
-                    locals.retain(|l| l.owner.strong_count() > 0);
-                    locals.push(LocalShards {
-                        id: self.shared.id,
-                        owner: Arc::downgrade(&self.shared),
-                        caches: self
-                            .shared
-                            .shards
-                            .iter()
-                            .map(|s| Cache::new(Arc::clone(s)))
-                            .collect(),
-                    });
-                    locals.len() - 1
-                }
-            };
-            Some(f(locals[pos].caches[i].load()))
+            let local = self.local(&mut locals);
+            Some(match index {
+                Index::Functions => f(Shard::Functions(local.functions[i].load())),
+                Index::Aliases => f(Shard::Aliases(local.aliases[i].load())),
+            })
         });
         match cached {
             Ok(Some(out)) => out,
             // Thread teardown or a re-entrant call: read the shard directly.
-            _ => f(&self.shared.shards[i].load()),
+            _ => cold(|| match index {
+                Index::Functions => f(Shard::Functions(&self.shared.functions[i].load())),
+                Index::Aliases => f(Shard::Aliases(&self.shared.aliases[i].load())),
+            }),
         }
+    }
+
+    /// The version bits of `function`, if it exists.
+    fn function_versions(&self, function: &str) -> Option<Arc<ArcSwap<VersionBits>>> {
+        let hash = self.function_hash(function);
+        self.with_shard(shard_of(hash), Index::Functions, |shard| match shard {
+            Shard::Functions(s) => s
+                .find(hash, |e| &*e.name == function)
+                .map(|e| Arc::clone(&e.versions)),
+            Shard::Aliases(_) => None,
+        })
+    }
+
+    fn function_exists(&self, function: &str) -> bool {
+        let hash = self.function_hash(function);
+        self.with_shard(shard_of(hash), Index::Functions, |shard| match shard {
+            Shard::Functions(s) => s.find(hash, |e| &*e.name == function).is_some(),
+            Shard::Aliases(_) => false,
+        })
     }
 
     /// Which version an invocation of `function` (a bare name) with `qualifier` runs:
@@ -408,34 +497,53 @@ impl Resolver {
         qualifier: Option<&str>,
         mut read: impl FnMut(&AliasSlot) -> Option<Route>,
     ) -> Result<(Option<Version>, Option<Route>, RouteReason), ResolveError> {
-        self.with_shard(function, |shard| {
-            let routes = shard.get(function).ok_or(ResolveError::FunctionNotFound)?;
-            let Some(q) = qualifier else {
-                return Ok((Some(Version::Latest), None, RouteReason::Unqualified));
+        let direct = |found: bool, v: Version, reason| {
+            if found {
+                Ok((Some(v), None, reason))
+            } else {
+                Err(ResolveError::FunctionNotFound)
+            }
+        };
+        let Some(q) = qualifier else {
+            return direct(
+                self.function_exists(function),
+                Version::Latest,
+                RouteReason::Unqualified,
+            );
+        };
+        if q == Version::LATEST_STR {
+            return direct(
+                self.function_exists(function),
+                Version::Latest,
+                RouteReason::Latest,
+            );
+        }
+        if q.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+            let bits = self
+                .function_versions(function)
+                .ok_or(ResolveError::FunctionNotFound)?;
+            return match q.parse::<VersionNumber>() {
+                Ok(n) if bits.load().contains(n.get()) => Ok((
+                    Some(Version::Published(n)),
+                    None,
+                    RouteReason::DirectVersion,
+                )),
+                _ => Err(ResolveError::QualifierNotFound),
             };
-            if q == Version::LATEST_STR {
-                return Ok((Some(Version::Latest), None, RouteReason::Latest));
-            }
-            if q.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
-                let n = q
-                    .parse::<VersionNumber>()
-                    .map_err(|_| ResolveError::QualifierNotFound)?;
-                return if routes.versions.load().contains(n.get()) {
-                    Ok((
-                        Some(Version::Published(n)),
-                        None,
-                        RouteReason::DirectVersion,
-                    ))
-                } else {
-                    Err(ResolveError::QualifierNotFound)
-                };
-            }
-            let slot = routes.alias(q).ok_or(ResolveError::QualifierNotFound)?;
-            match read(slot) {
-                Some(route) => Ok((None, Some(route), RouteReason::AliasPrimary)),
-                None => Err(ResolveError::QualifierNotFound),
-            }
-        })
+        }
+        let hash = self.alias_hash(function, q);
+        let route = self.with_shard(shard_of(hash), Index::Aliases, |shard| match shard {
+            Shard::Aliases(s) => s
+                .find(hash, |e| &*e.alias == q && &*e.function == function)
+                .map(|e| read(&e.slot)),
+            Shard::Functions(_) => None,
+        });
+        match route {
+            Some(Some(route)) => Ok((None, Some(route), RouteReason::AliasPrimary)),
+            // Not in the index (or deleted while read): tell a missing function apart.
+            _ if self.function_exists(function) => Err(ResolveError::QualifierNotFound),
+            _ => Err(ResolveError::FunctionNotFound),
+        }
     }
 
     /// A handle on alias `alias` of `function` that resolves without any map lookup.
@@ -444,13 +552,16 @@ impl Resolver {
     ///
     /// [`ResolveError::FunctionNotFound`] or [`ResolveError::QualifierNotFound`].
     pub fn handle(&self, function: &str, alias: &str) -> Result<AliasHandle, ResolveError> {
-        let slot = self.with_shard(function, |shard| {
-            let routes = shard.get(function).ok_or(ResolveError::FunctionNotFound)?;
-            routes
-                .alias(alias)
-                .cloned()
-                .ok_or(ResolveError::QualifierNotFound)
-        })?;
+        let hash = self.alias_hash(function, alias);
+        let slot = self.shared.aliases[shard_of(hash)]
+            .load()
+            .find(hash, |e| &*e.alias == alias && &*e.function == function)
+            .map(|e| Arc::clone(&e.slot));
+        let slot = match slot {
+            Some(slot) => slot,
+            None if self.function_exists(function) => return Err(ResolveError::QualifierNotFound),
+            None => return Err(ResolveError::FunctionNotFound),
+        };
         let function = FunctionName::new_unchecked(function);
         let alias = AliasName::new_unchecked(alias);
         let base = &self.shared.base;
@@ -466,58 +577,68 @@ impl Resolver {
 
     // ---- writer side: called by the registry only, under its `&mut self` ----
 
-    fn update_shard(&self, function: &str, change: impl FnOnce(&mut Shard)) {
-        let shard = &self.shared.shards[self.shard_index(function)];
-        let mut next = Shard::clone(&shard.load());
+    fn update_functions(&self, hash: u64, change: impl FnOnce(&mut FunctionShard)) {
+        let shard = &self.shared.functions[shard_of(hash)];
+        let mut next = FunctionShard::clone(&shard.load());
+        change(&mut next);
+        shard.store(Arc::new(next));
+    }
+
+    fn update_aliases(&self, hash: u64, change: impl FnOnce(&mut AliasShard)) {
+        let shard = &self.shared.aliases[shard_of(hash)];
+        let mut next = AliasShard::clone(&shard.load());
         change(&mut next);
         shard.store(Arc::new(next));
     }
 
     pub(crate) fn function_created(&self, name: &FunctionName, versions: &[VersionNumber]) {
-        let bits = VersionBits::default();
-        let bits = versions.iter().fold(bits, |b, n| with_bit(&b, n.get()));
-        let routes = Arc::new(FunctionRoutes {
-            aliases: Box::new([]),
+        let bits = versions
+            .iter()
+            .fold(VersionBits::default(), |b, n| with_bit(&b, n.get()));
+        let entry = FunctionEntry {
+            name: Arc::from(name.as_str()),
             versions: Arc::new(ArcSwap::from_pointee(bits)),
-        });
-        self.update_shard(name.as_str(), |s| {
-            s.insert(name.clone(), routes);
+        };
+        let hash = self.function_hash(name.as_str());
+        let state = &self.shared.hash_state;
+        self.update_functions(hash, |s| {
+            s.insert_unique(hash, entry, |e| function_hash(state, &e.name));
         });
     }
 
-    pub(crate) fn function_deleted(&self, name: &FunctionName) {
-        let mut removed = None;
-        self.update_shard(name.as_str(), |s| removed = s.remove(name.as_str()));
-        if let Some(routes) = removed {
-            for (_, slot) in routes.aliases.iter() {
-                slot.route.write(None);
-            }
+    /// Removes a function and the aliases it had (their handles answer "gone").
+    pub(crate) fn function_deleted<'a>(
+        &self,
+        name: &FunctionName,
+        aliases: impl IntoIterator<Item = &'a AliasName>,
+    ) {
+        for alias in aliases {
+            self.alias_deleted(name, alias);
         }
-    }
-
-    fn routes(&self, name: &FunctionName) -> Option<Arc<FunctionRoutes>> {
-        self.shared.shards[self.shard_index(name.as_str())]
-            .load()
-            .get(name.as_str())
-            .cloned()
+        let hash = self.function_hash(name.as_str());
+        self.update_functions(hash, |s| {
+            if let Ok(entry) = s.find_entry(hash, |e| &*e.name == name.as_str()) {
+                entry.remove();
+            }
+        });
     }
 
     pub(crate) fn version_published(&self, name: &FunctionName, n: VersionNumber) {
-        if let Some(routes) = self.routes(name) {
-            let current = routes.versions.load();
+        if let Some(versions) = self.function_versions(name.as_str()) {
+            let current = versions.load();
             let (word, bit) = ((n.get() / 64) as usize, n.get() % 64);
             match current.words.get(word) {
                 Some(w) => {
                     w.fetch_or(1 << bit, Ordering::AcqRel);
                 }
-                None => routes.versions.store(Arc::new(with_bit(&current, n.get()))),
+                None => versions.store(Arc::new(with_bit(&current, n.get()))),
             }
         }
     }
 
     pub(crate) fn version_deleted(&self, name: &FunctionName, n: VersionNumber) {
-        if let Some(routes) = self.routes(name) {
-            let current = routes.versions.load();
+        if let Some(versions) = self.function_versions(name.as_str()) {
+            let current = versions.load();
             let (word, bit) = ((n.get() / 64) as usize, n.get() % 64);
             if let Some(w) = current.words.get(word) {
                 w.fetch_and(!(1 << bit), Ordering::AcqRel);
@@ -526,53 +647,51 @@ impl Resolver {
     }
 
     /// Sets the route of an alias, creating its slot if it is new. An update of an
-    /// existing alias writes the slot in place.
+    /// existing alias writes the slot in place: O(1), no index is copied.
     pub(crate) fn alias_set(&self, name: &FunctionName, alias: &AliasName, route: Route) {
-        let Some(routes) = self.routes(name) else {
-            return;
-        };
-        if let Some(slot) = routes.alias(alias.as_str()) {
-            slot.route.write(Some(route));
+        let (function, alias) = (name.as_str(), alias.as_str());
+        let hash = self.alias_hash(function, alias);
+        let shard = &self.shared.aliases[shard_of(hash)];
+        if let Some(e) = shard
+            .load()
+            .find(hash, |e| &*e.alias == alias && &*e.function == function)
+        {
+            e.slot.route.write(Some(route));
             return;
         }
-        let slot = Arc::new(AliasSlot {
-            route: RouteCell::new(route),
-            salt: alias_salt(name.as_str(), alias.as_str()),
-        });
-        let mut aliases: Vec<(AliasName, Arc<AliasSlot>)> = routes.aliases.to_vec();
-        let at = aliases.partition_point(|(a, _)| a < alias);
-        aliases.insert(at, (alias.clone(), slot));
-        let next = Arc::new(FunctionRoutes {
-            aliases: aliases.into_boxed_slice(),
-            versions: Arc::clone(&routes.versions),
-        });
-        self.update_shard(name.as_str(), |s| {
-            s.insert(name.clone(), next);
+        let function_arc = self.shared.functions[shard_of(self.function_hash(function))]
+            .load()
+            .find(self.function_hash(function), |e| &*e.name == function)
+            .map_or_else(|| Arc::from(function), |e| Arc::clone(&e.name));
+        let entry = AliasEntry {
+            function: function_arc,
+            alias: alias.into(),
+            slot: Arc::new(AliasSlot {
+                route: RouteCell::new(route),
+                salt: alias_salt(function, alias),
+            }),
+        };
+        let state = &self.shared.hash_state;
+        self.update_aliases(hash, |s| {
+            s.insert_unique(hash, entry, |e| alias_hash(state, &e.function, &e.alias));
         });
     }
 
     pub(crate) fn alias_deleted(&self, name: &FunctionName, alias: &AliasName) {
-        let Some(routes) = self.routes(name) else {
-            return;
-        };
-        let Some(slot) = routes.alias(alias.as_str()) else {
-            return;
-        };
-        let aliases: Vec<(AliasName, Arc<AliasSlot>)> = routes
-            .aliases
-            .iter()
-            .filter(|(a, _)| a != alias)
-            .cloned()
-            .collect();
-        let next = Arc::new(FunctionRoutes {
-            aliases: aliases.into_boxed_slice(),
-            versions: Arc::clone(&routes.versions),
-        });
-        self.update_shard(name.as_str(), |s| {
-            s.insert(name.clone(), next);
+        let (function, alias) = (name.as_str(), alias.as_str());
+        let hash = self.alias_hash(function, alias);
+        let mut removed = None;
+        self.update_aliases(hash, |s| {
+            if let Ok(entry) =
+                s.find_entry(hash, |e| &*e.alias == alias && &*e.function == function)
+            {
+                removed = Some(entry.remove().0.slot);
+            }
         });
         // After the index no longer names it, outstanding handles learn it is gone.
-        slot.route.write(None);
+        if let Some(slot) = removed {
+            slot.route.write(None);
+        }
     }
 }
 

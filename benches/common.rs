@@ -1,0 +1,41 @@
+//! Shared setup for the resolver benchmarks.
+
+use lambda_versioning::registry::{
+    CreateAliasRequest, CreateFunctionRequest, PublishVersionRequest, UpdateFunctionCodeRequest,
+};
+use lambda_versioning::{Code, FunctionConfig, ManualClock, Registry, Timestamp};
+
+/// The name of function `i`.
+pub fn function_name(i: usize) -> String {
+    format!("fn-{i:06}")
+}
+
+/// A registry with `n` functions, each with versions 1 and 2 and two aliases: `live`
+/// (1, with 10% to 2) and `stable` (2).
+pub fn registry_with_functions(n: usize) -> Registry {
+    let mut r = Registry::builder()
+        .clock(ManualClock::new(Timestamp::from_unix_millis(0)))
+        .seed(1)
+        .build();
+    for i in 0..n {
+        let name = function_name(i);
+        let config = FunctionConfig::new(
+            "arn:aws:iam::123456789012:role/exec",
+            Code::from_digest("c2hhMjU2LXYx", 1),
+        );
+        r.create_function(CreateFunctionRequest::new(name.clone(), config).with_publish(true))
+            .expect("create");
+        r.update_function_code(UpdateFunctionCodeRequest::new(
+            name.clone(),
+            Code::from_digest("c2hhMjU2LXYy", 1),
+        ))
+        .expect("update");
+        r.publish_version(PublishVersionRequest::new(name.clone()))
+            .expect("publish");
+        r.create_alias(CreateAliasRequest::new(name.clone(), "live", "1").with_routing("2", 0.1))
+            .expect("alias live");
+        r.create_alias(CreateAliasRequest::new(name, "stable", "2"))
+            .expect("alias stable");
+    }
+    r
+}
