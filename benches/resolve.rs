@@ -3,7 +3,7 @@
 //!
 //! * `resolve/{floor, cached_handle, handle, by_name, baseline_rwlock}`
 //! * `resolve_2threads/{by_name, baseline_rwlock}`: time per resolution while two threads
-//!   resolve at once
+//!   resolve at once (each thread's own time; the slower thread is reported)
 //! * `update_alias/{functions_10, functions_100000}`
 
 #[path = "common.rs"]
@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::HashMap;
 use std::hint::black_box;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Barrier, RwLock};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -119,21 +119,33 @@ fn resolve(c: &mut Criterion) {
     group.finish();
 }
 
-/// Runs `op` `iters` times on each of two threads at once; returns the wall time divided
-/// by `iters`, i.e. the time per resolution as each thread experiences it.
-fn two_threads(iters: u64, op: impl Fn(u64) + Sync) -> Duration {
-    let start = Instant::now();
+/// Runs `iters` operations on each of two threads that start together (a barrier), and
+/// returns the longer of the two threads' times: the time per resolution as each thread
+/// experiences it while the other resolves too. `make_op` builds each thread's operation
+/// (with its own generator) outside the timed region.
+fn two_threads<F: FnMut()>(iters: u64, make_op: impl Fn(u64) -> F + Sync) -> Duration {
+    let barrier = Barrier::new(2);
     std::thread::scope(|s| {
-        for t in 0..2 {
-            let op = &op;
-            s.spawn(move || {
-                for i in 0..iters {
-                    op(i ^ t);
-                }
-            });
-        }
-    });
-    start.elapsed()
+        let handles: Vec<_> = (0..2u64)
+            .map(|t| {
+                let (barrier, make_op) = (&barrier, &make_op);
+                s.spawn(move || {
+                    let mut op = make_op(t);
+                    barrier.wait();
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        op();
+                    }
+                    start.elapsed()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .max()
+            .unwrap_or_default()
+    })
 }
 
 fn resolve_2threads(c: &mut Criterion) {
@@ -144,24 +156,26 @@ fn resolve_2threads(c: &mut Criterion) {
     let mut group = c.benchmark_group("resolve_2threads");
     group.bench_function("by_name", |b| {
         b.iter_custom(|iters| {
-            two_threads(iters, |_| {
-                black_box(
-                    resolver
-                        .resolve_fast(black_box(&hot), Some("live"))
-                        .map(|r| r.executed_version()),
-                )
-                .ok();
+            two_threads(iters, |t| {
+                let mut rng = SmallRng::seed_from_u64(t);
+                let (resolver, hot) = (&resolver, &hot);
+                move || {
+                    black_box(by_name(resolver, black_box(hot), &mut rng));
+                }
             })
         })
     });
     group.bench_function("baseline_rwlock", |b| {
         b.iter_custom(|iters| {
             two_threads(iters, |_| {
-                black_box(baseline_resolve(
-                    &baseline,
-                    black_box(&hot),
-                    black_box("live"),
-                ));
+                let (baseline, hot) = (&baseline, &hot);
+                move || {
+                    black_box(baseline_resolve(
+                        baseline,
+                        black_box(hot),
+                        black_box("live"),
+                    ));
+                }
             })
         })
     });
