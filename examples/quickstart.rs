@@ -82,6 +82,40 @@ fn main() -> Result<(), Error> {
         f64::from(counts[1]) / 1000.0
     );
 
+    // The data plane: the same answers without locks, kept current by the registry.
+    let resolver = registry.resolver();
+    let handle = resolver
+        .handle("checkout", "live")
+        .map_err(|e| e.into_error(&resolver, "checkout", Some("live")))?;
+    let mut local = handle.clone().with_local_rng(7);
+    let mut on_v2 = 0u32;
+    for _ in 0..1_000_000 {
+        if local.resolve().map(|r| r.executed_version()) == Ok(v2.version) {
+            on_v2 += 1;
+        }
+    }
+    println!(
+        "Resolver x1M    -> version 2 got {:.2}% through a handle on {}",
+        f64::from(on_v2) / 10_000.0,
+        handle.invoked_arn()
+    );
+    let sticky = |user: &str| {
+        handle
+            .resolve_sticky(user.as_bytes())
+            .map(|r| r.executed_version())
+            .map_err(|_| handle.gone_error())
+    };
+    let mut sticky_v2 = 0;
+    for i in 0..1000 {
+        let user = format!("user-{i}");
+        let first = sticky(&user)?;
+        assert_eq!(first, sticky(&user)?, "sticky routing is stable");
+        if first == v2.version {
+            sticky_v2 += 1;
+        }
+    }
+    println!("sticky          -> {sticky_v2} of 1000 users run version 2, each on every call");
+
     // Refusals, exactly as the service words them.
     let refusals = [
         registry
@@ -123,6 +157,15 @@ fn main() -> Result<(), Error> {
     println!(
         "Invoke          -> ExecutedVersion={} via {}",
         target.executed_version, target.invoked_arn
+    );
+    let resolved = resolver
+        .resolve("checkout", Some("live"), &mut rng)
+        .map_err(|e| e.into_error(&resolver, "checkout", Some("live")))?;
+    println!(
+        "Resolver        -> ExecutedVersion={} via {} ({:?})",
+        resolved.executed_version(),
+        resolved.invoked_arn(),
+        resolved.reason()
     );
 
     // Version 1 is free now; delete it and list what is left.

@@ -76,14 +76,17 @@
 //!   `delete_function`, `publish_version`, `list_versions_by_function`, `create_alias`,
 //!   `get_alias`, `update_alias`, `delete_alias`, `list_aliases`, and `invoke_target`
 //!   (which version runs). Requests and responses are in [`registry`].
+//! * **Data plane** — [`Resolver`] (from [`Registry::resolver`]): which version runs for
+//!   an invocation, answered without locks and kept current by every registry mutation;
+//!   [`AliasHandle`]s that skip every lookup; seeded, thread-local or sticky (key-hashed)
+//!   choice. See [`resolver`].
 //! * **Errors** — one [`Error`] with the exception ([`ErrorKind`]), the HTTP status and
 //!   the exact message. A refused request changes nothing.
 //!
 //! # Scope
 //!
 //! No AWS API is called, no code runs, and IAM identity policies are not evaluated. Resource
-//! policies, the lock-free resolver, the HTTP wire format and rollouts are built on this
-//! model in later releases. The classic semantics are implemented (numbered versions,
+//! policies, the HTTP wire format and rollouts are built on this model in later releases. The classic semantics are implemented (numbered versions,
 //! `$LATEST`, one additional weighted version); Lambda Managed Instances'
 //! `$LATEST.PUBLISHED` is accepted by the validation patterns but names nothing.
 //!

@@ -404,3 +404,41 @@ fn resolver_types_are_send_and_sync() {
     fn send<T: Send>() {}
     send::<lambda_versioning::LocalAliasHandle>();
 }
+
+#[test]
+fn clearing_the_thread_cache_keeps_answers_current() {
+    let (mut r, resolver) = setup(2);
+    r.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
+    let mut rng = SmallRng::seed_from_u64(0);
+    assert_eq!(
+        resolver
+            .resolve("f", Some("live"), &mut rng)
+            .unwrap()
+            .executed_version(),
+        v(1)
+    );
+    resolver.clear_thread_cache();
+    r.update_alias(UpdateAliasRequest::new("f", "live").with_function_version("2"))
+        .unwrap();
+    assert_eq!(
+        resolver
+            .resolve("f", Some("live"), &mut rng)
+            .unwrap()
+            .executed_version(),
+        v(2)
+    );
+    // A second resolver (another registry) on the same thread has its own caches.
+    let (_r2, other) = setup(1);
+    assert_eq!(
+        other.resolve("f", Some("live"), &mut rng),
+        Err(ResolveError::QualifierNotFound)
+    );
+    assert_eq!(
+        resolver
+            .resolve("f", Some("live"), &mut rng)
+            .unwrap()
+            .executed_version(),
+        v(2)
+    );
+}

@@ -26,6 +26,20 @@
 //! never a version from before the deletion; an alias created again under the same name
 //! is a new alias, reached through a new handle.
 //!
+//! # Per-thread caches
+//!
+//! The first resolve by name on a thread creates that thread's caches for this resolver;
+//! they keep the shard versions they last read alive until the thread reads those shards
+//! again, exits, or calls [`Resolver::clear_thread_cache`]. A thread that resolved once
+//! and then only idles can hold on to an old copy of the index; call
+//! `clear_thread_cache` there if that matters.
+//!
+//! # What the resolver does not check
+//!
+//! Names are looked up, not validated (anything malformed is simply not found), the
+//! function is named by its bare name, and lifecycle states are not consulted: the
+//! resolver answers which version runs, not whether it is ready.
+//!
 //! # Randomness
 //!
 //! Every resolve takes any [`rand::Rng`]; with a seeded generator a sequence of
@@ -544,6 +558,17 @@ impl Resolver {
             _ if self.function_exists(function) => Err(ResolveError::QualifierNotFound),
             _ => Err(ResolveError::FunctionNotFound),
         }
+    }
+
+    /// Drops this thread's caches for this resolver (they are rebuilt on the next resolve
+    /// by name on this thread).
+    pub fn clear_thread_cache(&self) {
+        let id = self.shared.id;
+        let _ = LOCAL_SHARDS.try_with(|cell| {
+            if let Ok(mut locals) = cell.try_borrow_mut() {
+                locals.retain(|l| l.id != id && l.owner.strong_count() > 0);
+            }
+        });
     }
 
     /// A handle on alias `alias` of `function` that resolves without any map lookup.

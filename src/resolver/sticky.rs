@@ -1,13 +1,4 @@
-//! The stable hash behind sticky routing.
-//!
-//! `sticky_point(salt, key)` is FNV-1a (64-bit) over the 8 little-endian bytes of `salt`
-//! followed by the key bytes, finished with MurmurHash3's `fmix64`. It is fixed arithmetic:
-//! the same on every platform, process and release of this crate (golden-value tests pin
-//! it). A key goes to the additional version when `point >> 1` is below the weight's
-//! threshold, so raising the weight only moves keys from primary to additional.
-//!
-//! The salt of an alias is `sticky_point(0, "{function}:{alias}")`, so one key does not
-//! land in the canary of every alias.
+//! The stable hash behind sticky routing (see [`sticky_point`]).
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -29,13 +20,32 @@ pub(crate) const fn fmix64(mut k: u64) -> u64 {
     k
 }
 
-/// The point of `key` on the `[0, 2^64)` circle for an alias salted with `salt`.
+/// The point of `key` on `[0, 2^64)` for an alias salted with `salt`: the hash behind
+/// sticky routing.
+///
+/// It is FNV-1a (64-bit) over the 8 little-endian bytes of `salt` followed by the bytes of
+/// `key`, finished with MurmurHash3's `fmix64`: fixed arithmetic, the same on every
+/// platform, in every process and in every release of this crate (golden-value tests pin
+/// it; changing it is a breaking change). A key goes to the additional version when
+/// `point >> 1` is below the weight's threshold (`round(weight * 2^63)`), so raising the
+/// weight only moves keys from the primary to the additional version, never back, and
+/// keys spread in proportion to the weight.
+///
+/// An alias's salt is [`alias_salt`], so one key does not land in the canary of every
+/// alias at once.
+///
+/// ```
+/// use lambda_versioning::resolver::{alias_salt, sticky_point};
+/// let point = sticky_point(alias_salt("checkout", "live"), b"user-42");
+/// assert_eq!(point, sticky_point(alias_salt("checkout", "live"), b"user-42"));
+/// ```
 pub fn sticky_point(salt: u64, key: &[u8]) -> u64 {
     let h = fnv1a64(FNV_OFFSET, &salt.to_le_bytes());
     fmix64(fnv1a64(h, key))
 }
 
-/// The salt of alias `alias` of function `function`.
+/// The sticky-routing salt of alias `alias` of function `function`: `fmix64` of FNV-1a
+/// over eight zero bytes, the function name, `:` and the alias name.
 pub fn alias_salt(function: &str, alias: &str) -> u64 {
     let h = fnv1a64(FNV_OFFSET, &0u64.to_le_bytes());
     let h = fnv1a64(h, function.as_bytes());
