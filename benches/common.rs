@@ -39,3 +39,10 @@ pub fn registry_with_functions(n: usize) -> Registry {
     }
     r
 }
+
+/// Whether this run measures (`cargo bench` passes `--bench`) rather than smoke-tests the
+/// benchmark under `cargo test --all-targets`, where large setups are shrunk to keep the
+/// test run short.
+pub fn measuring() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
