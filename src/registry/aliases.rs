@@ -7,12 +7,11 @@ use super::pagination::{self, MarkerKind};
 use super::{
     AdditionalVersionWeights, AliasConfiguration, CreateAliasRequest, DeleteAliasRequest,
     GetAliasRequest, ListAliasesRequest, ListAliasesResponse, Registry, UpdateAliasRequest,
-    validated,
 };
 use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
 use crate::function::{Alias, Function};
-use crate::names::{AliasName, Version, VersionNumber};
+use crate::names::{AliasName, FunctionName, Version, VersionNumber};
 use crate::resolver::Route;
 use crate::routing::{AliasRouting, Weight};
 use crate::validate::{
@@ -153,10 +152,7 @@ impl Registry {
         check_function_version(&mut v, Some(&req.function_version));
         Self::check_description(&mut v, req.description.as_deref());
         check_routing_map(&mut v, req.routing_config.as_ref());
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
+        let fref = self.unqualified_target(v, fref)?;
         let empty = AdditionalVersionWeights::new();
         let route = single_route(req.routing_config.as_ref().unwrap_or(&empty))?;
         if let Some((key, _)) = route {
@@ -185,19 +181,8 @@ impl Registry {
         }
         let key = f.name.clone();
 
-        let revision_id = self.new_revision_id();
-        let f = self.functions.get_mut(&key).ok_or_else(vanished)?;
-        let alias = Alias {
-            primary,
-            description: req.description.unwrap_or_default(),
-            routing,
-            revision_id,
-        };
-        let view = f.alias_view(&name, &alias);
-        self.resolver
-            .alias_set(&key, &name, Route::new(alias.primary, alias.routing));
-        f.aliases.insert(name, alias);
-        Ok(view)
+        let description = req.description.unwrap_or_default();
+        self.store_alias(&key, name, primary, description, routing)
     }
 
     /// `GetAlias` (200, R38).
@@ -247,10 +232,7 @@ impl Registry {
         check_function_version(&mut v, req.function_version.as_deref());
         Self::check_description(&mut v, req.description.as_deref());
         check_routing_map(&mut v, req.routing_config.as_ref());
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
+        let fref = self.unqualified_target(v, fref)?;
         let requested_route = match req.routing_config.as_ref() {
             Some(map) => Some(single_route(map)?),
             None => None,
@@ -261,9 +243,7 @@ impl Registry {
             check_route_against_primary(primary, key)?;
         }
 
-        let f = self
-            .lookup(&fref)
-            .ok_or_else(|| self.function_not_found(&fref))?;
+        let f = self.existing(&fref)?;
         let name: AliasName = req
             .name
             .parse()
@@ -300,19 +280,7 @@ impl Registry {
             .unwrap_or_else(|| current.description.clone());
         let key = f.name.clone();
 
-        let revision_id = self.new_revision_id();
-        let f = self.functions.get_mut(&key).ok_or_else(vanished)?;
-        let alias = Alias {
-            primary,
-            description,
-            routing,
-            revision_id,
-        };
-        let view = f.alias_view(&name, &alias);
-        self.resolver
-            .alias_set(&key, &name, Route::new(alias.primary, alias.routing));
-        f.aliases.insert(name, alias);
-        Ok(view)
+        self.store_alias(&key, name, primary, description, routing)
     }
 
     /// `ListAliases` (200, R43): aliases in name order (Q16), optionally only those whose
@@ -328,22 +296,13 @@ impl Registry {
         let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
         check_function_version(&mut v, req.function_version.as_deref());
         pagination::check_max_items(&mut v, req.max_items);
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
-        let f = self
-            .lookup(&fref)
-            .ok_or_else(|| self.function_not_found(&fref))?;
+        let fref = self.unqualified_target(v, fref)?;
+        let f = self.existing(&fref)?;
         let page = pagination::page_size(req.max_items);
         let lower = match req.marker.as_deref() {
             None => Bound::Unbounded,
             Some(marker) => {
-                let key = pagination::decode(MarkerKind::Alias, marker)?;
-                let name = key
-                    .parse::<AliasName>()
-                    .map_err(|_| Error::invalid_parameter(format!("Invalid marker: {marker}")))?;
-                Bound::Included(name)
+                Bound::Included(pagination::decode::<AliasName>(MarkerKind::Alias, marker)?)
             }
         };
         let filter = req.function_version.as_deref();
@@ -366,6 +325,31 @@ impl Registry {
         })
     }
 
+    /// The mutation step of CreateAlias and UpdateAlias: a new `RevisionId` (R71), the
+    /// alias stored, and its route published to the resolver.
+    fn store_alias(
+        &mut self,
+        key: &FunctionName,
+        name: AliasName,
+        primary: Version,
+        description: String,
+        routing: Option<AliasRouting>,
+    ) -> Result<AliasConfiguration, Error> {
+        let revision_id = self.new_revision_id();
+        let f = self.functions.get_mut(key).ok_or_else(vanished)?;
+        let alias = Alias {
+            primary,
+            description,
+            routing,
+            revision_id,
+        };
+        let view = f.alias_view(&name, &alias);
+        self.resolver
+            .alias_set(key, &name, Route::new(primary, routing));
+        f.aliases.insert(name, alias);
+        Ok(view)
+    }
+
     /// Validation, region, suffix rule and function lookup for GetAlias and DeleteAlias.
     fn alias_target(
         &self,
@@ -375,13 +359,8 @@ impl Registry {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, function_name, NamePattern::Classic);
         check_alias_name(&mut v, name);
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
-        let f = self
-            .lookup(&fref)
-            .ok_or_else(|| self.function_not_found(&fref))?;
+        let fref = self.unqualified_target(v, fref)?;
+        let f = self.existing(&fref)?;
         let name = name
             .parse()
             .map_err(|e: crate::ParseError| Error::new(ErrorKind::Validation, e.to_string()))?;
@@ -389,7 +368,7 @@ impl Registry {
     }
 
     /// The stored function under `key`, for the mutation step after all checks passed.
-    fn function_entry(&mut self, key: &crate::names::FunctionName) -> Result<&mut Function, Error> {
+    fn function_entry(&mut self, key: &FunctionName) -> Result<&mut Function, Error> {
         self.functions.get_mut(key).ok_or_else(vanished)
     }
 }

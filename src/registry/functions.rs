@@ -88,10 +88,7 @@ impl Registry {
             Some(c.memory_size),
             Some(c.timeout),
         );
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
+        let fref = self.unqualified_target(v, fref)?;
         let name: FunctionName = fref
             .name()
             .parse()
@@ -277,13 +274,8 @@ impl Registry {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, function_name, NamePattern::Classic);
         v.append(member_violations);
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
-        let f = self
-            .lookup(&fref)
-            .ok_or_else(|| self.function_not_found(&fref))?;
+        let fref = self.unqualified_target(v, fref)?;
+        let f = self.existing(&fref)?;
         check_not_busy(f)?;
         check_revision(revision_id, &f.latest.revision_id)?;
         let key = f.name.clone();
@@ -482,9 +474,7 @@ impl Registry {
                 ));
             }
         }
-        let f = self
-            .lookup(&fref)
-            .ok_or_else(|| self.function_not_found(&fref))?;
+        let f = self.existing(&fref)?;
         let key = f.name.clone();
         match qualifier {
             None => {

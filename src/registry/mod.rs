@@ -339,6 +339,26 @@ impl Registry {
         self.functions.get(fref.name())
     }
 
+    /// Steps (1) to (3) of R94 for operations without a `Qualifier` parameter: the
+    /// recorded violations (R93), the region (R7) and the suffix rule (Q13).
+    fn unqualified_target(
+        &self,
+        violations: Violations,
+        fref: Option<FunctionRef>,
+    ) -> Result<FunctionRef, Error> {
+        violations.finish()?;
+        let fref = validated(fref)?;
+        self.check_region(&fref)?;
+        Self::require_unqualified(&fref)?;
+        Ok(fref)
+    }
+
+    /// The function `fref` names, or `Function not found: {arn}`.
+    fn existing(&self, fref: &FunctionRef) -> Result<&Function, Error> {
+        self.lookup(fref)
+            .ok_or_else(|| self.function_not_found(fref))
+    }
+
     /// `Function not found: {arn}`.
     fn function_not_found(&self, fref: &FunctionRef) -> Error {
         Error::not_found(format!("Function not found: {}", self.arn_text(fref)))

@@ -4,6 +4,8 @@
 //! name), so a page boundary stays put when items before it are deleted. It is the key
 //! prefixed with a tag and Base64url-encoded; callers must treat it as opaque.
 
+use std::str::FromStr;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -33,13 +35,13 @@ pub(crate) fn encode(kind: MarkerKind, key: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{}{key}", kind.tag()))
 }
 
-/// The key inside `marker`, or the refusal for a marker this crate did not issue.
-pub(crate) fn decode(kind: MarkerKind, marker: &str) -> Result<String, Error> {
+/// The key inside `marker`, parsed, or the refusal for a marker this crate did not issue.
+pub(crate) fn decode<K: FromStr>(kind: MarkerKind, marker: &str) -> Result<K, Error> {
     URL_SAFE_NO_PAD
         .decode(marker)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix(kind.tag()).map(str::to_owned))
+        .and_then(|text| text.strip_prefix(kind.tag())?.parse().ok())
         .ok_or_else(|| Error::invalid_parameter(format!("Invalid marker: {marker}")))
 }
 

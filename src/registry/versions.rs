@@ -4,9 +4,7 @@ use std::ops::Bound;
 
 use super::functions::{check_not_busy, check_revision, exhausted, vanished};
 use super::pagination::{self, MarkerKind};
-use super::{
-    ListVersionsRequest, ListVersionsResponse, PublishVersionRequest, Registry, validated,
-};
+use super::{ListVersionsRequest, ListVersionsResponse, PublishVersionRequest, Registry};
 use crate::error::Error;
 use crate::names::{Qualifier, VersionNumber};
 use crate::registry::FunctionConfiguration;
@@ -33,13 +31,8 @@ impl Registry {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
         Self::check_description(&mut v, req.description.as_deref());
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
-        let f = self
-            .lookup(&fref)
-            .ok_or_else(|| self.function_not_found(&fref))?;
+        let fref = self.unqualified_target(v, fref)?;
+        let f = self.existing(&fref)?;
         check_not_busy(f)?;
         check_revision(req.revision_id.as_deref(), &f.latest.revision_id)?;
         // Q21: an empty CodeSha256 counts as absent.
@@ -92,27 +85,17 @@ impl Registry {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Namespaced);
         pagination::check_max_items(&mut v, req.max_items);
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
-        let f = self
-            .lookup(&fref)
-            .ok_or_else(|| self.function_not_found(&fref))?;
+        let fref = self.unqualified_target(v, fref)?;
+        let f = self.existing(&fref)?;
         let page = pagination::page_size(req.max_items);
 
         // The marker holds the first version number of the next page; no marker starts at
         // `$LATEST`.
-        let start = match req.marker.as_deref() {
-            None => None,
-            Some(marker) => {
-                let key = pagination::decode(MarkerKind::Version, marker)?;
-                let n = key
-                    .parse::<VersionNumber>()
-                    .map_err(|_| Error::invalid_parameter(format!("Invalid marker: {marker}")))?;
-                Some(n)
-            }
-        };
+        let start = req
+            .marker
+            .as_deref()
+            .map(|marker| pagination::decode::<VersionNumber>(MarkerKind::Version, marker))
+            .transpose()?;
         let mut versions = Vec::with_capacity(page.min(f.versions.len() + 1));
         let lower = match start {
             None => {
