@@ -46,6 +46,7 @@
 //! resolutions is reproducible. The `*_fast` methods use a thread-local `SmallRng`.
 //! Sticky resolution hashes a caller-supplied key instead (see [`sticky_point`]).
 
+mod handle;
 mod route;
 mod sticky;
 
@@ -60,6 +61,7 @@ use hashbrown::HashTable;
 use rand::SeedableRng as _;
 use rand::rngs::SmallRng;
 
+pub use handle::{AliasHandle, HandleResolution, LocalAliasHandle};
 pub(crate) use route::Route;
 use route::RouteCell;
 pub use sticky::{alias_salt, sticky_point};
@@ -78,6 +80,19 @@ const SHARDS: usize = 256;
 pub(crate) struct AliasSlot {
     route: RouteCell,
     salt: u64,
+}
+
+impl AliasSlot {
+    /// The alias's current route, `None` once it is deleted.
+    #[inline]
+    pub(crate) fn route(&self) -> Option<Route> {
+        self.route.read()
+    }
+
+    /// The alias's sticky-routing salt.
+    pub(crate) fn salt(&self) -> u64 {
+        self.salt
+    }
 }
 
 /// Which published versions of a function exist: bit `n` of the words.
@@ -597,7 +612,7 @@ impl Resolver {
             function,
         )
         .with_qualifier(alias);
-        Ok(AliasHandle { slot, arn })
+        Ok(AliasHandle::new(slot, arn))
     }
 
     // ---- writer side: called by the registry only, under its `&mut self` ----
@@ -759,123 +774,5 @@ fn finish(
             Some((v, false)) => (v, RouteReason::AliasPrimary),
             None => (Version::Latest, reason),
         },
-    }
-}
-
-/// A handle on one alias: resolves with no map lookup (one read of the alias's route
-/// slot and one draw). `Send + Sync`, cheap to clone.
-#[derive(Clone, Debug)]
-pub struct AliasHandle {
-    slot: Arc<AliasSlot>,
-    arn: FunctionArn,
-}
-
-impl AliasHandle {
-    /// Which version runs for one invocation through the alias.
-    ///
-    /// # Errors
-    ///
-    /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
-    #[inline]
-    pub fn resolve<R: rand::Rng + ?Sized>(
-        &self,
-        rng: &mut R,
-    ) -> Result<HandleResolution, ResolveError> {
-        let route = self.slot.route.read();
-        match pick(route, |t| (rng.next_u64() >> 1) < t) {
-            Some((v, additional)) => Ok(HandleResolution::new(v, additional)),
-            None => Err(ResolveError::AliasGone),
-        }
-    }
-
-    /// Sticky resolution by `key` (see [`Resolver::resolve_sticky`]).
-    ///
-    /// # Errors
-    ///
-    /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
-    pub fn resolve_sticky(&self, key: &[u8]) -> Result<HandleResolution, ResolveError> {
-        let point = sticky_point(self.slot.salt, key);
-        match pick(self.slot.route.read(), |t| (point >> 1) < t) {
-            Some((v, additional)) => Ok(HandleResolution::new(v, additional)),
-            None => Err(ResolveError::AliasGone),
-        }
-    }
-
-    /// The alias ARN: the invoked ARN of every call through this handle.
-    pub fn invoked_arn(&self) -> &FunctionArn {
-        &self.arn
-    }
-
-    /// The service's error for a call through a deleted alias:
-    /// `Function not found: {alias arn}` (R65).
-    pub fn gone_error(&self) -> Error {
-        Error::not_found(format!("Function not found: {}", self.arn))
-    }
-
-    /// Whether the alias has been deleted.
-    pub fn is_gone(&self) -> bool {
-        self.slot.route.read().is_none()
-    }
-
-    /// This handle with its own fast generator, for one thread's hottest loop.
-    pub fn with_local_rng(self, seed: u64) -> LocalAliasHandle {
-        LocalAliasHandle {
-            handle: self,
-            rng: SmallRng::seed_from_u64(seed),
-        }
-    }
-}
-
-/// The result of resolving through a handle: `Copy`, no borrow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct HandleResolution {
-    executed_version: Version,
-    reason: RouteReason,
-}
-
-impl HandleResolution {
-    fn new(executed_version: Version, additional: bool) -> Self {
-        HandleResolution {
-            executed_version,
-            reason: if additional {
-                RouteReason::AliasAdditional
-            } else {
-                RouteReason::AliasPrimary
-            },
-        }
-    }
-
-    /// `ExecutedVersion`.
-    pub fn executed_version(&self) -> Version {
-        self.executed_version
-    }
-
-    /// [`RouteReason::AliasPrimary`] or [`RouteReason::AliasAdditional`].
-    pub fn reason(&self) -> RouteReason {
-        self.reason
-    }
-}
-
-/// An [`AliasHandle`] with an owned `SmallRng`: the fastest path, for one thread's loop.
-#[derive(Debug)]
-pub struct LocalAliasHandle {
-    handle: AliasHandle,
-    rng: SmallRng,
-}
-
-impl LocalAliasHandle {
-    /// Which version runs for one invocation through the alias.
-    ///
-    /// # Errors
-    ///
-    /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
-    #[inline]
-    pub fn resolve(&mut self) -> Result<HandleResolution, ResolveError> {
-        self.handle.resolve(&mut self.rng)
-    }
-
-    /// The underlying shared handle.
-    pub fn handle(&self) -> &AliasHandle {
-        &self.handle
     }
 }

@@ -1,0 +1,134 @@
+//! Handles: resolution through one alias's route slot, with no lookup at all.
+
+use std::sync::Arc;
+
+use rand::SeedableRng as _;
+use rand::rngs::SmallRng;
+
+use super::{AliasSlot, ResolveError, pick, sticky_point};
+use crate::arn::FunctionArn;
+use crate::error::Error;
+use crate::names::Version;
+use crate::registry::RouteReason;
+
+/// A handle on one alias: resolves with no map lookup (one read of the alias's route
+/// slot and one draw). `Send + Sync`, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AliasHandle {
+    slot: Arc<AliasSlot>,
+    arn: FunctionArn,
+}
+
+impl AliasHandle {
+    pub(super) fn new(slot: Arc<AliasSlot>, arn: FunctionArn) -> AliasHandle {
+        AliasHandle { slot, arn }
+    }
+
+    /// Which version runs for one invocation through the alias.
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
+    #[inline]
+    pub fn resolve<R: rand::Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+    ) -> Result<HandleResolution, ResolveError> {
+        let route = self.slot.route();
+        match pick(route, |t| (rng.next_u64() >> 1) < t) {
+            Some((v, additional)) => Ok(HandleResolution::new(v, additional)),
+            None => Err(ResolveError::AliasGone),
+        }
+    }
+
+    /// Sticky resolution by `key` (see [`Resolver::resolve_sticky`]).
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
+    pub fn resolve_sticky(&self, key: &[u8]) -> Result<HandleResolution, ResolveError> {
+        let point = sticky_point(self.slot.salt(), key);
+        match pick(self.slot.route(), |t| (point >> 1) < t) {
+            Some((v, additional)) => Ok(HandleResolution::new(v, additional)),
+            None => Err(ResolveError::AliasGone),
+        }
+    }
+
+    /// The alias ARN: the invoked ARN of every call through this handle.
+    pub fn invoked_arn(&self) -> &FunctionArn {
+        &self.arn
+    }
+
+    /// The service's error for a call through a deleted alias:
+    /// `Function not found: {alias arn}` (R65).
+    pub fn gone_error(&self) -> Error {
+        Error::not_found(format!("Function not found: {}", self.arn))
+    }
+
+    /// Whether the alias has been deleted.
+    pub fn is_gone(&self) -> bool {
+        self.slot.route().is_none()
+    }
+
+    /// This handle with its own fast generator, for one thread's hottest loop.
+    pub fn with_local_rng(self, seed: u64) -> LocalAliasHandle {
+        LocalAliasHandle {
+            handle: self,
+            rng: SmallRng::seed_from_u64(seed),
+        }
+    }
+}
+
+/// The result of resolving through a handle: `Copy`, no borrow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HandleResolution {
+    executed_version: Version,
+    reason: RouteReason,
+}
+
+impl HandleResolution {
+    fn new(executed_version: Version, additional: bool) -> Self {
+        HandleResolution {
+            executed_version,
+            reason: if additional {
+                RouteReason::AliasAdditional
+            } else {
+                RouteReason::AliasPrimary
+            },
+        }
+    }
+
+    /// `ExecutedVersion`.
+    pub fn executed_version(&self) -> Version {
+        self.executed_version
+    }
+
+    /// [`RouteReason::AliasPrimary`] or [`RouteReason::AliasAdditional`].
+    pub fn reason(&self) -> RouteReason {
+        self.reason
+    }
+}
+
+/// An [`AliasHandle`] with an owned `SmallRng`: the fastest path, for one thread's loop.
+#[derive(Debug)]
+pub struct LocalAliasHandle {
+    handle: AliasHandle,
+    rng: SmallRng,
+}
+
+impl LocalAliasHandle {
+    /// Which version runs for one invocation through the alias.
+    ///
+    /// # Errors
+    ///
+    /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
+    #[inline]
+    pub fn resolve(&mut self) -> Result<HandleResolution, ResolveError> {
+        self.handle.resolve(&mut self.rng)
+    }
+
+    /// The underlying shared handle.
+    pub fn handle(&self) -> &AliasHandle {
+        &self.handle
+    }
+}
