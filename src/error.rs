@@ -32,6 +32,9 @@ pub enum ErrorKind {
     AliasLimitExceeded,
     /// `TooManyRequestsException` (429): the request rate was exceeded.
     TooManyRequests,
+    /// `PublicPolicyException` (400): a statement would make the function public while
+    /// block-public-access is on (R90).
+    PublicPolicy,
     /// `AccessDeniedException` (403): authorization failed.
     AccessDenied,
     /// `ServiceException` (500): an internal error of the service.
@@ -56,6 +59,7 @@ impl ErrorKind {
             ErrorKind::CodeStorageExceeded => "CodeStorageExceededException",
             ErrorKind::AliasLimitExceeded => "AliasLimitExceededException",
             ErrorKind::TooManyRequests => "TooManyRequestsException",
+            ErrorKind::PublicPolicy => "PublicPolicyException",
             ErrorKind::AccessDenied => "AccessDeniedException",
             ErrorKind::Service => "ServiceException",
         }
@@ -73,7 +77,8 @@ impl ErrorKind {
             | ErrorKind::InvalidParameterValue
             | ErrorKind::PolicyLengthExceeded
             | ErrorKind::CodeStorageExceeded
-            | ErrorKind::AliasLimitExceeded => 400,
+            | ErrorKind::AliasLimitExceeded
+            | ErrorKind::PublicPolicy => 400,
             ErrorKind::AccessDenied => 403,
             ErrorKind::ResourceNotFound => 404,
             ErrorKind::ResourceConflict => 409,
@@ -182,6 +187,8 @@ pub enum Component {
     RevisionId,
     /// A [`Weight`](crate::Weight).
     Weight,
+    /// A [`StatementId`](crate::StatementId).
+    StatementId,
 }
 
 impl fmt::Display for Component {
@@ -198,6 +205,7 @@ impl fmt::Display for Component {
             Component::FunctionRef => "function reference",
             Component::RevisionId => "revision id",
             Component::Weight => "weight",
+            Component::StatementId => "statement id",
         })
     }
 }

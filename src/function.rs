@@ -9,6 +9,7 @@ use crate::clock::Timestamp;
 use crate::config::FunctionConfig;
 use crate::error::Error;
 use crate::names::{AliasName, FunctionName, RevisionId, Version, VersionNumber};
+use crate::policy::{Policy, PolicyTarget};
 use crate::registry::responses::{AliasConfiguration, FunctionConfiguration};
 use crate::routing::AliasRouting;
 use crate::status::VersionStatus;
@@ -62,6 +63,8 @@ pub(crate) struct Function {
     /// The version the most recent successful publish created.
     pub(crate) last_published: Option<VersionNumber>,
     pub(crate) aliases: BTreeMap<AliasName, Alias>,
+    /// Resource policies by target (R73): never one for `$LATEST`.
+    pub(crate) policies: BTreeMap<PolicyTarget, Policy>,
     /// Published versions still being created (`State` `Pending`), settled with `$LATEST`.
     pub(crate) pending_versions: Vec<VersionNumber>,
 }

@@ -160,11 +160,13 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod arn;
+mod authorize;
 mod clock;
 mod config;
 mod error;
 mod function;
 mod names;
+mod policy;
 pub mod registry;
 pub mod resolver;
 mod revision;
@@ -173,12 +175,16 @@ mod status;
 mod validate;
 
 pub use arn::{FunctionArn, FunctionRef, FunctionRefForm};
+pub use authorize::{Caller, CallerPrincipal, Decision};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use config::{Architecture, Code, FunctionConfig};
 pub use error::{Component, Error, ErrorKind, ParseError, ParseErrorReason};
 pub use names::{
     AccountId, AliasName, FunctionName, Partition, Qualifier, Region, RevisionId, Version,
     VersionNumber,
+};
+pub use policy::{
+    Conditions, FunctionUrlAuthType, POLICY_SIZE_LIMIT, Principal, Statement, StatementId,
 };
 pub use registry::{Lifecycle, Registry, RegistryBuilder, VersionNumbering};
 pub use resolver::{

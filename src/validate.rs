@@ -53,6 +53,44 @@ pub(crate) fn matches_role(s: &str) -> bool {
     ROLE_RE.is_match(s)
 }
 
+/// `AddPermission` member patterns (model text).
+pub(crate) const STATEMENT_ID_PATTERN: &str = "([a-zA-Z0-9-_]+)";
+/// `RemovePermission`'s path parameter admits `.` as well.
+pub(crate) const REMOVE_STATEMENT_ID_PATTERN: &str = "([a-zA-Z0-9-_.]+)";
+pub(crate) const ACTION_PATTERN: &str = "(lambda:[*]|lambda:[a-zA-Z]+|[*])";
+pub(crate) const PRINCIPAL_PATTERN: &str = r"[^\s]+";
+pub(crate) const SOURCE_ARN_PATTERN: &str =
+    r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)";
+pub(crate) const SOURCE_ACCOUNT_PATTERN: &str = r"\d{12}";
+pub(crate) const ORG_ID_PATTERN: &str = "o-[a-z0-9]{10,32}";
+pub(crate) const EVENT_SOURCE_TOKEN_PATTERN: &str = r"[a-zA-Z0-9._\-]+";
+
+static SOURCE_ARN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"^arn:aws[a-zA-Z0-9-]*:[a-zA-Z0-9-]+:(?:[a-z]{2}(?:-gov)?-[a-z]+-[0-9])?:(?:[0-9]{12})?:.*$",
+    )
+});
+
+pub(crate) fn matches_source_arn(s: &str) -> bool {
+    SOURCE_ARN_RE.is_match(s)
+}
+
+pub(crate) fn matches_action(s: &str) -> bool {
+    s == "*"
+        || s == "lambda:*"
+        || s.strip_prefix("lambda:")
+            .is_some_and(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+pub(crate) fn matches_org_id(s: &str) -> bool {
+    s.strip_prefix("o-").is_some_and(|rest| {
+        (10..=32).contains(&rest.len())
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
 static REGION_RE: LazyLock<Regex> =
     LazyLock::new(|| compile(r"^(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"));
 

@@ -12,6 +12,7 @@ use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
 use crate::function::{Alias, Function};
 use crate::names::{AliasName, FunctionName, Version, VersionNumber};
+use crate::policy::PolicyTarget;
 use crate::resolver::Route;
 use crate::routing::{AliasRouting, Weight};
 use crate::validate::{
@@ -210,7 +211,10 @@ impl Registry {
     pub fn delete_alias(&mut self, req: DeleteAliasRequest) -> Result<(), Error> {
         let (f, name) = self.alias_target(&req.function_name, &req.name)?;
         let key = f.name.clone();
-        if self.function_entry(&key)?.aliases.remove(&name).is_some() {
+        let f = self.function_entry(&key)?;
+        // R63: the alias's policy goes with it.
+        f.policies.remove(&PolicyTarget::Alias(name.clone()));
+        if f.aliases.remove(&name).is_some() {
             self.resolver.alias_deleted(&key, &name);
         }
         Ok(())

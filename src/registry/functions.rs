@@ -14,6 +14,7 @@ use crate::config::FunctionConfig;
 use crate::error::{Error, ErrorKind};
 use crate::function::{Function, Latest};
 use crate::names::{FunctionName, Qualifier, Version, VersionNumber};
+use crate::policy::PolicyTarget;
 use crate::registry::{
     CreateFunctionRequest, DeleteFunctionRequest, FunctionConfiguration, GetFunctionResponse,
     Lifecycle, VersionNumbering,
@@ -131,6 +132,7 @@ impl Registry {
             last_published: None,
             aliases: BTreeMap::new(),
             pending_versions: Vec::new(),
+            policies: BTreeMap::new(),
         };
         let mut response = function.latest_view(arn, true);
         let mut published = Vec::new();
@@ -503,6 +505,8 @@ impl Registry {
                 }
                 if let Some(f) = self.functions.get_mut(&key) {
                     f.versions.remove(&n);
+                    // R63: what was attached to the version goes with it.
+                    f.policies.remove(&PolicyTarget::Version(n));
                     self.resolver.version_deleted(&key, n);
                 }
                 Ok(())

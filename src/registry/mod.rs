@@ -8,6 +8,7 @@
 mod aliases;
 mod functions;
 mod pagination;
+mod permissions;
 pub mod requests;
 pub mod responses;
 mod versions;
@@ -88,6 +89,7 @@ pub struct RegistryBuilder {
     revision_ids: Box<dyn RevisionIdSource + Sync>,
     lifecycle: Lifecycle,
     numbering: VersionNumbering,
+    block_public_access: bool,
 }
 
 impl RegistryBuilder {
@@ -140,6 +142,14 @@ impl RegistryBuilder {
         self
     }
 
+    /// Lambda block public access (R90): when on, `AddPermission` refuses a statement that
+    /// grants `*` without a `SourceAccount`, `SourceArn` or `PrincipalOrgID` condition
+    /// (default off).
+    pub fn block_public_access(mut self, on: bool) -> Self {
+        self.block_public_access = on;
+        self
+    }
+
     /// The registry, empty.
     pub fn build(self) -> Registry {
         let resolver = Resolver::new(self.partition.clone(), self.region.clone(), self.account);
@@ -152,6 +162,7 @@ impl RegistryBuilder {
             revision_ids: self.revision_ids,
             lifecycle: self.lifecycle,
             numbering: self.numbering,
+            block_public_access: self.block_public_access,
             functions: HashMap::new(),
             retired_counters: HashMap::new(),
         }
@@ -176,14 +187,15 @@ impl fmt::Debug for RegistryBuilder {
 /// wraps the registry in a mutex. See the crate documentation for an end-to-end example.
 pub struct Registry {
     resolver: Resolver,
-    partition: Partition,
-    region: Region,
-    account: AccountId,
+    pub(crate) partition: Partition,
+    pub(crate) region: Region,
+    pub(crate) account: AccountId,
     clock: Box<dyn Clock>,
     revision_ids: Box<dyn RevisionIdSource + Sync>,
     lifecycle: Lifecycle,
     numbering: VersionNumbering,
-    functions: HashMap<FunctionName, Function>,
+    block_public_access: bool,
+    pub(crate) functions: HashMap<FunctionName, Function>,
     /// Highest version number used by deleted functions, by name (Q1).
     retired_counters: HashMap<FunctionName, u64>,
 }
@@ -218,6 +230,7 @@ impl Registry {
             revision_ids: Box::new(RandomRevisionIds),
             lifecycle: Lifecycle::Immediate,
             numbering: VersionNumbering::ContinueAfterRecreate,
+            block_public_access: false,
         }
     }
 

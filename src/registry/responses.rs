@@ -105,3 +105,25 @@ pub struct InvokeTarget {
     /// Why this version was chosen.
     pub reason: RouteReason,
 }
+
+/// What `AddPermission` answers (201): the new statement as compact JSON text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AddPermissionResponse {
+    /// `Statement`.
+    pub statement: String,
+    /// The statement as a value.
+    pub parsed: crate::policy::Statement,
+}
+
+/// What `GetPolicy` answers (200): the document as JSON text and its revision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetPolicyResponse {
+    /// `Policy`: `{"Version":"2012-10-17","Id":"default","Statement":[…]}`.
+    pub policy: String,
+    /// `RevisionId` of the policy.
+    pub revision_id: RevisionId,
+    /// The statements, in insertion order.
+    pub statements: Vec<crate::policy::Statement>,
+}
