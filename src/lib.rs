@@ -80,13 +80,20 @@
 //!   an invocation, answered without locks and kept current by every registry mutation;
 //!   [`AliasHandle`]s that skip every lookup; seeded, thread-local or sticky (key-hashed)
 //!   choice. See [`resolver`].
+//! * **Resource policies** — per target (the unqualified function, each version, each
+//!   alias; never `$LATEST`): `add_permission`, `remove_permission`, `get_policy` with
+//!   the service's statement JSON, 20 480-byte limit and policy revisions, and
+//!   [`Registry::authorize`], the decision a platform makes on every cross-account or
+//!   service call ([`Caller`], [`Decision`]). Policies can only be written through
+//!   `add_permission` / `remove_permission` (R89).
 //! * **Errors** — one [`Error`] with the exception ([`ErrorKind`]), the HTTP status and
 //!   the exact message. A refused request changes nothing.
 //!
 //! # Scope
 //!
-//! No AWS API is called, no code runs, and IAM identity policies are not evaluated. Resource
-//! policies, the HTTP wire format and rollouts are built on this model in later releases. The classic semantics are implemented (numbered versions,
+//! No AWS API is called, no code runs, and IAM identity policies are not evaluated (only
+//! resource-based policies are). The HTTP wire format and rollouts are built on this model
+//! in later releases. The classic semantics are implemented (numbered versions,
 //! `$LATEST`, one additional weighted version); Lambda Managed Instances'
 //! `$LATEST.PUBLISHED` is accepted by the validation patterns but names nothing.
 //!
@@ -151,6 +158,33 @@
 //! * **Q29** — `CreateAlias` checks, after validation: routing syntax (R46, R47, R50),
 //!   then existence of the function and versions (R35, R51), then the name conflict
 //!   (R34), then role and dead-letter agreement (R52).
+//!
+//! * **Q9** — `GetPolicy` with `$LATEST` answers `The resource you requested does not
+//!   exist.`; `RemovePermission` with `$LATEST` answers `No policy is associated with the
+//!   given resource.`
+//! * **Q10** — `AddPermission` with a `RevisionId` on a target that has no policy yet is
+//!   compared with the target's own `RevisionId` (the alias's, the version's, or
+//!   `$LATEST`'s for the unqualified function).
+//! * **Q11** — adding or removing permissions changes only the policy's `RevisionId`, not
+//!   the function's, version's or alias's.
+//! * **Q12** — `RemovePermission`'s 412 uses the `…GetPolicy API…` wording, like
+//!   `AddPermission`'s.
+//! * **Q20** — the policy size is the byte length of the document's compact JSON, exactly
+//!   as `GetPolicy` returns it, including the statement being added.
+//! * **Q22** — nothing authorizes `…:$LATEST`, and the unqualified function's policy is
+//!   never consulted for it.
+//! * `AddPermission`: operators in a `Condition` appear in the order `StringEquals`,
+//!   `ArnLike`, `Bool`; `InvokedViaFunctionUrl` with another action than
+//!   `lambda:InvokeFunction` is refused with `InvokedViaFunctionUrl is only supported for
+//!   lambda:InvokeFunction action`; with block public access on (R90), a grant to `*`
+//!   without a `SourceAccount`, `SourceArn` or `PrincipalOrgID` condition is refused with
+//!   `PublicPolicyException` (texts not captured from the service). `RemovePermission` on a
+//!   missing version answers `Function not found: {arn}:{version}`, `GetPolicy` on a
+//!   missing alias `The resource you requested does not exist.`
+//! * Authorization: actions compare case-insensitively, `lambda:*` and `*` cover every
+//!   action; an account principal (`…:root`) covers every identity of that account;
+//!   `ArnLike` supports `*` and `?` and is otherwise case-sensitive; a condition whose
+//!   context key the caller lacks does not hold.
 //!
 //! Markers (`NextMarker`) are opaque tokens naming the first item of the next page; a
 //! marker this crate did not issue is refused with `InvalidParameterValueException`
