@@ -5,8 +5,9 @@ mod common;
 
 use common::*;
 use lambda_versioning::registry::{
-    CreateAliasRequest, DeleteFunctionRequest, GetFunctionRequest, InvokeRequest,
-    ListAliasesRequest, ListVersionsRequest, PublishVersionRequest, UpdateAliasRequest,
+    AddPermissionRequest, CreateAliasRequest, DeleteFunctionRequest, GetFunctionRequest,
+    InvokeRequest, ListAliasesRequest, ListVersionsRequest, PublishVersionRequest,
+    RemovePermissionRequest, UpdateAliasRequest,
 };
 use lambda_versioning::{Error, ErrorKind, Registry, RevisionIdSource, SeededRevisionIds};
 use proptest::prelude::*;
@@ -185,6 +186,8 @@ enum BadCall {
     ),
     Delete(String, Option<String>),
     Publish(String, Option<String>, Option<String>),
+    Grant(String, Option<String>, String, String),
+    Revoke(String, Option<String>, String, Option<String>),
 }
 
 fn bad_call() -> impl Strategy<Value = BadCall> {
@@ -253,6 +256,17 @@ fn apply(r: &mut Registry, call: BadCall) -> Result<(), Error> {
             req.qualifier = q;
             r.delete_function(req)
         }
+        BadCall::Grant(f, q, sid, principal) => {
+            let mut req = AddPermissionRequest::new(f, sid, "lambda:InvokeFunction", principal);
+            req.qualifier = q;
+            r.add_permission(req).map(drop)
+        }
+        BadCall::Revoke(f, q, sid, rev) => {
+            let mut req = RemovePermissionRequest::new(f, sid);
+            req.qualifier = q;
+            req.revision_id = rev;
+            r.remove_permission(req)
+        }
         BadCall::Publish(f, sha, rev) => {
             let mut req = PublishVersionRequest::new(f);
             req.code_sha256 = sha;
@@ -272,6 +286,7 @@ proptest! {
         with_versions(&mut r, "f", 2);
         set_role(&mut r, "f", OTHER_ROLE);
         r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.1)).unwrap();
+        r.add_permission(AddPermissionRequest::new("f", "s0", "lambda:InvokeFunction", "s3.amazonaws.com").with_qualifier("live")).unwrap();
         for call in calls {
             let before = observe(&r);
             if apply(&mut r, call).is_err() {
