@@ -225,11 +225,34 @@ fn bad_call() -> impl Strategy<Value = BadCall> {
             .prop_map(|(a, b, c, d)| BadCall::Update(a, b, c, d)),
         (name.clone(), proptest::option::of(version)).prop_map(|(a, b)| BadCall::Delete(a, b)),
         (
-            name,
+            name.clone(),
             proptest::option::of(Just("wrong".to_owned())),
             proptest::option::of(Just("stale".to_owned()))
         )
             .prop_map(|(a, b, c)| BadCall::Publish(a, b, c)),
+        (
+            name.clone(),
+            proptest::option::of(prop_oneof![
+                Just("1".to_owned()),
+                Just("live".to_owned()),
+                Just("$LATEST".to_owned()),
+                Just("9".to_owned())
+            ]),
+            prop_oneof![Just("s1".to_owned()), Just("bad.sid".to_owned())],
+            prop_oneof![
+                Just("s3.amazonaws.com".to_owned()),
+                Just("nonsense".to_owned()),
+                Just("*".to_owned())
+            ],
+        )
+            .prop_map(|(a, b, c, d)| BadCall::Grant(a, b, c, d)),
+        (
+            name,
+            proptest::option::of(prop_oneof![Just("1".to_owned()), Just("live".to_owned())]),
+            prop_oneof![Just("s1".to_owned()), Just("s0".to_owned())],
+            proptest::option::of(Just("stale".to_owned())),
+        )
+            .prop_map(|(a, b, c, d)| BadCall::Revoke(a, b, c, d)),
     ]
 }
 
