@@ -41,7 +41,7 @@ impl AliasHandle {
         }
     }
 
-    /// Sticky resolution by `key` (see [`Resolver::resolve_sticky`]).
+    /// Sticky resolution by `key` (see [`Resolver::resolve_sticky`](super::Resolver::resolve_sticky)).
     ///
     /// # Errors
     ///
