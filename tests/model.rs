@@ -1,0 +1,708 @@
+//! Model-based state-machine test: random sequences of control-plane calls (valid and
+//! invalid) applied both to the `Registry` and to a small reference model written here
+//! from the rulebook (plain maps, no code shared with the library). Every outcome —
+//! success or error kind and full message, returned version numbers and routing — must
+//! agree, and invariants are checked after every step, including the resolver's answers.
+//!
+//! Cases: `PROPTEST_CASES` (default 256 sequences of up to 60 steps).
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use lambda_versioning::registry::{
+    CreateAliasRequest, CreateFunctionRequest, DeleteAliasRequest, DeleteFunctionRequest,
+    GetAliasRequest, GetFunctionRequest, ListAliasesRequest, ListVersionsRequest,
+    PublishVersionRequest, UpdateAliasRequest, UpdateFunctionCodeRequest,
+    UpdateFunctionConfigurationRequest,
+};
+use lambda_versioning::{Code, Error, ErrorKind, Registry, Version};
+use proptest::prelude::*;
+use rand::SeedableRng as _;
+
+const FUNCTIONS: [&str; 2] = ["f0", "f1"];
+const ALIASES: [&str; 2] = ["a0", "a1"];
+const CODES: [&[u8]; 3] = [b"c0", b"c1", b"c2"];
+const ROLES: [&str; 2] = [ROLE, OTHER_ROLE];
+
+#[derive(Clone, Copy, Debug)]
+enum Sel {
+    Latest,
+    N(u64),
+    Bad,
+}
+
+impl Sel {
+    fn text(self) -> String {
+        match self {
+            Sel::Latest => "$LATEST".into(),
+            Sel::N(n) => n.to_string(),
+            Sel::Bad => "x".into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Pre {
+    None,
+    Right,
+    Wrong,
+}
+
+#[derive(Clone, Debug)]
+enum Route {
+    Keep,
+    Clear,
+    Set(Sel, f64),
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Create(usize),
+    Code(usize, usize),
+    Role(usize, usize),
+    Publish(usize, Pre, Pre),
+    CreateAlias(usize, usize, Sel, Option<(Sel, f64)>),
+    UpdateAlias(usize, usize, Option<Sel>, Route, Pre),
+    DeleteAlias(usize, usize),
+    DeleteVersion(usize, String),
+    DeleteFunction(usize),
+}
+
+fn sel() -> impl Strategy<Value = Sel> {
+    prop_oneof![2 => Just(Sel::Latest), 12 => (1u64..4).prop_map(Sel::N), 1 => Just(Sel::Bad)]
+}
+
+fn pre() -> impl Strategy<Value = Pre> {
+    prop_oneof![3 => Just(Pre::None), 1 => Just(Pre::Right), 1 => Just(Pre::Wrong)]
+}
+
+fn weight() -> impl Strategy<Value = f64> {
+    prop_oneof![4 => Just(0.3), 1 => Just(0.0), 1 => Just(1.0), 1 => Just(1.5)]
+}
+
+/// Every sequence starts from the same small state (two functions, versions, an alias), so
+/// that random steps mostly exercise rules rather than "function not found".
+fn prelude() -> Vec<Op> {
+    vec![
+        Op::Create(0),
+        Op::Publish(0, Pre::None, Pre::None),
+        Op::Code(0, 1),
+        Op::Publish(0, Pre::None, Pre::None),
+        Op::CreateAlias(0, 0, Sel::N(1), Some((Sel::N(2), 0.3))),
+        Op::Create(1),
+        Op::Publish(1, Pre::None, Pre::None),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    // Mostly the first function, so that sequences build up state worth testing.
+    let f = prop_oneof![4 => Just(0usize), 1 => Just(1usize)];
+    let a = 0..ALIASES.len();
+    let route = || prop_oneof![2 => Just(None), 1 => (sel(), weight()).prop_map(Some)];
+    prop_oneof![
+        2 => f.clone().prop_map(Op::Create),
+        2 => (f.clone(), 0..CODES.len()).prop_map(|(f, c)| Op::Code(f, c)),
+        1 => (f.clone(), prop_oneof![4 => Just(0usize), 1 => Just(1usize)]).prop_map(|(f, r)| Op::Role(f, r)),
+        4 => (f.clone(), pre(), pre()).prop_map(|(f, s, r)| Op::Publish(f, s, r)),
+        4 => (f.clone(), a.clone(), sel(), route())
+            .prop_map(|(f, a, p, r)| Op::CreateAlias(f, a, p, r)),
+        3 => (
+            f.clone(),
+            a.clone(),
+            proptest::option::of(sel()),
+            prop_oneof![2 => Just(Route::Keep), 1 => Just(Route::Clear), 2 => (sel(), weight()).prop_map(|(s, w)| Route::Set(s, w))],
+            pre()
+        )
+            .prop_map(|(f, a, p, r, v)| Op::UpdateAlias(f, a, p, r, v)),
+        1 => (f.clone(), a).prop_map(|(f, a)| Op::DeleteAlias(f, a)),
+        2 => (f.clone(), prop_oneof![(1u64..4).prop_map(|n| n.to_string()), Just("$LATEST".to_owned()), Just("a0".to_owned())])
+            .prop_map(|(f, q)| Op::DeleteVersion(f, q)),
+        1 => f.prop_map(Op::DeleteFunction),
+    ]
+}
+
+// ---------------------------------------------------------------- the reference model
+
+#[derive(Clone, Debug)]
+struct MVersion {
+    code: usize,
+    role: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct MAlias {
+    primary: Option<u64>, // None = $LATEST
+    route: Option<(u64, f64)>,
+}
+
+#[derive(Clone, Debug)]
+struct MFunction {
+    code: usize,
+    role: usize,
+    dirty: bool,
+    counter: u64,
+    last_published: Option<u64>,
+    versions: BTreeMap<u64, MVersion>,
+    aliases: BTreeMap<String, MAlias>,
+}
+
+#[derive(Default)]
+struct Model {
+    functions: BTreeMap<String, MFunction>,
+    retired: BTreeMap<String, u64>,
+}
+
+/// What a successful step returned, in terms both sides can produce.
+#[derive(Debug, PartialEq)]
+enum Out {
+    Unit,
+    Version(u64),
+    Alias(Option<u64>, Option<(u64, u64)>), // primary, (additional, weight bits)
+}
+
+type Res = Result<Out, (ErrorKind, String)>;
+
+fn err(kind: ErrorKind, msg: impl Into<String>) -> Res {
+    Err((kind, msg.into()))
+}
+
+fn arn(f: &str) -> String {
+    format!("{ARN}:{f}")
+}
+
+fn not_found_q(f: &str, q: &str) -> Res {
+    err(
+        ErrorKind::ResourceNotFound,
+        format!("Function not found: {}:{q}", arn(f)),
+    )
+}
+
+const ROUTE_KEY_CONSTRAINT: &str = "Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]";
+const ROUTE_VALUE_CONSTRAINT: &str = "Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]";
+
+fn java(w: f64) -> String {
+    if w == w.trunc() {
+        format!("{w:.1}")
+    } else {
+        format!("{w}")
+    }
+}
+
+/// The framework validation of `FunctionVersion` and one routing entry.
+fn alias_validation(
+    primary: Option<Sel>,
+    route: Option<(Sel, f64)>,
+) -> Option<(ErrorKind, String)> {
+    let mut items = Vec::new();
+    if let Some(Sel::Bad) = primary {
+        items.push("Value 'x' at 'functionVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\$LATEST(\\.PUBLISHED)?|[0-9]+)".to_owned());
+    }
+    if let Some((key, w)) = route {
+        let map = format!("{{{}={}}}", key.text(), java(w));
+        if !matches!(key, Sel::N(_)) {
+            items.push(format!("Value '{map}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: {ROUTE_KEY_CONSTRAINT}"));
+        }
+        if !(0.0..=1.0).contains(&w) {
+            items.push(format!("Value '{map}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: {ROUTE_VALUE_CONSTRAINT}"));
+        }
+    }
+    match items.len() {
+        0 => None,
+        1 => Some((
+            ErrorKind::Validation,
+            format!("1 validation error detected: {}", items[0]),
+        )),
+        n => Some((
+            ErrorKind::Validation,
+            format!("{n} validation errors detected: {}", items.join("; ")),
+        )),
+    }
+}
+
+/// R47 and R50 on a primary and a routing key.
+fn route_syntax(primary: &str, key: &str) -> Option<(ErrorKind, String)> {
+    if primary == "$LATEST" {
+        return Some((
+            ErrorKind::InvalidParameterValue,
+            "$LATEST is not supported for an alias pointing to more than 1 version".into(),
+        ));
+    }
+    if primary == key {
+        return Some((
+            ErrorKind::InvalidParameterValue,
+            format!(
+                "Invalid function version {key}. Function version {key} is already included in routing configuration."
+            ),
+        ));
+    }
+    None
+}
+
+impl Model {
+    fn apply(&mut self, op: &Op) -> Res {
+        match op {
+            Op::Create(fi) => {
+                let f = FUNCTIONS[*fi];
+                if self.functions.contains_key(f) {
+                    return err(
+                        ErrorKind::ResourceConflict,
+                        format!("Function already exist: {f}"),
+                    );
+                }
+                let counter = self.retired.get(f).copied().unwrap_or(0);
+                self.functions.insert(
+                    f.into(),
+                    MFunction {
+                        code: 0,
+                        role: 0,
+                        dirty: true,
+                        counter,
+                        last_published: None,
+                        versions: BTreeMap::new(),
+                        aliases: BTreeMap::new(),
+                    },
+                );
+                Ok(Out::Unit)
+            }
+            Op::Code(fi, c) | Op::Role(fi, c) => {
+                let f = FUNCTIONS[*fi];
+                let Some(m) = self.functions.get_mut(f) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Function not found: {}", arn(f)),
+                    );
+                };
+                if matches!(op, Op::Code(..)) {
+                    m.code = *c
+                } else {
+                    m.role = *c
+                }
+                m.dirty = true;
+                Ok(Out::Unit)
+            }
+            Op::Publish(fi, sha, rev) => {
+                let f = FUNCTIONS[*fi];
+                let Some(m) = self.functions.get_mut(f) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Function not found: {}", arn(f)),
+                    );
+                };
+                if let Pre::Wrong = rev {
+                    return err(ErrorKind::PreconditionFailed, REVISION_MISMATCH);
+                }
+                if let Pre::Wrong = sha {
+                    let current = Code::from_zip_bytes(CODES[m.code]).sha256().to_owned();
+                    return err(
+                        ErrorKind::InvalidParameterValue,
+                        format!(
+                            "CodeSHA256 (wrong) is different from current CodeSHA256 in $LATEST ({current}). Please try again with the CodeSHA256 in $LATEST."
+                        ),
+                    );
+                }
+                if !m.dirty
+                    && let Some(n) = m.last_published.filter(|n| m.versions.contains_key(n))
+                {
+                    return Ok(Out::Version(n));
+                }
+                m.counter += 1;
+                let n = m.counter;
+                m.versions.insert(
+                    n,
+                    MVersion {
+                        code: m.code,
+                        role: m.role,
+                    },
+                );
+                m.last_published = Some(n);
+                m.dirty = false;
+                Ok(Out::Version(n))
+            }
+            Op::CreateAlias(fi, ai, primary, route) => {
+                let (f, a) = (FUNCTIONS[*fi], ALIASES[*ai]);
+                if let Some(e) = alias_validation(Some(*primary), *route) {
+                    return Err(e);
+                }
+                if let Some((key, _)) = route
+                    && let Some(e) = route_syntax(&primary.text(), &key.text())
+                {
+                    return Err(e);
+                }
+                let Some(m) = self.functions.get(f) else {
+                    return not_found_q(f, &primary.text());
+                };
+                let p = match primary {
+                    Sel::Latest => None,
+                    Sel::N(n) if m.versions.contains_key(n) => Some(*n),
+                    _ => return not_found_q(f, &primary.text()),
+                };
+                let r = match route {
+                    None => None,
+                    Some((Sel::N(k), w)) if m.versions.contains_key(k) => Some((*k, *w)),
+                    Some((key, _)) => return not_found_q(f, &key.text()),
+                };
+                if m.aliases.contains_key(a) {
+                    return err(
+                        ErrorKind::ResourceConflict,
+                        format!("Alias already exists: {}:{a}", arn(f)),
+                    );
+                }
+                if let (Some(p), Some((k, _))) = (p, r)
+                    && m.versions[&p].role != m.versions[&k].role
+                {
+                    return err(
+                        ErrorKind::InvalidParameterValue,
+                        "Specified versions must be associated with the same execution role",
+                    );
+                }
+                let alias = MAlias {
+                    primary: p,
+                    route: r,
+                };
+                let out = Out::Alias(alias.primary, alias.route.map(|(k, w)| (k, w.to_bits())));
+                self.functions
+                    .get_mut(f)
+                    .unwrap()
+                    .aliases
+                    .insert(a.into(), alias);
+                Ok(out)
+            }
+            Op::UpdateAlias(fi, ai, primary, route, rev) => {
+                let (f, a) = (FUNCTIONS[*fi], ALIASES[*ai]);
+                let requested = match route {
+                    Route::Set(s, w) => Some((*s, *w)),
+                    _ => None,
+                };
+                if let Some(e) = alias_validation(*primary, requested) {
+                    return Err(e);
+                }
+                if let (Some(p), Some((k, _))) = (primary, requested)
+                    && let Some(e) = route_syntax(&p.text(), &k.text())
+                {
+                    return Err(e);
+                }
+                let Some(m) = self.functions.get(f) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Function not found: {}", arn(f)),
+                    );
+                };
+                let Some(current) = m.aliases.get(a) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Alias not found: {}:{a}", arn(f)),
+                    );
+                };
+                let primary_text = primary
+                    .map(Sel::text)
+                    .unwrap_or_else(|| current.primary.map_or("$LATEST".into(), |n| n.to_string()));
+                let route_text: Option<(String, f64)> = match route {
+                    Route::Keep => current.route.map(|(k, w)| (k.to_string(), w)),
+                    Route::Clear => None,
+                    Route::Set(s, w) => Some((s.text(), *w)),
+                };
+                if let Some((k, _)) = &route_text
+                    && let Some(e) = route_syntax(&primary_text, k)
+                {
+                    return Err(e);
+                }
+                let p = if primary_text == "$LATEST" {
+                    None
+                } else {
+                    match primary_text.parse::<u64>() {
+                        Ok(n) if m.versions.contains_key(&n) => Some(n),
+                        _ => return not_found_q(f, &primary_text),
+                    }
+                };
+                let r = match route_text {
+                    None => None,
+                    Some((k, w)) => match k.parse::<u64>() {
+                        Ok(n) if m.versions.contains_key(&n) => Some((n, w)),
+                        _ => return not_found_q(f, &k),
+                    },
+                };
+                if let (Some(p), Some((k, _))) = (p, r)
+                    && m.versions[&p].role != m.versions[&k].role
+                {
+                    return err(
+                        ErrorKind::InvalidParameterValue,
+                        "Specified versions must be associated with the same execution role",
+                    );
+                }
+                if let Pre::Wrong = rev {
+                    return err(ErrorKind::PreconditionFailed, REVISION_MISMATCH);
+                }
+                let alias = MAlias {
+                    primary: p,
+                    route: r,
+                };
+                let out = Out::Alias(alias.primary, alias.route.map(|(k, w)| (k, w.to_bits())));
+                self.functions
+                    .get_mut(f)
+                    .unwrap()
+                    .aliases
+                    .insert(a.into(), alias);
+                Ok(out)
+            }
+            Op::DeleteAlias(fi, ai) => {
+                let f = FUNCTIONS[*fi];
+                let Some(m) = self.functions.get_mut(f) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Function not found: {}", arn(f)),
+                    );
+                };
+                m.aliases.remove(ALIASES[*ai]);
+                Ok(Out::Unit)
+            }
+            Op::DeleteVersion(fi, q) => {
+                let f = FUNCTIONS[*fi];
+                if q == "$LATEST" {
+                    return err(
+                        ErrorKind::InvalidParameterValue,
+                        "$LATEST version cannot be deleted without deleting the function.",
+                    );
+                }
+                if !q.bytes().all(|b| b.is_ascii_digit()) {
+                    return err(
+                        ErrorKind::InvalidParameterValue,
+                        "Deletion of aliases is not currently supported.",
+                    );
+                }
+                let Some(m) = self.functions.get_mut(f) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Function not found: {}", arn(f)),
+                    );
+                };
+                let n: u64 = q.parse().unwrap();
+                if !m.versions.contains_key(&n) {
+                    return Ok(Out::Unit);
+                }
+                let refs: Vec<&str> = m
+                    .aliases
+                    .iter()
+                    .filter(|(_, a)| a.primary == Some(n) || a.route.is_some_and(|(k, _)| k == n))
+                    .map(|(name, _)| name.as_str())
+                    .collect();
+                if !refs.is_empty() {
+                    return err(
+                        ErrorKind::ResourceConflict,
+                        format!(
+                            "Unable to delete version because the following aliases reference it: [{}]",
+                            refs.join(", ")
+                        ),
+                    );
+                }
+                m.versions.remove(&n);
+                Ok(Out::Unit)
+            }
+            Op::DeleteFunction(fi) => {
+                let f = FUNCTIONS[*fi];
+                let Some(m) = self.functions.remove(f) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Function not found: {}", arn(f)),
+                    );
+                };
+                let used = self.retired.entry(f.into()).or_insert(0);
+                *used = (*used).max(m.counter);
+                Ok(Out::Unit)
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the system under test
+
+fn stale() -> String {
+    "00000000-0000-4000-8000-000000000000".into()
+}
+
+fn run(r: &mut Registry, op: &Op) -> Res {
+    let conv = |e: Error| (e.kind(), e.message().to_owned());
+    let latest_rev = |r: &Registry, f: &str| {
+        r.get_function(GetFunctionRequest::new(f))
+            .map(|g| g.configuration.revision_id.to_string())
+            .unwrap_or_else(|_| stale())
+    };
+    let out = match op {
+        Op::Create(fi) => r
+            .create_function(CreateFunctionRequest::new(FUNCTIONS[*fi], config(CODES[0])))
+            .map(|_| Out::Unit),
+        Op::Code(fi, c) => r
+            .update_function_code(UpdateFunctionCodeRequest::new(
+                FUNCTIONS[*fi],
+                Code::from_zip_bytes(CODES[*c]),
+            ))
+            .map(|_| Out::Unit),
+        Op::Role(fi, ri) => r
+            .update_function_configuration(
+                UpdateFunctionConfigurationRequest::new(FUNCTIONS[*fi]).with_role(ROLES[*ri]),
+            )
+            .map(|_| Out::Unit),
+        Op::Publish(fi, sha, rev) => {
+            let f = FUNCTIONS[*fi];
+            let mut req = PublishVersionRequest::new(f);
+            req.code_sha256 = match sha {
+                Pre::None => None,
+                Pre::Right => r
+                    .get_function(GetFunctionRequest::new(f))
+                    .ok()
+                    .map(|g| g.configuration.config.code.sha256().to_owned()),
+                Pre::Wrong => Some("wrong".into()),
+            };
+            req.revision_id = match rev {
+                Pre::None => None,
+                Pre::Right => Some(latest_rev(r, f)),
+                Pre::Wrong => Some(stale()),
+            };
+            r.publish_version(req)
+                .map(|c| Out::Version(c.version.number().map_or(0, |n| n.get())))
+        }
+        Op::CreateAlias(fi, ai, p, route) => {
+            let mut req = CreateAliasRequest::new(FUNCTIONS[*fi], ALIASES[*ai], p.text());
+            if let Some((k, w)) = route {
+                req = req.with_routing(k.text(), *w);
+            }
+            r.create_alias(req).map(alias_out)
+        }
+        Op::UpdateAlias(fi, ai, p, route, rev) => {
+            let (f, a) = (FUNCTIONS[*fi], ALIASES[*ai]);
+            let mut req = UpdateAliasRequest::new(f, a);
+            req.function_version = p.map(Sel::text);
+            req = match route {
+                Route::Keep => req,
+                Route::Clear => req.without_routing(),
+                Route::Set(k, w) => req.with_routing(k.text(), *w),
+            };
+            req.revision_id = match rev {
+                Pre::None => None,
+                Pre::Right => Some(
+                    r.get_alias(GetAliasRequest::new(f, a))
+                        .map(|x| x.revision_id.to_string())
+                        .unwrap_or_else(|_| stale()),
+                ),
+                Pre::Wrong => Some(stale()),
+            };
+            r.update_alias(req).map(alias_out)
+        }
+        Op::DeleteAlias(fi, ai) => r
+            .delete_alias(DeleteAliasRequest::new(FUNCTIONS[*fi], ALIASES[*ai]))
+            .map(|_| Out::Unit),
+        Op::DeleteVersion(fi, q) => r
+            .delete_function(DeleteFunctionRequest::new(FUNCTIONS[*fi]).with_qualifier(q.clone()))
+            .map(|_| Out::Unit),
+        Op::DeleteFunction(fi) => r
+            .delete_function(DeleteFunctionRequest::new(FUNCTIONS[*fi]))
+            .map(|_| Out::Unit),
+    };
+    out.map_err(conv)
+}
+
+fn alias_out(a: lambda_versioning::registry::AliasConfiguration) -> Out {
+    Out::Alias(
+        a.function_version.number().map(|n| n.get()),
+        a.routing_config
+            .map(|r| (r.additional_version().get(), r.weight().get().to_bits())),
+    )
+}
+
+/// The registry's observable state equals the model's, and the invariants hold.
+fn check(r: &Registry, m: &Model) -> Result<(), TestCaseError> {
+    let names: Vec<String> = r.function_names().iter().map(|n| n.to_string()).collect();
+    prop_assert_eq!(&names, &m.functions.keys().cloned().collect::<Vec<_>>());
+    let resolver = r.resolver();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    for (name, mf) in &m.functions {
+        let listed = r
+            .list_versions_by_function(ListVersionsRequest::new(name.as_str()))
+            .unwrap();
+        let got: Vec<String> = listed
+            .versions
+            .iter()
+            .map(|c| c.version.to_string())
+            .collect();
+        let mut want = vec!["$LATEST".to_owned()];
+        want.extend(mf.versions.keys().map(u64::to_string));
+        prop_assert_eq!(got, want);
+        // Frozen content: each version still has the code and role it was published with.
+        for (n, v) in &mf.versions {
+            let c = r
+                .get_function(GetFunctionRequest::new(format!("{name}:{n}")))
+                .unwrap()
+                .configuration;
+            let expected = Code::from_zip_bytes(CODES[v.code]);
+            prop_assert_eq!(c.config.code.sha256(), expected.sha256());
+            prop_assert_eq!(&c.config.role, ROLES[v.role]);
+        }
+        let aliases = r
+            .list_aliases(ListAliasesRequest::new(name.as_str()))
+            .unwrap()
+            .aliases;
+        prop_assert_eq!(aliases.len(), mf.aliases.len());
+        for a in aliases {
+            let ma = &mf.aliases[a.name.as_str()];
+            prop_assert_eq!(a.function_version.number().map(|n| n.get()), ma.primary);
+            let route = a
+                .routing_config
+                .map(|x| (x.additional_version().get(), x.weight().get()));
+            prop_assert_eq!(route, ma.route);
+            // Invariants: targets exist, routing never names $LATEST or the primary.
+            if let Some(p) = ma.primary {
+                prop_assert!(mf.versions.contains_key(&p));
+            }
+            if let Some((k, _)) = ma.route {
+                prop_assert!(mf.versions.contains_key(&k));
+                prop_assert!(ma.primary.is_some() && ma.primary != Some(k));
+            }
+            // Every resolution agrees with the registry's state.
+            for _ in 0..4 {
+                let v = resolver
+                    .resolve(name, Some(a.name.as_str()), &mut rng)
+                    .unwrap()
+                    .executed_version();
+                let allowed: Vec<Version> = [ma
+                    .primary
+                    .map_or(Version::Latest, |p| p.to_string().parse().unwrap())]
+                .into_iter()
+                .chain(ma.route.map(|(k, _)| k.to_string().parse().unwrap()))
+                .collect();
+                prop_assert!(allowed.contains(&v), "{:?} not in {:?}", v, allowed);
+            }
+        }
+        for n in 1..7u64 {
+            let direct = resolver
+                .resolve(name, Some(&n.to_string()), &mut rng)
+                .map(|x| x.executed_version());
+            prop_assert_eq!(direct.is_ok(), mf.versions.contains_key(&n));
+        }
+    }
+    for f in FUNCTIONS {
+        if !m.functions.contains_key(f) {
+            prop_assert!(resolver.resolve(f, None, &mut rng).is_err());
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn registry_agrees_with_the_reference_model(ops in proptest::collection::vec(op(), 1..60)) {
+        let mut r = registry();
+        let mut m = Model::default();
+        for (i, op) in prelude().iter().chain(&ops).enumerate() {
+            let want = m.apply(op);
+            let got = run(&mut r, op);
+            prop_assert_eq!(&got, &want, "step {}: {:?}", i, op);
+            check(&r, &m)?;
+        }
+    }
+}
