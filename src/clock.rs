@@ -13,7 +13,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// let t = Timestamp::from_unix_millis(1_443_833_280_435);
 /// assert_eq!(t.to_string(), "2015-10-03T00:48:00.435+0000");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct Timestamp(i64);
 
 impl Timestamp {

@@ -14,7 +14,8 @@ use sha2::Digest as _;
 /// assert_eq!(code.sha256(), "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=");
 /// assert_eq!(code.size(), 5);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Code {
     sha256: String,
     size: u64,
@@ -52,13 +53,27 @@ impl Code {
 }
 
 /// An instruction set architecture (`Architectures`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[non_exhaustive]
 pub enum Architecture {
     /// `x86_64`, the default.
     #[default]
+    #[serde(rename = "x86_64")]
     X86_64,
     /// `arm64`.
+    #[serde(rename = "arm64")]
     Arm64,
 }
 
@@ -95,7 +110,8 @@ impl fmt::Display for Architecture {
 /// assert_eq!(config.timeout, 3);
 /// assert_eq!(config.environment["STAGE"], "prod");
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FunctionConfig {
     /// The deployment package (`CodeSha256`, `CodeSize`).

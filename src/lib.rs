@@ -86,6 +86,9 @@
 //!   [`Registry::authorize`], the decision a platform makes on every cross-account or
 //!   service call ([`Caller`], [`Decision`]). Policies can only be written through
 //!   `add_permission` / `remove_permission` (R89).
+//! * **Snapshots** — [`Registry::export`] gives the whole state as a serde [`Snapshot`];
+//!   [`RegistryBuilder::build_from_snapshot`] rebuilds a registry after checking every
+//!   invariant, refusing a corrupt snapshot with a [`SnapshotError`] that names the path.
 //! * **Errors** — one [`Error`] with the exception ([`ErrorKind`]), the HTTP status and
 //!   the exact message. A refused request changes nothing.
 //!
@@ -220,7 +223,9 @@ pub use names::{
 pub use policy::{
     Conditions, FunctionUrlAuthType, POLICY_SIZE_LIMIT, Principal, Statement, StatementId,
 };
-pub use registry::{Lifecycle, Registry, RegistryBuilder, VersionNumbering};
+pub use registry::{
+    Lifecycle, Registry, RegistryBuilder, Snapshot, SnapshotError, VersionNumbering,
+};
 pub use resolver::{
     AliasHandle, HandleResolution, LocalAliasHandle, Resolution, ResolveError, Resolver,
 };

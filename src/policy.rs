@@ -69,7 +69,7 @@ impl fmt::Display for StatementId {
 string_conversions!(StatementId);
 
 /// Who a statement grants (R76), normalised the way the service writes it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum Principal {
     /// A service principal such as `s3.amazonaws.com`: `{"Service": "…"}`.
@@ -110,11 +110,13 @@ impl Principal {
 }
 
 /// `FunctionUrlAuthType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum FunctionUrlAuthType {
     /// `NONE`: a public function URL.
+    #[serde(rename = "NONE")]
     None,
     /// `AWS_IAM`: callers sign with IAM credentials.
+    #[serde(rename = "AWS_IAM")]
     AwsIam,
 }
 
@@ -129,7 +131,8 @@ impl FunctionUrlAuthType {
 }
 
 /// The conditions a statement carries, one per optional `AddPermission` field (R77).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Conditions {
     /// `ArnLike` `AWS:SourceArn` (wildcards `*` and `?`).
@@ -189,7 +192,8 @@ impl Conditions {
 }
 
 /// One statement of a resource policy (R75): always `Effect` `Allow`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Statement {
     /// `Sid`.
@@ -226,7 +230,9 @@ impl Statement {
 
 /// What a policy is attached to (R73): the unqualified function, a published version or
 /// an alias. `$LATEST` carries none.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) enum PolicyTarget {
     Function,
     Version(VersionNumber),

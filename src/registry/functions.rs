@@ -33,7 +33,7 @@ pub(super) struct Resolved {
 
 /// Records violations of the version-level settings shared by CreateFunction and
 /// UpdateFunctionConfiguration (model constraints).
-fn check_settings(
+pub(super) fn check_settings(
     v: &mut Violations,
     role: Option<&str>,
     handler: Option<&str>,

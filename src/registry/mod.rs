@@ -11,6 +11,7 @@ mod pagination;
 mod permissions;
 pub mod requests;
 pub mod responses;
+mod snapshot;
 mod versions;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use std::fmt;
 
 pub use requests::*;
 pub use responses::*;
+pub use snapshot::{Snapshot, SnapshotError};
 
 use crate::arn::FunctionRef;
 use crate::clock::{Clock, SystemClock, Timestamp};
