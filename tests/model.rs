@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 
 use common::*;
 use lambda_versioning::registry::{
-    CreateAliasRequest, CreateFunctionRequest, DeleteAliasRequest, DeleteFunctionRequest,
-    GetAliasRequest, GetFunctionRequest, ListAliasesRequest, ListVersionsRequest,
-    PublishVersionRequest, UpdateAliasRequest, UpdateFunctionCodeRequest,
-    UpdateFunctionConfigurationRequest,
+    AddPermissionRequest, CreateAliasRequest, CreateFunctionRequest, DeleteAliasRequest,
+    DeleteFunctionRequest, GetAliasRequest, GetFunctionRequest, ListAliasesRequest,
+    ListVersionsRequest, PublishVersionRequest, RemovePermissionRequest, UpdateAliasRequest,
+    UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
 };
-use lambda_versioning::{Code, Error, ErrorKind, Registry, Version};
+use lambda_versioning::{Code, Error, ErrorKind, Lifecycle, Registry, Version};
 use proptest::prelude::*;
 use rand::SeedableRng as _;
 
@@ -68,7 +68,14 @@ enum Op {
     DeleteAlias(usize, usize),
     DeleteVersion(usize, String),
     DeleteFunction(usize),
+    Grant(usize, Option<&'static str>, usize),
+    Revoke(usize, Option<&'static str>, usize),
+    FinishCreation(usize),
+    FinishUpdate(usize),
+    PublishBadName,
 }
+
+const SIDS: [&str; 2] = ["s0", "s1"];
 
 fn sel() -> impl Strategy<Value = Sel> {
     prop_oneof![2 => Just(Sel::Latest), 12 => (1u64..4).prop_map(Sel::N), 1 => Just(Sel::Bad)]
@@ -87,12 +94,26 @@ fn weight() -> impl Strategy<Value = f64> {
 fn prelude() -> Vec<Op> {
     vec![
         Op::Create(0),
+        Op::FinishCreation(0),
         Op::Publish(0, Pre::None, Pre::None),
         Op::Code(0, 1),
+        Op::FinishUpdate(0),
         Op::Publish(0, Pre::None, Pre::None),
         Op::CreateAlias(0, 0, Sel::N(1), Some((Sel::N(2), 0.3))),
         Op::Create(1),
+        Op::FinishCreation(1),
         Op::Publish(1, Pre::None, Pre::None),
+    ]
+}
+
+fn policy_target() -> impl Strategy<Value = Option<&'static str>> {
+    prop_oneof![
+        3 => Just(None),
+        2 => Just(Some("1")),
+        1 => Just(Some("3")),
+        2 => Just(Some("a0")),
+        1 => Just(Some("a1")),
+        1 => Just(Some("$LATEST")),
     ]
 }
 
@@ -119,7 +140,12 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (f.clone(), a).prop_map(|(f, a)| Op::DeleteAlias(f, a)),
         2 => (f.clone(), prop_oneof![(1u64..4).prop_map(|n| n.to_string()), Just("$LATEST".to_owned()), Just("a0".to_owned())])
             .prop_map(|(f, q)| Op::DeleteVersion(f, q)),
-        1 => f.prop_map(Op::DeleteFunction),
+        1 => f.clone().prop_map(Op::DeleteFunction),
+        2 => (f.clone(), policy_target(), 0..SIDS.len()).prop_map(|(f, q, s)| Op::Grant(f, q, s)),
+        1 => (f.clone(), policy_target(), 0..SIDS.len()).prop_map(|(f, q, s)| Op::Revoke(f, q, s)),
+        1 => f.clone().prop_map(Op::FinishCreation),
+        2 => f.prop_map(Op::FinishUpdate),
+        1 => Just(Op::PublishBadName),
     ]
 }
 
@@ -146,12 +172,38 @@ struct MFunction {
     last_published: Option<u64>,
     versions: BTreeMap<u64, MVersion>,
     aliases: BTreeMap<String, MAlias>,
+    /// `None` = ready; `Some(true)` = being created; `Some(false)` = update in progress.
+    busy: Option<bool>,
+    /// Statement ids by policy target (`None` = the unqualified function).
+    policies: BTreeMap<Option<String>, Vec<&'static str>>,
 }
 
 #[derive(Default)]
 struct Model {
     functions: BTreeMap<String, MFunction>,
     retired: BTreeMap<String, u64>,
+    /// Lifecycle::Manual: states stay busy until a Finish step.
+    manual: bool,
+}
+
+fn busy_error(f: &str, creating: bool) -> Res {
+    if creating {
+        err(
+            ErrorKind::ResourceConflict,
+            format!(
+                "The operation cannot be performed at this time. The resource {} is currently in the following state: 'Pending'. StateReasonCode: 'Creating'",
+                arn(f)
+            ),
+        )
+    } else {
+        err(
+            ErrorKind::ResourceConflict,
+            format!(
+                "The operation cannot be performed at this time. An update is in progress for resource: {}",
+                arn(f)
+            ),
+        )
+    }
 }
 
 /// What a successful step returned, in terms both sides can produce.
@@ -160,6 +212,7 @@ enum Out {
     Unit,
     Version(u64),
     Alias(Option<u64>, Option<(u64, u64)>), // primary, (additional, weight bits)
+    Changed(bool),
 }
 
 type Res = Result<Out, (ErrorKind, String)>;
@@ -262,6 +315,8 @@ impl Model {
                         last_published: None,
                         versions: BTreeMap::new(),
                         aliases: BTreeMap::new(),
+                        busy: self.manual.then_some(true),
+                        policies: BTreeMap::new(),
                     },
                 );
                 Ok(Out::Unit)
@@ -274,12 +329,18 @@ impl Model {
                         format!("Function not found: {}", arn(f)),
                     );
                 };
+                if let Some(creating) = m.busy {
+                    return busy_error(f, creating);
+                }
                 if matches!(op, Op::Code(..)) {
                     m.code = *c
                 } else {
                     m.role = *c
                 }
                 m.dirty = true;
+                if self.manual {
+                    m.busy = Some(false);
+                }
                 Ok(Out::Unit)
             }
             Op::Publish(fi, sha, rev) => {
@@ -290,6 +351,9 @@ impl Model {
                         format!("Function not found: {}", arn(f)),
                     );
                 };
+                if let Some(creating) = m.busy {
+                    return busy_error(f, creating);
+                }
                 if let Pre::Wrong = rev {
                     return err(ErrorKind::PreconditionFailed, REVISION_MISMATCH);
                 }
@@ -455,6 +519,7 @@ impl Model {
                     );
                 };
                 m.aliases.remove(ALIASES[*ai]);
+                m.policies.remove(&Some(ALIASES[*ai].to_owned()));
                 Ok(Out::Unit)
             }
             Op::DeleteVersion(fi, q) => {
@@ -497,8 +562,122 @@ impl Model {
                     );
                 }
                 m.versions.remove(&n);
+                m.policies.remove(&Some(n.to_string()));
                 Ok(Out::Unit)
             }
+            Op::Grant(fi, q, si) => {
+                let (f, sid) = (FUNCTIONS[*fi], SIDS[*si]);
+                if *q == Some("$LATEST") {
+                    return err(
+                        ErrorKind::InvalidParameterValue,
+                        "We currently do not support adding policies for $LATEST.",
+                    );
+                }
+                let Some(m) = self.functions.get_mut(f) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Function not found: {}", arn(f)),
+                    );
+                };
+                match q {
+                    Some(v)
+                        if v.bytes().all(|b| b.is_ascii_digit())
+                            && !m.versions.contains_key(&v.parse::<u64>().unwrap()) =>
+                    {
+                        return not_found_q(f, v);
+                    }
+                    Some(a) if a.starts_with('a') && !m.aliases.contains_key(*a) => {
+                        return err(
+                            ErrorKind::ResourceNotFound,
+                            format!("Cannot find alias arn: {}:{a}", arn(f)),
+                        );
+                    }
+                    _ => {}
+                }
+                let sids = m.policies.entry(q.map(str::to_owned)).or_default();
+                if sids.contains(&sid) {
+                    if sids.is_empty() {
+                        m.policies.remove(&q.map(str::to_owned));
+                    }
+                    return err(
+                        ErrorKind::ResourceConflict,
+                        format!(
+                            "The statement id ({sid}) provided already exists. Please provide a new statement id, or remove the existing statement."
+                        ),
+                    );
+                }
+                sids.push(sid);
+                Ok(Out::Unit)
+            }
+            Op::Revoke(fi, q, si) => {
+                let (f, sid) = (FUNCTIONS[*fi], SIDS[*si]);
+                let Some(m) = self.functions.get_mut(f) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("No policy found for: {}", arn(f)),
+                    );
+                };
+                match q {
+                    Some("$LATEST") => {
+                        return err(
+                            ErrorKind::ResourceNotFound,
+                            "No policy is associated with the given resource.",
+                        );
+                    }
+                    Some(a) if a.starts_with('a') && !m.aliases.contains_key(*a) => {
+                        return err(
+                            ErrorKind::ResourceNotFound,
+                            format!("Cannot find alias arn: {}:{a}", arn(f)),
+                        );
+                    }
+                    Some(v)
+                        if v.bytes().all(|b| b.is_ascii_digit())
+                            && !m.versions.contains_key(&v.parse::<u64>().unwrap()) =>
+                    {
+                        return not_found_q(f, v);
+                    }
+                    _ => {}
+                }
+                let key = q.map(str::to_owned);
+                let Some(sids) = m.policies.get_mut(&key) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        "No policy is associated with the given resource.",
+                    );
+                };
+                let Some(pos) = sids.iter().position(|s| *s == sid) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Statement {sid} is not found in resource policy."),
+                    );
+                };
+                sids.remove(pos);
+                if sids.is_empty() {
+                    m.policies.remove(&key);
+                }
+                Ok(Out::Unit)
+            }
+            Op::FinishCreation(fi) | Op::FinishUpdate(fi) => {
+                let f = FUNCTIONS[*fi];
+                let Some(m) = self.functions.get_mut(f) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Function not found: {}", arn(f)),
+                    );
+                };
+                let wanted = matches!(op, Op::FinishCreation(_));
+                let changed = m.busy == Some(wanted);
+                if changed {
+                    m.busy = None;
+                }
+                Ok(Out::Changed(changed))
+            }
+            Op::PublishBadName => err(
+                ErrorKind::Validation,
+                format!(
+                    "1 validation error detected: Value 'f!' at 'functionName' failed to satisfy constraint: {CLASSIC_PATTERN}"
+                ),
+            ),
             Op::DeleteFunction(fi) => {
                 let f = FUNCTIONS[*fi];
                 let Some(m) = self.functions.remove(f) else {
@@ -598,6 +777,26 @@ fn run(r: &mut Registry, op: &Op) -> Res {
         Op::DeleteFunction(fi) => r
             .delete_function(DeleteFunctionRequest::new(FUNCTIONS[*fi]))
             .map(|_| Out::Unit),
+        Op::Grant(fi, q, si) => {
+            let mut req = AddPermissionRequest::new(
+                FUNCTIONS[*fi],
+                SIDS[*si],
+                "lambda:InvokeFunction",
+                "s3.amazonaws.com",
+            );
+            req.qualifier = q.map(str::to_owned);
+            r.add_permission(req).map(|_| Out::Unit)
+        }
+        Op::Revoke(fi, q, si) => {
+            let mut req = RemovePermissionRequest::new(FUNCTIONS[*fi], SIDS[*si]);
+            req.qualifier = q.map(str::to_owned);
+            r.remove_permission(req).map(|_| Out::Unit)
+        }
+        Op::FinishCreation(fi) => r.finish_creation(FUNCTIONS[*fi]).map(Out::Changed),
+        Op::FinishUpdate(fi) => r.finish_update(FUNCTIONS[*fi]).map(Out::Changed),
+        Op::PublishBadName => r
+            .publish_version(PublishVersionRequest::new("f!"))
+            .map(|_| Out::Unit),
     };
     out.map_err(conv)
 }
@@ -673,6 +872,27 @@ fn check(r: &Registry, m: &Model) -> Result<(), TestCaseError> {
                 prop_assert!(allowed.contains(&v), "{:?} not in {:?}", v, allowed);
             }
         }
+        for target in [
+            None,
+            Some("1"),
+            Some("2"),
+            Some("3"),
+            Some("a0"),
+            Some("a1"),
+        ] {
+            let mut g = GetFunctionRequest::new(name.as_str());
+            g.qualifier = target.map(str::to_owned);
+            let got: Vec<String> = r
+                .get_policy(g)
+                .map(|p| p.statements.iter().map(|s| s.sid.to_string()).collect())
+                .unwrap_or_default();
+            let want: Vec<String> = mf
+                .policies
+                .get(&target.map(str::to_owned))
+                .map(|v| v.iter().map(|s| s.to_string()).collect())
+                .unwrap_or_default();
+            prop_assert_eq!(got, want, "policy of {:?}", target);
+        }
         for n in 1..7u64 {
             let direct = resolver
                 .resolve(name, Some(&n.to_string()), &mut rng)
@@ -695,9 +915,10 @@ proptest! {
     })]
 
     #[test]
-    fn registry_agrees_with_the_reference_model(ops in proptest::collection::vec(op(), 1..60)) {
-        let mut r = registry();
-        let mut m = Model::default();
+    fn registry_agrees_with_the_reference_model(ops in proptest::collection::vec(op(), 1..60), manual in any::<bool>()) {
+        let lifecycle = if manual { Lifecycle::Manual } else { Lifecycle::Immediate };
+        let mut r = Registry::builder().clock(clock()).seed(1).lifecycle(lifecycle).build();
+        let mut m = Model { manual, ..Model::default() };
         for (i, op) in prelude().iter().chain(&ops).enumerate() {
             let want = m.apply(op);
             let got = run(&mut r, op);
