@@ -60,7 +60,7 @@ macro_rules! string_conversions {
 }
 pub(crate) use string_conversions;
 
-fn check_len(component: Component, s: &str, max: usize) -> Result<(), ParseError> {
+pub(crate) fn check_len(component: Component, s: &str, max: usize) -> Result<(), ParseError> {
     if s.is_empty() {
         return Err(ParseError::new(component, s, ParseErrorReason::Empty));
     }

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::{Component, ParseError, ParseErrorReason};
+use crate::error::{Component, ParseError};
 use crate::names::{
     AccountId, AliasName, Partition, RevisionId, VersionNumber, string_conversions,
 };
@@ -35,20 +35,7 @@ impl StatementId {
 impl FromStr for StatementId {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        if s.is_empty() {
-            return Err(ParseError::new(
-                Component::StatementId,
-                s,
-                ParseErrorReason::Empty,
-            ));
-        }
-        if s.chars().count() > Self::MAX_LEN {
-            return Err(ParseError::new(
-                Component::StatementId,
-                s,
-                ParseErrorReason::TooLong { max: Self::MAX_LEN },
-            ));
-        }
+        crate::names::check_len(Component::StatementId, s, Self::MAX_LEN)?;
         if !s.chars().all(crate::validate::is_name_char) {
             return Err(ParseError::syntax(
                 Component::StatementId,

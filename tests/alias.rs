@@ -95,10 +95,7 @@ fn r36_alias_may_point_at_latest() {
         .create_alias(CreateAliasRequest::new("f", "dev", "$LATEST"))
         .unwrap();
     assert_eq!(a.function_version, Version::Latest);
-    let got = r
-        .get_function(GetFunctionRequest::new("f:dev"))
-        .unwrap()
-        .configuration;
+    let got = get(&r, "f:dev");
     assert_eq!(got.version, Version::Latest);
     assert_eq!(got.function_arn.to_string(), format!("{ARN}:f:dev"));
 }
@@ -269,36 +266,16 @@ fn r42_delete_alias_is_idempotent() {
 fn r44_alias_operations_leave_other_revisions_alone() {
     let mut r = registry();
     with_versions(&mut r, "f", 2);
-    let latest = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration
-        .revision_id;
-    let v1 = r
-        .get_function(GetFunctionRequest::new("f:1"))
-        .unwrap()
-        .configuration
-        .revision_id;
+    let latest = get(&r, "f").revision_id;
+    let v1 = get(&r, "f:1").revision_id;
     r.create_alias(CreateAliasRequest::new("f", "live", "1"))
         .unwrap();
     r.update_alias(UpdateAliasRequest::new("f", "live").with_routing("2", 0.1))
         .unwrap();
     r.delete_alias(DeleteAliasRequest::new("f", "live"))
         .unwrap();
-    assert_eq!(
-        r.get_function(GetFunctionRequest::new("f"))
-            .unwrap()
-            .configuration
-            .revision_id,
-        latest
-    );
-    assert_eq!(
-        r.get_function(GetFunctionRequest::new("f:1"))
-            .unwrap()
-            .configuration
-            .revision_id,
-        v1
-    );
+    assert_eq!(get(&r, "f").revision_id, latest);
+    assert_eq!(get(&r, "f:1").revision_id, v1);
 }
 
 #[test]

@@ -3,20 +3,10 @@
 mod common;
 
 use common::*;
+use lambda_versioning::ErrorKind;
 use lambda_versioning::registry::{
     CreateAliasRequest, DeleteFunctionRequest, GetAliasRequest, GetFunctionRequest,
-    ListVersionsRequest,
 };
-use lambda_versioning::{ErrorKind, Registry};
-
-fn versions(r: &Registry) -> Vec<String> {
-    r.list_versions_by_function(ListVersionsRequest::new("f"))
-        .unwrap()
-        .versions
-        .iter()
-        .map(|c| c.version.to_string())
-        .collect()
-}
 
 #[test]
 fn r57_deleting_the_function_removes_everything_even_with_aliases() {
@@ -53,7 +43,7 @@ fn r58_deleting_one_version_keeps_the_rest() {
         .unwrap();
     r.delete_function(DeleteFunctionRequest::new("f:2"))
         .unwrap();
-    assert_eq!(versions(&r), ["$LATEST", "3"]);
+    assert_eq!(version_list(&r, "f"), ["$LATEST", "3"]);
     assert!(r.get_alias(GetAliasRequest::new("f", "live")).is_ok());
 }
 
@@ -68,7 +58,7 @@ fn r59_missing_version_deletes_silently_missing_function_is_404() {
     // Q26: a leading zero names no version.
     r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("01"))
         .unwrap();
-    assert_eq!(versions(&r), ["$LATEST", "1"]);
+    assert_eq!(version_list(&r, "f"), ["$LATEST", "1"]);
     assert_err(
         r.delete_function(DeleteFunctionRequest::new("my-function").with_qualifier("1")),
         ErrorKind::ResourceNotFound,
@@ -142,5 +132,5 @@ fn r62_a_version_an_alias_references_cannot_be_deleted() {
         ErrorKind::ResourceConflict,
         "Unable to delete version because the following aliases reference it: [canary]",
     );
-    assert_eq!(versions(&r), ["$LATEST", "1", "2", "3"]);
+    assert_eq!(version_list(&r, "f"), ["$LATEST", "1", "2", "3"]);
 }

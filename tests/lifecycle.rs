@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use lambda_versioning::registry::{
-    CreateFunctionRequest, GetFunctionRequest, PublishVersionRequest, UpdateFunctionCodeRequest,
+    CreateFunctionRequest, PublishVersionRequest, UpdateFunctionCodeRequest,
     UpdateFunctionConfigurationRequest,
 };
 use lambda_versioning::{
@@ -20,12 +20,34 @@ fn manual() -> Registry {
 }
 
 fn state_of(r: &Registry, name: &str) -> (State, Option<LastUpdateStatus>) {
-    let c = r
-        .get_function(GetFunctionRequest::new(name))
-        .unwrap()
-        .configuration;
+    let c = get(r, name);
     let s = c.status.unwrap();
     (s.state, s.last_update_status)
+}
+
+/// Publishing and both updates are refused with `msg` (R23).
+#[track_caller]
+fn assert_busy(r: &mut Registry, msg: &str) {
+    assert_err(
+        r.publish_version(PublishVersionRequest::new("f")),
+        ErrorKind::ResourceConflict,
+        msg,
+    );
+    assert_err(
+        r.update_function_code(UpdateFunctionCodeRequest::new(
+            "f",
+            Code::from_zip_bytes(b"x"),
+        )),
+        ErrorKind::ResourceConflict,
+        msg,
+    );
+    assert_err(
+        r.update_function_configuration(
+            UpdateFunctionConfigurationRequest::new("f").with_timeout(4),
+        ),
+        ErrorKind::ResourceConflict,
+        msg,
+    );
 }
 
 #[test]
@@ -40,26 +62,7 @@ fn r23_pending_function_refuses_publish_and_updates() {
     let msg = format!(
         "The operation cannot be performed at this time. The resource {ARN}:f is currently in the following state: 'Pending'. StateReasonCode: 'Creating'"
     );
-    assert_err(
-        r.publish_version(PublishVersionRequest::new("f")),
-        ErrorKind::ResourceConflict,
-        &msg,
-    );
-    assert_err(
-        r.update_function_code(UpdateFunctionCodeRequest::new(
-            "f",
-            Code::from_zip_bytes(b"x"),
-        )),
-        ErrorKind::ResourceConflict,
-        &msg,
-    );
-    assert_err(
-        r.update_function_configuration(
-            UpdateFunctionConfigurationRequest::new("f").with_timeout(4),
-        ),
-        ErrorKind::ResourceConflict,
-        &msg,
-    );
+    assert_busy(&mut r, &msg);
     assert!(r.finish_creation("f").unwrap());
     assert!(!r.finish_creation("f").unwrap());
     assert_eq!(
@@ -87,19 +90,7 @@ fn r23_update_in_progress_refuses_publish_and_updates() {
     let msg = format!(
         "The operation cannot be performed at this time. An update is in progress for resource: {ARN}:f"
     );
-    assert_err(
-        r.publish_version(PublishVersionRequest::new("f")),
-        ErrorKind::ResourceConflict,
-        &msg,
-    );
-    assert_err(
-        r.update_function_code(UpdateFunctionCodeRequest::new(
-            "f",
-            Code::from_zip_bytes(b"x"),
-        )),
-        ErrorKind::ResourceConflict,
-        &msg,
-    );
+    assert_busy(&mut r, &msg);
     // Q19: the 409 comes before a precondition failure.
     assert_err(
         r.publish_version(PublishVersionRequest::new("f").with_revision_id("stale")),
@@ -119,23 +110,14 @@ fn r24_create_with_publish_reports_version_1_with_unqualified_arn() {
         .unwrap();
     assert_eq!(created.version, Version::Published(VersionNumber::ONE));
     assert_eq!(created.function_arn.to_string(), format!("{ARN}:f"));
-    let v1 = r
-        .get_function(GetFunctionRequest::new("f:1"))
-        .unwrap()
-        .configuration;
+    let v1 = get(&r, "f:1");
     assert_eq!(v1.status.clone().unwrap().state, State::Pending);
     r.finish_creation("f").unwrap();
-    let v1_after = r
-        .get_function(GetFunctionRequest::new("f:1"))
-        .unwrap()
-        .configuration;
+    let v1_after = get(&r, "f:1");
     assert_eq!(v1_after.status.unwrap().state, State::Active);
     // R26: the version's RevisionId stays when it becomes Active.
     assert_eq!(v1_after.revision_id, v1.revision_id);
-    let latest = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let latest = get(&r, "f");
     assert_eq!(latest.version, Version::Latest);
 }
 
@@ -160,10 +142,7 @@ fn r25_update_code_with_publish_answers_with_the_pending_version() {
         (State::Active, Some(LastUpdateStatus::InProgress))
     );
     r.finish_update("f").unwrap();
-    let v1 = r
-        .get_function(GetFunctionRequest::new("f:1"))
-        .unwrap()
-        .configuration;
+    let v1 = get(&r, "f:1");
     assert_eq!(v1.status.unwrap().state, State::Active);
     assert_eq!(v1.revision_id, published.revision_id);
     assert_eq!(
@@ -177,10 +156,7 @@ fn r69_immediate_lifecycle_reports_then_settles() {
     let mut r = registry();
     let created = create(&mut r, "f");
     assert_eq!(created.status.clone().unwrap().state, State::Pending);
-    let now = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let now = get(&r, "f");
     assert_eq!(now.status.unwrap().state, State::Active);
     assert_ne!(now.revision_id, created.revision_id);
     let updating = update_code(&mut r, "f", b"x");

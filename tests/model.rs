@@ -294,6 +294,15 @@ fn route_syntax(primary: &str, key: &str) -> Option<(ErrorKind, String)> {
 }
 
 impl Model {
+    /// Stores an alias of an existing function and reports it as the registry does.
+    fn store_alias(&mut self, f: &str, a: &str, alias: MAlias) -> Res {
+        let out = Out::Alias(alias.primary, alias.route.map(|(k, w)| (k, w.to_bits())));
+        if let Some(m) = self.functions.get_mut(f) {
+            m.aliases.insert(a.into(), alias);
+        }
+        Ok(out)
+    }
+
     fn apply(&mut self, op: &Op) -> Res {
         match op {
             Op::Create(fi) => {
@@ -421,17 +430,14 @@ impl Model {
                         "Specified versions must be associated with the same execution role",
                     );
                 }
-                let alias = MAlias {
-                    primary: p,
-                    route: r,
-                };
-                let out = Out::Alias(alias.primary, alias.route.map(|(k, w)| (k, w.to_bits())));
-                self.functions
-                    .get_mut(f)
-                    .unwrap()
-                    .aliases
-                    .insert(a.into(), alias);
-                Ok(out)
+                self.store_alias(
+                    f,
+                    a,
+                    MAlias {
+                        primary: p,
+                        route: r,
+                    },
+                )
             }
             Op::UpdateAlias(fi, ai, primary, route, rev) => {
                 let (f, a) = (FUNCTIONS[*fi], ALIASES[*ai]);
@@ -498,17 +504,14 @@ impl Model {
                 if let Pre::Wrong = rev {
                     return err(ErrorKind::PreconditionFailed, REVISION_MISMATCH);
                 }
-                let alias = MAlias {
-                    primary: p,
-                    route: r,
-                };
-                let out = Out::Alias(alias.primary, alias.route.map(|(k, w)| (k, w.to_bits())));
-                self.functions
-                    .get_mut(f)
-                    .unwrap()
-                    .aliases
-                    .insert(a.into(), alias);
-                Ok(out)
+                self.store_alias(
+                    f,
+                    a,
+                    MAlias {
+                        primary: p,
+                        route: r,
+                    },
+                )
             }
             Op::DeleteAlias(fi, ai) => {
                 let f = FUNCTIONS[*fi];

@@ -5,8 +5,7 @@ mod common;
 use common::*;
 use lambda_versioning::registry::{
     CreateAliasRequest, CreateFunctionRequest, DeleteFunctionRequest, GetFunctionRequest,
-    ListVersionsRequest, PublishVersionRequest, UpdateFunctionCodeRequest,
-    UpdateFunctionConfigurationRequest,
+    PublishVersionRequest, UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
 };
 use lambda_versioning::{
     Code, ErrorKind, LastUpdateStatus, Registry, State, Timestamp, Version, VersionNumber,
@@ -15,15 +14,6 @@ use lambda_versioning::{
 
 fn v(n: u64) -> Version {
     Version::Published(VersionNumber::new(n).unwrap())
-}
-
-fn version_list(r: &Registry, name: &str) -> Vec<String> {
-    r.list_versions_by_function(ListVersionsRequest::new(name))
-        .unwrap()
-        .versions
-        .iter()
-        .map(|c| c.version.to_string())
-        .collect()
 }
 
 #[test]
@@ -73,19 +63,13 @@ fn r11_published_versions_are_frozen() {
             .with_role(OTHER_ROLE),
     )
     .unwrap();
-    let got = r
-        .get_function(GetFunctionRequest::new("f:1"))
-        .unwrap()
-        .configuration;
+    let got = get(&r, "f:1");
     assert_eq!(got.revision_id, v1.revision_id);
     assert_eq!(got.config, v1.config);
     assert_eq!(got.config.description, "one");
     assert_eq!(got.config.code, Code::from_zip_bytes(b"v0"));
     assert_eq!(got.config.memory_size, 128);
-    let latest = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let latest = get(&r, "f");
     assert_eq!(latest.config.code, Code::from_zip_bytes(b"new code"));
     assert_eq!(latest.config.memory_size, 1024);
 }
@@ -110,10 +94,7 @@ fn r15_r64_unqualified_reads_describe_latest() {
 fn r16_publish_copies_latest_into_a_new_numbered_version() {
     let mut r = registry();
     create(&mut r, "f");
-    let latest = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let latest = get(&r, "f");
     let v1 = publish(&mut r, "f");
     assert_eq!(v1.version, v(1));
     assert_eq!(v1.function_arn.to_string(), format!("{ARN}:f:1"));
@@ -135,10 +116,7 @@ fn r17_description_override_applies_to_the_version_only() {
         .publish_version(PublishVersionRequest::new("f").with_description("release one"))
         .unwrap();
     assert_eq!(v1.config.description, "release one");
-    let latest = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let latest = get(&r, "f");
     assert_eq!(latest.config.description, "latest desc");
     update_code(&mut r, "f", b"y");
     let v2 = publish(&mut r, "f");
@@ -150,19 +128,13 @@ fn r18_publishing_an_unchanged_latest_returns_the_last_version() {
     let mut r = registry();
     create(&mut r, "f");
     let v1 = publish(&mut r, "f");
-    let latest_before = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let latest_before = get(&r, "f");
     let again = r
         .publish_version(PublishVersionRequest::new("f").with_description("ignored"))
         .unwrap();
     assert_eq!(again, v1);
     assert_eq!(again.config.description, "");
-    let latest_after = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let latest_after = get(&r, "f");
     assert_eq!(latest_after.revision_id, latest_before.revision_id);
     assert_eq!(version_list(&r, "f"), ["$LATEST", "1"]);
 }
@@ -238,10 +210,7 @@ fn r21_code_sha256_precondition() {
 fn r22_r72_revision_precondition_on_publish_and_updates() {
     let mut r = registry();
     create(&mut r, "f");
-    let latest = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let latest = get(&r, "f");
     let stale = "00000000-0000-4000-8000-000000000000";
     assert_err(
         r.publish_version(PublishVersionRequest::new("f").with_revision_id(stale)),
@@ -265,12 +234,7 @@ fn r22_r72_revision_precondition_on_publish_and_updates() {
         REVISION_MISMATCH,
     );
     // Nothing changed.
-    assert_eq!(
-        r.get_function(GetFunctionRequest::new("f"))
-            .unwrap()
-            .configuration,
-        latest
-    );
+    assert_eq!(get(&r, "f"), latest);
     let v1 = r
         .publish_version(
             PublishVersionRequest::new("f").with_revision_id(latest.revision_id.to_string()),
@@ -309,10 +273,7 @@ fn r26_fields_of_a_fresh_version() {
     );
     assert_eq!(v1.last_modified, Timestamp::from_unix_millis(T0 + 60_000));
     assert_eq!(v1.last_modified.to_string(), "2025-11-28T00:01:00.000+0000");
-    let latest = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let latest = get(&r, "f");
     assert_eq!(
         latest.last_modified.to_string(),
         "2025-11-28T00:00:00.000+0000"
@@ -323,17 +284,9 @@ fn r26_fields_of_a_fresh_version() {
 fn r27_a_real_publish_bumps_latest_revision() {
     let mut r = registry();
     create(&mut r, "f");
-    let before = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration
-        .revision_id;
+    let before = get(&r, "f").revision_id;
     publish(&mut r, "f");
-    let after = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration
-        .revision_id;
+    let after = get(&r, "f").revision_id;
     assert_ne!(before, after);
 }
 
@@ -388,10 +341,7 @@ fn r69_latest_revision_changes_on_update_and_on_completion() {
         .build();
     let created = create(&mut r, "f");
     r.finish_creation("f").unwrap();
-    let active = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let active = get(&r, "f");
     assert_ne!(created.revision_id, active.revision_id);
     let updating = update_code(&mut r, "f", b"x");
     assert_ne!(updating.revision_id, active.revision_id);
@@ -400,10 +350,7 @@ fn r69_latest_revision_changes_on_update_and_on_completion() {
         Some(LastUpdateStatus::InProgress)
     );
     r.finish_update("f").unwrap();
-    let done = r
-        .get_function(GetFunctionRequest::new("f"))
-        .unwrap()
-        .configuration;
+    let done = get(&r, "f");
     assert_ne!(done.revision_id, updating.revision_id);
     assert_eq!(
         done.status.unwrap().last_update_status,
@@ -420,10 +367,7 @@ fn r70_version_revision_is_stable() {
         .unwrap();
     update_code(&mut r, "f", b"z");
     publish(&mut r, "f");
-    let got = r
-        .get_function(GetFunctionRequest::new("f:1"))
-        .unwrap()
-        .configuration;
+    let got = get(&r, "f:1");
     assert_eq!(got.revision_id, v1.revision_id);
 }
 

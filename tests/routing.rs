@@ -260,16 +260,10 @@ fn r56_reads_through_a_weighted_alias_describe_the_primary() {
     let mut r = two_versions();
     r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.2))
         .unwrap();
-    let got = r
-        .get_function(GetFunctionRequest::new("f:live"))
-        .unwrap()
-        .configuration;
+    let got = get(&r, "f:live");
     assert_eq!(got.version, v(1));
     assert_eq!(got.function_arn.to_string(), format!("{ARN}:f:live"));
-    let v1 = r
-        .get_function(GetFunctionRequest::new("f:1"))
-        .unwrap()
-        .configuration;
+    let v1 = get(&r, "f:1");
     assert_eq!(got.revision_id, v1.revision_id);
     let by_arn = r
         .get_function_configuration(GetFunctionRequest::new(format!("{ARN}:f:live")))

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use lambda_versioning::registry::{
-    CreateFunctionRequest, FunctionConfiguration, PublishVersionRequest, UpdateFunctionCodeRequest,
-    UpdateFunctionConfigurationRequest,
+    CreateFunctionRequest, FunctionConfiguration, GetFunctionRequest, ListVersionsRequest,
+    PublishVersionRequest, UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
 };
 use lambda_versioning::{Code, Error, ErrorKind, FunctionConfig, ManualClock, Registry, Timestamp};
 
@@ -73,6 +73,27 @@ pub fn with_versions(registry: &mut Registry, name: &str, n: u32) {
         }
         publish(registry, name);
     }
+}
+
+/// The configuration `GetFunction` reports for `name` (which may carry a `:qualifier`).
+#[track_caller]
+pub fn get(registry: &Registry, name: &str) -> FunctionConfiguration {
+    registry
+        .get_function(GetFunctionRequest::new(name))
+        .expect("get_function")
+        .configuration
+}
+
+/// The `Version` strings `ListVersionsByFunction` reports for `name` (first page).
+#[track_caller]
+pub fn version_list(registry: &Registry, name: &str) -> Vec<String> {
+    registry
+        .list_versions_by_function(ListVersionsRequest::new(name))
+        .expect("list_versions_by_function")
+        .versions
+        .iter()
+        .map(|c| c.version.to_string())
+        .collect()
 }
 
 /// Asserts the exact exception and message.
