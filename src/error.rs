@@ -39,6 +39,14 @@ pub enum ErrorKind {
     AccessDenied,
     /// `ServiceException` (500): an internal error of the service.
     Service,
+    /// `InvalidRequestContentException` (400): the request body is not valid JSON, or a
+    /// member has the wrong JSON type (raised by the [`wire`](crate::wire) layer).
+    InvalidRequestContent,
+    /// `RequestTooLargeException` (413): the request body exceeds the limit.
+    RequestTooLarge,
+    /// `UnknownOperationException` (404): no operation is bound to the request's method
+    /// and path (raised by the [`wire`](crate::wire) layer).
+    UnknownOperation,
 }
 
 impl ErrorKind {
@@ -62,6 +70,9 @@ impl ErrorKind {
             ErrorKind::PublicPolicy => "PublicPolicyException",
             ErrorKind::AccessDenied => "AccessDeniedException",
             ErrorKind::Service => "ServiceException",
+            ErrorKind::InvalidRequestContent => "InvalidRequestContentException",
+            ErrorKind::RequestTooLarge => "RequestTooLargeException",
+            ErrorKind::UnknownOperation => "UnknownOperationException",
         }
     }
 
@@ -78,9 +89,11 @@ impl ErrorKind {
             | ErrorKind::PolicyLengthExceeded
             | ErrorKind::CodeStorageExceeded
             | ErrorKind::AliasLimitExceeded
-            | ErrorKind::PublicPolicy => 400,
+            | ErrorKind::PublicPolicy
+            | ErrorKind::InvalidRequestContent => 400,
             ErrorKind::AccessDenied => 403,
-            ErrorKind::ResourceNotFound => 404,
+            ErrorKind::ResourceNotFound | ErrorKind::UnknownOperation => 404,
+            ErrorKind::RequestTooLarge => 413,
             ErrorKind::ResourceConflict => 409,
             ErrorKind::PreconditionFailed => 412,
             ErrorKind::TooManyRequests => 429,

@@ -210,6 +210,8 @@ mod revision;
 mod routing;
 mod status;
 mod validate;
+#[cfg(feature = "wire")]
+pub mod wire;
 
 pub use arn::{FunctionArn, FunctionRef, FunctionRefForm};
 pub use authorize::{Caller, CallerPrincipal, Decision};

@@ -226,6 +226,14 @@ impl Violations {
         ));
     }
 
+    /// Records a required member that is absent or `null`.
+    #[cfg(feature = "wire")]
+    pub(crate) fn push_null(&mut self, member: &str) {
+        self.items.push(format!(
+            "Value null at '{member}' failed to satisfy constraint: Member must not be null"
+        ));
+    }
+
     /// Checks a string member against a maximum length and a pattern, recording at most
     /// one violation (length first, then pattern). Returns whether it passed.
     pub(crate) fn check_string(

@@ -78,6 +78,10 @@ fn check_routing_map(v: &mut Violations, weights: Option<&AdditionalVersionWeigh
     }
 }
 
+/// R47. The service sends this refusal without `"Type": "User"` (§4).
+pub(crate) const LATEST_NOT_ROUTABLE: &str =
+    "$LATEST is not supported for an alias pointing to more than 1 version";
+
 /// R46: at most one additional version. Returns the single entry, if any.
 fn single_route(map: &AdditionalVersionWeights) -> Result<Option<(&str, f64)>, Error> {
     if map.len() > 1 {
@@ -91,9 +95,7 @@ fn single_route(map: &AdditionalVersionWeights) -> Result<Option<(&str, f64)>, E
 /// R47 and R50 on a primary and a routing key, both as written.
 fn check_route_against_primary(primary: &str, key: &str) -> Result<(), Error> {
     if primary == Version::LATEST_STR {
-        return Err(Error::invalid_parameter(
-            "$LATEST is not supported for an alias pointing to more than 1 version",
-        ));
+        return Err(Error::invalid_parameter(LATEST_NOT_ROUTABLE));
     }
     if primary == key {
         return Err(Error::invalid_parameter(format!(

@@ -391,6 +391,21 @@ impl Registry {
         })
     }
 
+    /// The checks of `Invoke` up to the function's existence (R93, R7, R6, lookup): the
+    /// function's name and the effective qualifier, for a caller that then asks the
+    /// resolver which version runs. Anything else is the registry's error.
+    #[cfg(feature = "wire")]
+    pub(crate) fn invoke_route(
+        &self,
+        req: &InvokeRequest,
+    ) -> Result<(FunctionName, Option<String>), Error> {
+        let (fref, qualifier) = self.check_qualified_request(req)?;
+        match self.lookup(&fref) {
+            Some(f) => Ok((f.name.clone(), qualifier)),
+            None => Err(self.qualified_not_found(&fref, qualifier.as_deref().unwrap_or("$LATEST"))),
+        }
+    }
+
     /// Validation, region check and qualifier agreement for the operations that take a
     /// `Qualifier` parameter (R93, R7, R6, in that order).
     pub(super) fn check_qualified_request(

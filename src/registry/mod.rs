@@ -21,6 +21,9 @@ pub use requests::*;
 pub use responses::*;
 pub use snapshot::{Snapshot, SnapshotError};
 
+#[cfg(feature = "wire")]
+pub(crate) use aliases::LATEST_NOT_ROUTABLE;
+
 use crate::arn::FunctionRef;
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, ErrorKind};

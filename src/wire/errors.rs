@@ -1,0 +1,135 @@
+//! Error bodies as the service sends them (R96): the `X-Amzn-ErrorType` header, `"Type"`
+//! where it applies, and the message member in the casing of each exception.
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind};
+use crate::registry::LATEST_NOT_ROUTABLE;
+
+/// How an exception spells its message member in the JSON body (R96).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageCase {
+    /// `"message"`.
+    Lower,
+    /// `"Message"`.
+    Upper,
+}
+
+impl MessageCase {
+    /// The member name.
+    pub const fn member(self) -> &'static str {
+        match self {
+            MessageCase::Lower => "message",
+            MessageCase::Upper => "Message",
+        }
+    }
+}
+
+/// The casing of the message member for `kind` (R96): `message` for
+/// `InvalidParameterValueException`, `ResourceConflictException`,
+/// `PreconditionFailedException`, `PolicyLengthExceededException`,
+/// `TooManyRequestsException`, `CodeStorageExceededException`,
+/// `AliasLimitExceededException`, `InvalidRequestContentException`,
+/// `RequestTooLargeException` and `ValidationException`; `Message` for
+/// `ResourceNotFoundException`, `ServiceException`, `PublicPolicyException`,
+/// `AccessDeniedException` and `UnknownOperationException`.
+///
+/// ```
+/// use lambda_versioning::ErrorKind;
+/// use lambda_versioning::wire::{MessageCase, message_case};
+/// assert_eq!(message_case(ErrorKind::ResourceNotFound), MessageCase::Upper);
+/// assert_eq!(message_case(ErrorKind::PreconditionFailed), MessageCase::Lower);
+/// ```
+pub const fn message_case(kind: ErrorKind) -> MessageCase {
+    match kind {
+        ErrorKind::ResourceNotFound
+        | ErrorKind::Service
+        | ErrorKind::PublicPolicy
+        | ErrorKind::AccessDenied
+        | ErrorKind::UnknownOperation => MessageCase::Upper,
+        ErrorKind::Validation
+        | ErrorKind::InvalidParameterValue
+        | ErrorKind::ResourceConflict
+        | ErrorKind::PreconditionFailed
+        | ErrorKind::PolicyLengthExceeded
+        | ErrorKind::CodeStorageExceeded
+        | ErrorKind::AliasLimitExceeded
+        | ErrorKind::TooManyRequests
+        | ErrorKind::InvalidRequestContent
+        | ErrorKind::RequestTooLarge => MessageCase::Lower,
+    }
+}
+
+/// The `"Type"` member of an error body: `"User"` for the modeled client faults,
+/// `"Service"` for `ServiceException`, absent for `ValidationException` (a framework
+/// error), `UnknownOperationException`, `AccessDeniedException`, and the one recorded
+/// refusal that carries none (`$LATEST is not supported for an alias pointing to more
+/// than 1 version`, §4).
+pub fn fault_type(err: &Error) -> Option<&'static str> {
+    match err.kind() {
+        ErrorKind::Validation | ErrorKind::UnknownOperation | ErrorKind::AccessDenied => None,
+        ErrorKind::Service => Some("Service"),
+        ErrorKind::InvalidParameterValue if err.message() == LATEST_NOT_ROUTABLE => None,
+        _ => Some("User"),
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    fault: Option<&'static str>,
+    #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
+    lower: Option<&'a str>,
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    upper: Option<&'a str>,
+}
+
+/// The JSON body the service sends for `err` (R96), `"Type"` first.
+///
+/// ```
+/// use lambda_versioning::{Error, ErrorKind};
+/// use lambda_versioning::wire::error_body;
+/// let err = Error::new(
+///     ErrorKind::PreconditionFailed,
+///     "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id",
+/// );
+/// let body = error_body(&err);
+/// assert_eq!(
+///     String::from_utf8(body.clone()).unwrap(),
+///     r#"{"Type":"User","message":"The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id"}"#
+/// );
+/// assert_eq!(body.len(), 149); // the recorded size
+/// ```
+pub fn error_body(err: &Error) -> Vec<u8> {
+    let message = Some(err.message());
+    let (lower, upper) = match message_case(err.kind()) {
+        MessageCase::Lower => (message, None),
+        MessageCase::Upper => (None, message),
+    };
+    let body = ErrorBody {
+        fault: fault_type(err),
+        lower,
+        upper,
+    };
+    // Serializing a struct of strings cannot fail; an empty object is the fallback.
+    serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec())
+}
+
+/// The whole HTTP answer for `err`: its status (R95), `Content-Type: application/json`,
+/// `X-Amzn-ErrorType: <ExceptionName>` and the body of [`error_body`].
+pub fn error_response(err: &Error) -> http::Response<Vec<u8>> {
+    let mut response = http::Response::new(error_body(err));
+    *response.status_mut() =
+        http::StatusCode::from_u16(err.http_status()).unwrap_or(http::StatusCode::BAD_REQUEST);
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    headers.insert(
+        "x-amzn-errortype",
+        http::HeaderValue::from_static(err.kind().exception_name()),
+    );
+    response
+}

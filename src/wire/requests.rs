@@ -1,0 +1,609 @@
+//! Request bodies with the service's member names (rulebook §3.4, §3.5), and their
+//! conversion into the registry's requests.
+//!
+//! Bodies are read leniently the way the service reads them: members the service knows
+//! but this crate does not model (`Tags`, `VpcConfig`, `TracingConfig`, …) are accepted
+//! and ignored, an empty body counts as `{}`. A body that is not JSON, or a member of the
+//! wrong JSON type, is `InvalidRequestContentException`; a required member that is
+//! absent or `null` is a `ValidationException` (`Value null at '<member>' failed to
+//! satisfy constraint: Member must not be null`).
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::config::{Architecture, Code, FunctionConfig};
+use crate::error::{Error, ErrorKind};
+use crate::policy::FunctionUrlAuthType;
+use crate::registry::{self, AdditionalVersionWeights};
+use crate::validate::Violations;
+
+/// The `InvalidRequestContentException` prefix of a body that cannot be read.
+pub const UNPARSABLE_BODY: &str = "Could not parse request body into json: ";
+
+/// Reads a JSON request body; empty (or all-whitespace) means `{}`.
+///
+/// # Errors
+///
+/// `InvalidRequestContentException` `Could not parse request body into json: <reason>`.
+pub fn parse_body<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| invalid_content(&e.to_string()))
+}
+
+pub(crate) fn invalid_content(reason: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidRequestContent,
+        format!("{UNPARSABLE_BODY}{reason}"),
+    )
+}
+
+/// `Environment` in a request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Environment {
+    /// `Variables`.
+    #[serde(default)]
+    pub variables: Option<BTreeMap<String, String>>,
+}
+
+/// `DeadLetterConfig` in a request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeadLetterTarget {
+    /// `TargetArn`; absent or empty removes the target.
+    #[serde(default)]
+    pub target_arn: Option<String>,
+}
+
+/// `FunctionCode`: the deployment package. Only `ZipFile` (Base64 of the zip bytes) is
+/// served here; `S3Bucket`/`S3Key`/`S3ObjectVersion`/`ImageUri` are refused.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FunctionCode {
+    /// `ZipFile`, Base64.
+    #[serde(default)]
+    pub zip_file: Option<String>,
+    /// `S3Bucket`.
+    #[serde(default)]
+    pub s3_bucket: Option<String>,
+    /// `S3Key`.
+    #[serde(default)]
+    pub s3_key: Option<String>,
+    /// `S3ObjectVersion`.
+    #[serde(default)]
+    pub s3_object_version: Option<String>,
+    /// `ImageUri`.
+    #[serde(default)]
+    pub image_uri: Option<String>,
+}
+
+/// The `InvalidParameterValueException` text for code given other than as `ZipFile`.
+pub const ONLY_ZIP_FILE: &str = "This endpoint accepts function code only as ZipFile; S3Bucket, S3Key, S3ObjectVersion and ImageUri are not supported.";
+/// The service's `InvalidParameterValueException` text for bytes that are not a zip file.
+pub const NOT_A_ZIP: &str =
+    "Could not unzip uploaded file. Please check your file, then try to upload again.";
+
+impl FunctionCode {
+    /// The code's digest and size, computed from the zip bytes.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidRequestContentException` when `ZipFile` is not Base64;
+    /// `InvalidParameterValueException` when the bytes are not a zip archive, or the code
+    /// is given as S3 object or image.
+    pub fn to_code(&self) -> Result<Code, Error> {
+        let Some(zip) = self.zip_file.as_deref() else {
+            return Err(Error::new(ErrorKind::InvalidParameterValue, ONLY_ZIP_FILE));
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(zip)
+            .map_err(|e| invalid_content(&format!("ZipFile is not valid Base64: {e}")))?;
+        // A zip archive starts with a local file header, or is empty (end of central
+        // directory only).
+        if !(bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")) {
+            return Err(Error::new(ErrorKind::InvalidParameterValue, NOT_A_ZIP));
+        }
+        Ok(Code::from_zip_bytes(&bytes))
+    }
+}
+
+/// Records `Architectures` violations and returns the architecture (R93: one entry of
+/// `x86_64` or `arm64`).
+fn architecture(v: &mut Violations, list: Option<&[String]>) -> Option<Architecture> {
+    let list = list?;
+    let rendered = format!("[{}]", list.join(", "));
+    if list.len() != 1 {
+        v.push(
+            &rendered,
+            "architectures",
+            "Member must have length less than or equal to 1, Member must have length greater than or equal to 1",
+        );
+        return None;
+    }
+    match list[0].as_str() {
+        "x86_64" => Some(Architecture::X86_64),
+        "arm64" => Some(Architecture::Arm64),
+        _ => {
+            v.push(
+                &rendered,
+                "architectures",
+                "Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]",
+            );
+            None
+        }
+    }
+}
+
+/// Records an integer member outside `0..=u32::MAX` (the registry checks the model's
+/// range of what fits).
+fn small_int(v: &mut Violations, value: Option<i64>, member: &str, min: i64) -> Option<u32> {
+    let value = value?;
+    match u32::try_from(value) {
+        Ok(n) => Some(n),
+        Err(_) => {
+            v.check_range(value, member, min, i64::from(u32::MAX));
+            None
+        }
+    }
+}
+
+/// `CreateFunction` body.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateFunctionBody {
+    /// `FunctionName` (required).
+    #[serde(default)]
+    pub function_name: Option<String>,
+    /// `Role` (required).
+    #[serde(default)]
+    pub role: Option<String>,
+    /// `Code` (required).
+    #[serde(default)]
+    pub code: Option<FunctionCode>,
+    /// `Runtime`.
+    #[serde(default)]
+    pub runtime: Option<String>,
+    /// `Handler`.
+    #[serde(default)]
+    pub handler: Option<String>,
+    /// `Description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `Timeout`.
+    #[serde(default)]
+    pub timeout: Option<i64>,
+    /// `MemorySize`.
+    #[serde(default)]
+    pub memory_size: Option<i64>,
+    /// `Publish`.
+    #[serde(default)]
+    pub publish: Option<bool>,
+    /// `Environment`.
+    #[serde(default)]
+    pub environment: Option<Environment>,
+    /// `DeadLetterConfig`.
+    #[serde(default)]
+    pub dead_letter_config: Option<DeadLetterTarget>,
+    /// `Layers`.
+    #[serde(default)]
+    pub layers: Option<Vec<String>>,
+    /// `Architectures`.
+    #[serde(default)]
+    pub architectures: Option<Vec<String>>,
+}
+
+impl CreateFunctionBody {
+    /// The registry request.
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for absent required members or out-of-range numbers, then
+    /// the errors of [`FunctionCode::to_code`]; the registry validates the rest.
+    pub fn into_request(self) -> Result<registry::CreateFunctionRequest, Error> {
+        let mut v = Violations::new();
+        if self.function_name.is_none() {
+            v.push_null("functionName");
+        }
+        if self.role.is_none() {
+            v.push_null("role");
+        }
+        if self.code.is_none() {
+            v.push_null("code");
+        }
+        let timeout = small_int(&mut v, self.timeout, "timeout", 1);
+        let memory_size = small_int(&mut v, self.memory_size, "memorySize", 128);
+        let arch = architecture(&mut v, self.architectures.as_deref());
+        v.finish()?;
+        let (Some(name), Some(role), Some(code)) = (self.function_name, self.role, self.code)
+        else {
+            return Err(Error::new(ErrorKind::Service, "internal error: checked members"));
+        };
+        let mut config = FunctionConfig::new(role, code.to_code()?);
+        config.runtime = self.runtime;
+        config.handler = self.handler;
+        if let Some(d) = self.description {
+            config.description = d;
+        }
+        if let Some(t) = timeout {
+            config.timeout = t;
+        }
+        if let Some(m) = memory_size {
+            config.memory_size = m;
+        }
+        if let Some(vars) = self.environment.and_then(|e| e.variables) {
+            config.environment = vars;
+        }
+        config.dead_letter_target = self
+            .dead_letter_config
+            .and_then(|d| d.target_arn)
+            .filter(|t| !t.is_empty());
+        if let Some(layers) = self.layers {
+            config.layers = layers;
+        }
+        if let Some(a) = arch {
+            config.architecture = a;
+        }
+        Ok(registry::CreateFunctionRequest::new(name, config)
+            .with_publish(self.publish.unwrap_or(false)))
+    }
+}
+
+/// `UpdateFunctionCode` body.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpdateFunctionCodeBody {
+    /// `ZipFile`, Base64.
+    #[serde(default)]
+    pub zip_file: Option<String>,
+    /// `S3Bucket`.
+    #[serde(default)]
+    pub s3_bucket: Option<String>,
+    /// `S3Key`.
+    #[serde(default)]
+    pub s3_key: Option<String>,
+    /// `S3ObjectVersion`.
+    #[serde(default)]
+    pub s3_object_version: Option<String>,
+    /// `ImageUri`.
+    #[serde(default)]
+    pub image_uri: Option<String>,
+    /// `Architectures`.
+    #[serde(default)]
+    pub architectures: Option<Vec<String>>,
+    /// `Publish`.
+    #[serde(default)]
+    pub publish: Option<bool>,
+    /// `DryRun` (refused when `true`: this endpoint does not simulate updates).
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// `RevisionId`.
+    #[serde(default)]
+    pub revision_id: Option<String>,
+}
+
+/// The `InvalidParameterValueException` text for `DryRun: true` on `UpdateFunctionCode`.
+pub const DRY_RUN_UNSUPPORTED: &str = "DryRun is not supported by this endpoint.";
+
+impl UpdateFunctionCodeBody {
+    /// The registry request for `function_name`.
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for a bad `Architectures`; the errors of
+    /// [`FunctionCode::to_code`]; `InvalidParameterValueException` for `DryRun: true`.
+    pub fn into_request(
+        self,
+        function_name: String,
+    ) -> Result<registry::UpdateFunctionCodeRequest, Error> {
+        let mut v = Violations::new();
+        let arch = architecture(&mut v, self.architectures.as_deref());
+        v.finish()?;
+        if self.dry_run == Some(true) {
+            return Err(Error::new(
+                ErrorKind::InvalidParameterValue,
+                DRY_RUN_UNSUPPORTED,
+            ));
+        }
+        let code = FunctionCode {
+            zip_file: self.zip_file,
+            s3_bucket: self.s3_bucket,
+            s3_key: self.s3_key,
+            s3_object_version: self.s3_object_version,
+            image_uri: self.image_uri,
+        }
+        .to_code()?;
+        let mut req = registry::UpdateFunctionCodeRequest::new(function_name, code)
+            .with_publish(self.publish.unwrap_or(false));
+        if let Some(a) = arch {
+            req = req.with_architecture(a);
+        }
+        if let Some(r) = self.revision_id {
+            req = req.with_revision_id(r);
+        }
+        Ok(req)
+    }
+}
+
+/// `UpdateFunctionConfiguration` body.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpdateFunctionConfigurationBody {
+    /// `Role`.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// `Handler`.
+    #[serde(default)]
+    pub handler: Option<String>,
+    /// `Runtime`.
+    #[serde(default)]
+    pub runtime: Option<String>,
+    /// `Description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `Timeout`.
+    #[serde(default)]
+    pub timeout: Option<i64>,
+    /// `MemorySize`.
+    #[serde(default)]
+    pub memory_size: Option<i64>,
+    /// `Environment`.
+    #[serde(default)]
+    pub environment: Option<Environment>,
+    /// `DeadLetterConfig`.
+    #[serde(default)]
+    pub dead_letter_config: Option<DeadLetterTarget>,
+    /// `Layers`.
+    #[serde(default)]
+    pub layers: Option<Vec<String>>,
+    /// `RevisionId`.
+    #[serde(default)]
+    pub revision_id: Option<String>,
+}
+
+impl UpdateFunctionConfigurationBody {
+    /// The registry request for `function_name`.
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for out-of-range numbers.
+    pub fn into_request(
+        self,
+        function_name: String,
+    ) -> Result<registry::UpdateFunctionConfigurationRequest, Error> {
+        let mut v = Violations::new();
+        let timeout = small_int(&mut v, self.timeout, "timeout", 1);
+        let memory_size = small_int(&mut v, self.memory_size, "memorySize", 128);
+        v.finish()?;
+        let mut req = registry::UpdateFunctionConfigurationRequest::new(function_name);
+        req.role = self.role;
+        req.handler = self.handler;
+        req.runtime = self.runtime;
+        req.description = self.description;
+        req.timeout = timeout;
+        req.memory_size = memory_size;
+        req.environment = self
+            .environment
+            .map(|e| e.variables.unwrap_or_default());
+        req.dead_letter_target = self
+            .dead_letter_config
+            .map(|d| d.target_arn.unwrap_or_default());
+        req.layers = self.layers;
+        req.revision_id = self.revision_id;
+        Ok(req)
+    }
+}
+
+/// `PublishVersion` body (§3.4).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct PublishVersionBody {
+    /// `CodeSha256`.
+    #[serde(default)]
+    pub code_sha256: Option<String>,
+    /// `Description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `RevisionId`.
+    #[serde(default)]
+    pub revision_id: Option<String>,
+}
+
+impl PublishVersionBody {
+    /// The registry request for `function_name`.
+    pub fn into_request(self, function_name: String) -> registry::PublishVersionRequest {
+        let mut req = registry::PublishVersionRequest::new(function_name);
+        req.code_sha256 = self.code_sha256;
+        req.description = self.description;
+        req.revision_id = self.revision_id;
+        req
+    }
+}
+
+/// `RoutingConfig` in a request.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RoutingConfigBody {
+    /// `AdditionalVersionWeights`; absent or `{}` removes the routing (R41, R53).
+    #[serde(default)]
+    pub additional_version_weights: Option<AdditionalVersionWeights>,
+}
+
+/// `CreateAlias` body (§3.4).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAliasBody {
+    /// `Name` (required).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `FunctionVersion` (required).
+    #[serde(default)]
+    pub function_version: Option<String>,
+    /// `Description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `RoutingConfig`.
+    #[serde(default)]
+    pub routing_config: Option<RoutingConfigBody>,
+}
+
+impl CreateAliasBody {
+    /// The registry request for `function_name`.
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for an absent `Name` or `FunctionVersion`.
+    pub fn into_request(self, function_name: String) -> Result<registry::CreateAliasRequest, Error> {
+        let mut v = Violations::new();
+        if self.name.is_none() {
+            v.push_null("name");
+        }
+        if self.function_version.is_none() {
+            v.push_null("functionVersion");
+        }
+        v.finish()?;
+        let mut req = registry::CreateAliasRequest::new(
+            function_name,
+            self.name.unwrap_or_default(),
+            self.function_version.unwrap_or_default(),
+        );
+        req.description = self.description;
+        req.routing_config = self
+            .routing_config
+            .map(|r| r.additional_version_weights.unwrap_or_default());
+        Ok(req)
+    }
+}
+
+/// `UpdateAlias` body (§3.4).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpdateAliasBody {
+    /// `FunctionVersion`.
+    #[serde(default)]
+    pub function_version: Option<String>,
+    /// `Description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `RoutingConfig`.
+    #[serde(default)]
+    pub routing_config: Option<RoutingConfigBody>,
+    /// `RevisionId`.
+    #[serde(default)]
+    pub revision_id: Option<String>,
+}
+
+impl UpdateAliasBody {
+    /// The registry request for alias `name` of `function_name`.
+    pub fn into_request(self, function_name: String, name: String) -> registry::UpdateAliasRequest {
+        let mut req = registry::UpdateAliasRequest::new(function_name, name);
+        req.function_version = self.function_version;
+        req.description = self.description;
+        req.routing_config = self
+            .routing_config
+            .map(|r| r.additional_version_weights.unwrap_or_default());
+        req.revision_id = self.revision_id;
+        req
+    }
+}
+
+/// `AddPermission` body (§3.5); `Qualifier` is a query parameter.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AddPermissionBody {
+    /// `StatementId` (required).
+    #[serde(default)]
+    pub statement_id: Option<String>,
+    /// `Action` (required).
+    #[serde(default)]
+    pub action: Option<String>,
+    /// `Principal` (required).
+    #[serde(default)]
+    pub principal: Option<String>,
+    /// `SourceArn`.
+    #[serde(default)]
+    pub source_arn: Option<String>,
+    /// `SourceAccount`.
+    #[serde(default)]
+    pub source_account: Option<String>,
+    /// `PrincipalOrgID`.
+    #[serde(default, rename = "PrincipalOrgID")]
+    pub principal_org_id: Option<String>,
+    /// `EventSourceToken`.
+    #[serde(default)]
+    pub event_source_token: Option<String>,
+    /// `FunctionUrlAuthType`: `NONE` or `AWS_IAM`.
+    #[serde(default)]
+    pub function_url_auth_type: Option<String>,
+    /// `InvokedViaFunctionUrl`.
+    #[serde(default)]
+    pub invoked_via_function_url: Option<bool>,
+    /// `RevisionId`.
+    #[serde(default)]
+    pub revision_id: Option<String>,
+}
+
+impl AddPermissionBody {
+    /// The registry request for `function_name` and the `Qualifier` parameter.
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for absent required members or a `FunctionUrlAuthType`
+    /// outside its enum.
+    pub fn into_request(
+        self,
+        function_name: String,
+        qualifier: Option<String>,
+    ) -> Result<registry::AddPermissionRequest, Error> {
+        let mut v = Violations::new();
+        for (value, member) in [
+            (&self.statement_id, "statementId"),
+            (&self.action, "action"),
+            (&self.principal, "principal"),
+        ] {
+            if value.is_none() {
+                v.push_null(member);
+            }
+        }
+        let auth = match self.function_url_auth_type.as_deref() {
+            None => None,
+            Some("NONE") => Some(FunctionUrlAuthType::None),
+            Some("AWS_IAM") => Some(FunctionUrlAuthType::AwsIam),
+            Some(other) => {
+                v.push(
+                    other,
+                    "functionUrlAuthType",
+                    "Member must satisfy enum value set: [NONE, AWS_IAM]",
+                );
+                None
+            }
+        };
+        v.finish()?;
+        let mut req = registry::AddPermissionRequest::new(
+            function_name,
+            self.statement_id.unwrap_or_default(),
+            self.action.unwrap_or_default(),
+            self.principal.unwrap_or_default(),
+        );
+        req.qualifier = qualifier;
+        req.source_arn = self.source_arn;
+        req.source_account = self.source_account;
+        req.principal_org_id = self.principal_org_id;
+        req.event_source_token = self.event_source_token;
+        req.function_url_auth_type = auth;
+        req.invoked_via_function_url = self.invoked_via_function_url.unwrap_or(false);
+        req.revision_id = self.revision_id;
+        Ok(req)
+    }
+}

@@ -1,0 +1,201 @@
+//! HTTP bindings of the Lambda REST API (2015-03-31), rulebook §3.1: which operation a
+//! method and path name, with the path's parameters percent-decoded.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::Method;
+
+/// The operations the [`Service`](super::Service) serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `POST /2015-03-31/functions`.
+    CreateFunction,
+    /// `GET /2015-03-31/functions/{FunctionName}`.
+    GetFunction,
+    /// `DELETE /2015-03-31/functions/{FunctionName}`.
+    DeleteFunction,
+    /// `GET /2015-03-31/functions/{FunctionName}/configuration`.
+    GetFunctionConfiguration,
+    /// `PUT /2015-03-31/functions/{FunctionName}/configuration`.
+    UpdateFunctionConfiguration,
+    /// `PUT /2015-03-31/functions/{FunctionName}/code`.
+    UpdateFunctionCode,
+    /// `POST /2015-03-31/functions/{FunctionName}/versions`.
+    PublishVersion,
+    /// `GET /2015-03-31/functions/{FunctionName}/versions`.
+    ListVersionsByFunction,
+    /// `POST /2015-03-31/functions/{FunctionName}/aliases`.
+    CreateAlias,
+    /// `GET /2015-03-31/functions/{FunctionName}/aliases`.
+    ListAliases,
+    /// `GET /2015-03-31/functions/{FunctionName}/aliases/{Name}`.
+    GetAlias,
+    /// `PUT /2015-03-31/functions/{FunctionName}/aliases/{Name}`.
+    UpdateAlias,
+    /// `DELETE /2015-03-31/functions/{FunctionName}/aliases/{Name}`.
+    DeleteAlias,
+    /// `POST /2015-03-31/functions/{FunctionName}/policy`.
+    AddPermission,
+    /// `GET /2015-03-31/functions/{FunctionName}/policy`.
+    GetPolicy,
+    /// `DELETE /2015-03-31/functions/{FunctionName}/policy/{StatementId}`.
+    RemovePermission,
+    /// `POST /2015-03-31/functions/{FunctionName}/invocations`.
+    Invoke,
+}
+
+impl Operation {
+    /// The API name, e.g. `ListVersionsByFunction`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Operation::CreateFunction => "CreateFunction",
+            Operation::GetFunction => "GetFunction",
+            Operation::DeleteFunction => "DeleteFunction",
+            Operation::GetFunctionConfiguration => "GetFunctionConfiguration",
+            Operation::UpdateFunctionConfiguration => "UpdateFunctionConfiguration",
+            Operation::UpdateFunctionCode => "UpdateFunctionCode",
+            Operation::PublishVersion => "PublishVersion",
+            Operation::ListVersionsByFunction => "ListVersionsByFunction",
+            Operation::CreateAlias => "CreateAlias",
+            Operation::ListAliases => "ListAliases",
+            Operation::GetAlias => "GetAlias",
+            Operation::UpdateAlias => "UpdateAlias",
+            Operation::DeleteAlias => "DeleteAlias",
+            Operation::AddPermission => "AddPermission",
+            Operation::GetPolicy => "GetPolicy",
+            Operation::RemovePermission => "RemovePermission",
+            Operation::Invoke => "Invoke",
+        }
+    }
+
+    /// The status of a successful answer (R95); `Invoke` answers 200, 202 or 204 by
+    /// invocation type, and this gives the `RequestResponse` status.
+    pub const fn success_status(self) -> u16 {
+        match self {
+            Operation::CreateFunction
+            | Operation::PublishVersion
+            | Operation::CreateAlias
+            | Operation::AddPermission => 201,
+            Operation::DeleteFunction | Operation::DeleteAlias | Operation::RemovePermission => {
+                204
+            }
+            _ => 200,
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A request's operation and the values of its path parameters, percent-decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Route {
+    /// The operation.
+    pub operation: Operation,
+    /// `{FunctionName}` (absent only for `CreateFunction`).
+    pub function_name: Option<String>,
+    /// The second path parameter: the alias `{Name}` or the `{StatementId}`.
+    pub resource: Option<String>,
+}
+
+const API_VERSION: &str = "2015-03-31";
+
+/// The operation bound to `method` and `path` (the path without its query), or `None`
+/// when no operation is. A trailing `/` is accepted; parameters are percent-decoded
+/// (`my-fn%3Alive` names `my-fn:live`), with invalid UTF-8 replaced by U+FFFD, which
+/// then fails validation like any other bad character.
+///
+/// ```
+/// use http::Method;
+/// use lambda_versioning::wire::{Operation, route};
+/// let r = route(&Method::GET, "/2015-03-31/functions/my-fn%3Alive/aliases/live").unwrap();
+/// assert_eq!(r.operation, Operation::GetAlias);
+/// assert_eq!(r.function_name.as_deref(), Some("my-fn:live"));
+/// assert_eq!(r.resource.as_deref(), Some("live"));
+/// assert!(route(&Method::PATCH, "/2015-03-31/functions/f").is_none());
+/// ```
+pub fn route(method: &Method, path: &str) -> Option<Route> {
+    let path = path.strip_prefix('/')?;
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let mut segments = path.split('/');
+    if segments.next()? != API_VERSION || segments.next()? != "functions" {
+        return None;
+    }
+    let rest: Vec<&str> = segments.collect();
+    if rest.len() > 3 || rest.iter().any(|s| s.is_empty()) {
+        return None;
+    }
+    let name = rest.first().map(|s| decode(s));
+    let resource = rest.get(2).map(|s| decode(s));
+    let collection = rest.get(1).copied();
+    use Operation as O;
+    let operation = match (method.as_str(), rest.len(), collection) {
+        ("POST", 0, _) => O::CreateFunction,
+        ("GET", 1, _) => O::GetFunction,
+        ("DELETE", 1, _) => O::DeleteFunction,
+        ("GET", 2, Some("configuration")) => O::GetFunctionConfiguration,
+        ("PUT", 2, Some("configuration")) => O::UpdateFunctionConfiguration,
+        ("PUT", 2, Some("code")) => O::UpdateFunctionCode,
+        ("POST", 2, Some("versions")) => O::PublishVersion,
+        ("GET", 2, Some("versions")) => O::ListVersionsByFunction,
+        ("POST", 2, Some("aliases")) => O::CreateAlias,
+        ("GET", 2, Some("aliases")) => O::ListAliases,
+        ("GET", 3, Some("aliases")) => O::GetAlias,
+        ("PUT", 3, Some("aliases")) => O::UpdateAlias,
+        ("DELETE", 3, Some("aliases")) => O::DeleteAlias,
+        ("POST", 2, Some("policy")) => O::AddPermission,
+        ("GET", 2, Some("policy")) => O::GetPolicy,
+        ("DELETE", 3, Some("policy")) => O::RemovePermission,
+        ("POST", 2, Some("invocations")) => O::Invoke,
+        _ => return None,
+    };
+    Some(Route {
+        operation,
+        function_name: name,
+        resource,
+    })
+}
+
+fn decode(segment: &str) -> String {
+    match percent_encoding::percent_decode_str(segment).decode_utf8_lossy() {
+        Cow::Borrowed(s) => s.to_owned(),
+        Cow::Owned(s) => s,
+    }
+}
+
+/// The query parameters of a request, decoded. The first occurrence of a name wins.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query(Vec<(String, String)>);
+
+impl Query {
+    /// Parses `query` (the part after `?`, without it).
+    ///
+    /// ```
+    /// use lambda_versioning::wire::Query;
+    /// let q = Query::parse("Qualifier=live&MaxItems=5&Marker=a%2Bb");
+    /// assert_eq!(q.get("Qualifier"), Some("live"));
+    /// assert_eq!(q.get("Marker"), Some("a+b"));
+    /// assert_eq!(q.get("RevisionId"), None);
+    /// ```
+    pub fn parse(query: &str) -> Query {
+        Query(
+            form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The value of parameter `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}

@@ -1,0 +1,347 @@
+"""Drives the `lambda_api` example server with real AWS clients (boto3 and the AWS CLI).
+
+Usage: python session.py <path to the lambda_api binary>
+
+Starts the server on a free loopback port, runs a realistic session through boto3 --
+create a function, publish two versions, create a weighted alias, invoke it many times,
+provoke error cases, add and read a policy, delete versions and the function -- then a
+few AWS CLI commands, and stops the server. Every check is an assert on exact values;
+the script exits non-zero on the first failure. Run by `.ci/run`.
+"""
+
+import base64
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+FN = "orders"
+ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FN}"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/orders-exec"
+REVISION_MISMATCH = (
+    "The Revision Id provided does not match the latest Revision Id. "
+    "Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
+)
+
+verified_operations = set()
+verified_errors = []
+
+
+def zip_bytes(source):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("app.py", source)
+    return buf.getvalue()
+
+
+def call(client, operation, **params):
+    result = getattr(client, operation)(**params)
+    verified_operations.add(operation)
+    return result
+
+
+def expect_error(client, operation, code, status, message, **params):
+    """Calls `operation` and checks the client raised `code` with exactly `message`."""
+    try:
+        getattr(client, operation)(**params)
+    except botocore.exceptions.ClientError as e:
+        err = e.response["Error"]
+        got = (err.get("Code"), e.response["ResponseMetadata"]["HTTPStatusCode"], err.get("Message"))
+        assert got == (code, status, message), f"{operation}: expected {(code, status, message)}, got {got}"
+        # The modeled exception class of the client is raised for modeled errors.
+        modeled = getattr(client.exceptions, code, None)
+        if modeled is not None:
+            assert isinstance(e, modeled), f"{operation}: {type(e).__name__} is not {code}"
+        verified_errors.append((operation, code, status))
+        verified_operations.add(operation)
+        return
+    raise AssertionError(f"{operation}: expected {code}, got success")
+
+
+def session(client):
+    # CreateFunction answers Pending; the function becomes Active after the settle delay.
+    created = call(
+        client, "create_function",
+        FunctionName=FN, Runtime="python3.12", Role=ROLE, Handler="app.handler",
+        Code={"ZipFile": zip_bytes("print('v1')")}, Description="orders service",
+    )
+    assert created["State"] == "Pending", created
+    assert created["StateReasonCode"] == "Creating"
+    assert created["Version"] == "$LATEST" and created["FunctionArn"] == ARN
+    v1_sha = base64.b64encode(
+        __import__("hashlib").sha256(zip_bytes("print('v1')")).digest()
+    ).decode()
+    assert created["CodeSha256"] == v1_sha and created["CodeSize"] == len(zip_bytes("print('v1')"))
+    expect_error(
+        client, "publish_version", "ResourceConflictException", 409,
+        f"The operation cannot be performed at this time. The resource {ARN} is currently in the "
+        "following state: 'Pending'. StateReasonCode: 'Creating'",
+        FunctionName=FN,
+    )
+    client.get_waiter("function_active_v2").wait(
+        FunctionName=FN, WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+    got = call(client, "get_function", FunctionName=FN)["Configuration"]
+    assert got["State"] == "Active" and got["LastUpdateStatus"] == "Successful", got
+
+    v1 = call(client, "publish_version", FunctionName=FN, Description="first")
+    assert (v1["Version"], v1["FunctionArn"], v1["Description"]) == ("1", f"{ARN}:1", "first")
+
+    # A code update is InProgress until it settles; publishing meanwhile is refused.
+    updated = call(client, "update_function_code", FunctionName=FN, ZipFile=zip_bytes("print('v2')"))
+    assert updated["LastUpdateStatus"] == "InProgress", updated
+    expect_error(
+        client, "publish_version", "ResourceConflictException", 409,
+        f"The operation cannot be performed at this time. An update is in progress for resource: {ARN}",
+        FunctionName=FN,
+    )
+    client.get_waiter("function_updated_v2").wait(
+        FunctionName=FN, WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+    expect_error(
+        client, "publish_version", "InvalidParameterValueException", 400,
+        f"CodeSHA256 (not-the-sha) is different from current CodeSHA256 in $LATEST ({updated['CodeSha256']}). "
+        "Please try again with the CodeSHA256 in $LATEST.",
+        FunctionName=FN, CodeSha256="not-the-sha",
+    )
+    v2 = call(client, "publish_version", FunctionName=FN, CodeSha256=updated["CodeSha256"])
+    assert v2["Version"] == "2" and v2["CodeSha256"] != v1["CodeSha256"]
+
+    config = call(client, "update_function_configuration", FunctionName=FN, Timeout=30, MemorySize=256)
+    assert (config["Timeout"], config["MemorySize"], config["LastUpdateStatus"]) == (30, 256, "InProgress")
+    client.get_waiter("function_updated_v2").wait(
+        FunctionName=FN, WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+    got = call(client, "get_function_configuration", FunctionName=FN, Qualifier="1")
+    assert (got["Version"], got["Timeout"], got["FunctionArn"]) == ("1", 3, f"{ARN}:1"), got
+
+    versions = call(client, "list_versions_by_function", FunctionName=FN)["Versions"]
+    assert [v["Version"] for v in versions] == ["$LATEST", "1", "2"]
+    assert all("State" not in v for v in versions), "R31: list entries carry no state"
+
+    # A weighted alias: 70% on version 1, 30% on version 2.
+    live = call(
+        client, "create_alias", FunctionName=FN, Name="live", FunctionVersion="1",
+        RoutingConfig={"AdditionalVersionWeights": {"2": 0.3}},
+    )
+    assert live["AliasArn"] == f"{ARN}:live"
+    assert live["RoutingConfig"] == {"AdditionalVersionWeights": {"2": 0.3}}
+    assert call(client, "get_alias", FunctionName=FN, Name="live")["RevisionId"] == live["RevisionId"]
+    stable = call(client, "create_alias", FunctionName=FN, Name="stable", FunctionVersion="1")
+    assert "RoutingConfig" not in stable, "R37: no RoutingConfig without routing"
+
+    counts = {}
+    n = 400
+    for _ in range(n):
+        r = call(client, "invoke", FunctionName=FN, Qualifier="live", Payload=b'{"order": 1}')
+        assert r["StatusCode"] == 200
+        payload = json.loads(r["Payload"].read())
+        assert payload["executedVersion"] == r["ExecutedVersion"]
+        assert payload["invokedFunctionArn"] == f"{ARN}:live"
+        counts[r["ExecutedVersion"]] = counts.get(r["ExecutedVersion"], 0) + 1
+    assert set(counts) == {"1", "2"}, counts
+    share = counts["2"] / n
+    assert 0.21 <= share <= 0.39, f"version 2 got {share:.3f} of {n} invocations (weight 0.3)"
+    print(f"  invoke {FN}:live x{n}: {counts} (version 2 share {share:.3f}, weight 0.3)")
+
+    r = call(client, "invoke", FunctionName=f"{ARN}:stable", LogType="Tail")
+    assert (r["StatusCode"], r["ExecutedVersion"]) == (200, "1")
+    assert "no code ran" in base64.b64decode(r["LogResult"]).decode()
+    r = call(client, "invoke", FunctionName=FN, InvocationType="Event")
+    assert r["StatusCode"] == 202 and "ExecutedVersion" not in r
+    r = call(client, "invoke", FunctionName=FN, Qualifier="2", InvocationType="DryRun")
+    assert r["StatusCode"] == 204
+
+    # Errors the client must surface with the service's code and message.
+    expect_error(
+        client, "get_alias", "ResourceNotFoundException", 404,
+        f"Cannot find alias arn: {ARN}:canary", FunctionName=FN, Name="canary",
+    )
+    expect_error(
+        client, "create_alias", "ResourceConflictException", 409,
+        f"Alias already exists: {ARN}:live", FunctionName=FN, Name="live", FunctionVersion="2",
+    )
+    expect_error(
+        client, "update_alias", "PreconditionFailedException", 412, REVISION_MISMATCH,
+        FunctionName=FN, Name="live", Description="moved", RevisionId=stable["RevisionId"],
+    )
+    expect_error(
+        client, "create_alias", "ValidationException", 400,
+        "1 validation error detected: Value '2024' at 'name' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)",
+        FunctionName=FN, Name="2024", FunctionVersion="1",
+    )
+    expect_error(
+        client, "create_alias", "InvalidParameterValueException", 400,
+        "Number of items in AdditionalVersionWeights cannot be greater than 1",
+        FunctionName=FN, Name="wide", FunctionVersion="1",
+        RoutingConfig={"AdditionalVersionWeights": {"2": 0.1, "3": 0.1}},
+    )
+    expect_error(
+        client, "create_alias", "InvalidParameterValueException", 400,
+        "$LATEST is not supported for an alias pointing to more than 1 version",
+        FunctionName=FN, Name="edge", FunctionVersion="$LATEST",
+        RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}},
+    )
+    expect_error(
+        client, "get_function", "ResourceNotFoundException", 404,
+        f"Function not found: {ARN}:99", FunctionName=FN, Qualifier="99",
+    )
+    expect_error(
+        client, "invoke", "ResourceNotFoundException", 404,
+        f"Function not found: arn:aws:lambda:{REGION}:{ACCOUNT}:function:missing:$LATEST",
+        FunctionName="missing",
+    )
+    expect_error(
+        client, "invoke", "ValidationException", 400,
+        "1 validation error detected: Value 'bad!' at 'qualifier' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: \\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9-_$]+",
+        FunctionName=FN, Qualifier="bad!",
+    )
+    expect_error(
+        client, "invoke", "InvalidRequestContentException", 400,
+        "Could not parse request body into json: Could not parse payload into json: "
+        "expected ident at line 1 column 2",
+        FunctionName=FN, Payload=b"not json",
+    )
+    expect_error(
+        client, "get_function", "ResourceNotFoundException", 404,
+        "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')",
+        FunctionName=f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:{FN}",
+    )
+    expect_error(
+        client, "delete_function", "ResourceConflictException", 409,
+        "Unable to delete version because the following aliases reference it: [live, stable]",
+        FunctionName=FN, Qualifier="1",
+    )
+    expect_error(
+        client, "delete_function", "InvalidParameterValueException", 400,
+        "$LATEST version cannot be deleted without deleting the function.",
+        FunctionName=FN, Qualifier="$LATEST",
+    )
+    expect_error(
+        client, "add_permission", "InvalidParameterValueException", 400,
+        "We currently do not support adding policies for $LATEST.",
+        FunctionName=FN, Qualifier="$LATEST", StatementId="s3", Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+    )
+
+    # A policy on the alias.
+    added = call(
+        client, "add_permission", FunctionName=FN, Qualifier="live", StatementId="s3",
+        Action="lambda:InvokeFunction", Principal="s3.amazonaws.com",
+        SourceArn="arn:aws:s3:::orders-bucket",
+    )
+    statement = {
+        "Sid": "s3", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": "lambda:InvokeFunction", "Resource": f"{ARN}:live",
+        "Condition": {"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::orders-bucket"}},
+    }
+    assert json.loads(added["Statement"]) == statement
+    policy = call(client, "get_policy", FunctionName=FN, Qualifier="live")
+    assert json.loads(policy["Policy"]) == {"Version": "2012-10-17", "Id": "default", "Statement": [statement]}
+    expect_error(
+        client, "add_permission", "ResourceConflictException", 409,
+        "The statement id (s3) provided already exists. Please provide a new statement id, or remove the existing statement.",
+        FunctionName=FN, Qualifier="live", StatementId="s3", Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+    )
+    expect_error(
+        client, "get_policy", "ResourceNotFoundException", 404,
+        "The resource you requested does not exist.", FunctionName=FN, Qualifier="stable",
+    )
+    call(client, "remove_permission", FunctionName=FN, Qualifier="live", StatementId="s3",
+         RevisionId=policy["RevisionId"])
+    expect_error(
+        client, "remove_permission", "ResourceNotFoundException", 404,
+        "No policy is associated with the given resource.",
+        FunctionName=FN, Qualifier="live", StatementId="s3",
+    )
+
+    # Promote version 2, then clean up.
+    promoted = call(
+        client, "update_alias", FunctionName=FN, Name="live", FunctionVersion="2",
+        RoutingConfig={"AdditionalVersionWeights": {}}, RevisionId=live["RevisionId"],
+    )
+    assert promoted["FunctionVersion"] == "2" and "RoutingConfig" not in promoted
+    r = call(client, "invoke", FunctionName=FN, Qualifier="live")
+    assert r["ExecutedVersion"] == "2"
+    aliases = call(client, "list_aliases", FunctionName=FN, FunctionVersion="1")["Aliases"]
+    assert [a["Name"] for a in aliases] == ["stable"]
+    call(client, "delete_alias", FunctionName=FN, Name="stable")
+    call(client, "delete_function", FunctionName=FN, Qualifier="1")
+    versions = call(client, "list_versions_by_function", FunctionName=FN)["Versions"]
+    assert [v["Version"] for v in versions] == ["$LATEST", "2"]
+    call(client, "delete_function", FunctionName=FN)
+    expect_error(
+        client, "get_function", "ResourceNotFoundException", 404,
+        f"Function not found: {ARN}", FunctionName=FN,
+    )
+
+
+def cli(endpoint, *args):
+    """Runs the AWS CLI against the server and returns its parsed JSON output."""
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+               AWS_DEFAULT_REGION=REGION, AWS_PAGER="")
+    aws = os.path.join(os.path.dirname(sys.executable), "aws")
+    done = subprocess.run(
+        [aws, "--endpoint-url", endpoint, "--output", "json", "lambda", *args],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    return done
+
+
+def cli_session(endpoint):
+    zip_path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "lambda_api_cli.zip")
+    with open(zip_path, "wb") as f:
+        f.write(zip_bytes("print('cli')"))
+    done = cli(endpoint, "create-function", "--function-name", "cli-fn", "--runtime", "python3.12",
+               "--role", ROLE, "--handler", "app.handler", "--zip-file", f"fileb://{zip_path}")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["FunctionName"] == "cli-fn"
+    done = cli(endpoint, "wait", "function-active-v2", "--function-name", "cli-fn")
+    assert done.returncode == 0, done.stderr
+    done = cli(endpoint, "publish-version", "--function-name", "cli-fn")
+    assert done.returncode == 0 and json.loads(done.stdout)["Version"] == "1", done.stderr
+    done = cli(endpoint, "get-alias", "--function-name", "cli-fn", "--name", "nope")
+    expected = ("An error occurred (ResourceNotFoundException) when calling the GetAlias operation: "
+                f"Cannot find alias arn: arn:aws:lambda:{REGION}:{ACCOUNT}:function:cli-fn:nope")
+    assert done.returncode != 0 and expected in done.stderr, done.stderr
+    print("  aws cli: create-function, wait function-active-v2, publish-version, get-alias error: ok")
+
+
+def main():
+    binary = sys.argv[1]
+    server = subprocess.Popen(
+        [binary, "--addr", "127.0.0.1:0", "--settle-ms", "300"],
+        stdout=subprocess.PIPE, stderr=sys.stderr, text=True,
+    )
+    try:
+        first = server.stdout.readline().strip()
+        assert first.startswith("listening on http://"), f"unexpected first line: {first!r}"
+        endpoint = first[len("listening on "):]
+        print(f"server at {endpoint}")
+        client = boto3.client(
+            "lambda", endpoint_url=endpoint, region_name=REGION,
+            aws_access_key_id="test", aws_secret_access_key="test",
+            config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}),
+        )
+        session(client)
+        cli_session(endpoint)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"  boto3 operations verified ({len(verified_operations)}): {', '.join(sorted(verified_operations))}")
+    print(f"  error answers verified ({len(verified_errors)}):")
+    for operation, code, status in verified_errors:
+        print(f"    {operation}: {code} ({status})")
+    print("aws client session: all checks passed")
+
+
+if __name__ == "__main__":
+    main()
