@@ -149,7 +149,8 @@ fn serve(service: &Service, mut request: tiny_http::Request) {
         (Ok(_), Err(e)) => error_response(&e),
     };
     let status = response.status().as_u16();
-    let mut reply = tiny_http::Response::from_data(response.body().clone()).with_status_code(status);
+    let mut reply =
+        tiny_http::Response::from_data(response.body().clone()).with_status_code(status);
     for (name, value) in response.headers() {
         if let Ok(header) = tiny_http::Header::from_bytes(name.as_str(), value.as_bytes()) {
             reply.add_header(header);
@@ -175,8 +176,8 @@ fn to_http_request(
             format!("No operation is bound to {} {url}", request.method()),
         )
     };
-    let method = http::Method::from_bytes(request.method().as_str().as_bytes())
-        .map_err(|_| unknown())?;
+    let method =
+        http::Method::from_bytes(request.method().as_str().as_bytes()).map_err(|_| unknown())?;
     let mut builder = http::Request::builder().method(method).uri(request.url());
     for header in request.headers() {
         builder = builder.header(header.field.as_str().as_str(), header.value.as_str());

@@ -72,10 +72,10 @@ mod service;
 
 pub use errors::{MessageCase, error_body, error_response, fault_type, message_case};
 pub use requests::{
-    AddPermissionBody, CreateAliasBody, CreateFunctionBody, DRY_RUN_UNSUPPORTED,
-    DeadLetterTarget, Environment, FunctionCode, NOT_A_ZIP, ONLY_ZIP_FILE, PublishVersionBody,
-    RoutingConfigBody, UNPARSABLE_BODY, UpdateAliasBody, UpdateFunctionCodeBody,
-    UpdateFunctionConfigurationBody, parse_body,
+    AddPermissionBody, CreateAliasBody, CreateFunctionBody, DRY_RUN_UNSUPPORTED, DeadLetterTarget,
+    Environment, FunctionCode, NOT_A_ZIP, ONLY_ZIP_FILE, PublishVersionBody, RoutingConfigBody,
+    UNPARSABLE_BODY, UpdateAliasBody, UpdateFunctionCodeBody, UpdateFunctionConfigurationBody,
+    parse_body,
 };
 pub use responses::{
     AddPermissionResponse, AliasConfiguration, AliasRoutingConfiguration, DeadLetterConfig,

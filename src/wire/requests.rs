@@ -222,7 +222,10 @@ impl CreateFunctionBody {
         v.finish()?;
         let (Some(name), Some(role), Some(code)) = (self.function_name, self.role, self.code)
         else {
-            return Err(Error::new(ErrorKind::Service, "internal error: checked members"));
+            return Err(Error::new(
+                ErrorKind::Service,
+                "internal error: checked members",
+            ));
         };
         let mut config = FunctionConfig::new(role, code.to_code()?);
         config.runtime = self.runtime;
@@ -389,9 +392,7 @@ impl UpdateFunctionConfigurationBody {
         req.description = self.description;
         req.timeout = timeout;
         req.memory_size = memory_size;
-        req.environment = self
-            .environment
-            .map(|e| e.variables.unwrap_or_default());
+        req.environment = self.environment.map(|e| e.variables.unwrap_or_default());
         req.dead_letter_target = self
             .dead_letter_config
             .map(|d| d.target_arn.unwrap_or_default());
@@ -462,7 +463,10 @@ impl CreateAliasBody {
     /// # Errors
     ///
     /// `ValidationException` for an absent `Name` or `FunctionVersion`.
-    pub fn into_request(self, function_name: String) -> Result<registry::CreateAliasRequest, Error> {
+    pub fn into_request(
+        self,
+        function_name: String,
+    ) -> Result<registry::CreateAliasRequest, Error> {
         let mut v = Violations::new();
         if self.name.is_none() {
             v.push_null("name");

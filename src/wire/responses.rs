@@ -272,12 +272,15 @@ impl From<&registry::AliasConfiguration> for AliasConfiguration {
             name: a.name.to_string(),
             function_version: a.function_version.to_string(),
             description: a.description.clone(),
-            routing_config: a.routing_config.as_ref().map(|r| AliasRoutingConfiguration {
-                additional_version_weights: Some(BTreeMap::from([(
-                    r.additional_version().to_string(),
-                    r.weight().get(),
-                )])),
-            }),
+            routing_config: a
+                .routing_config
+                .as_ref()
+                .map(|r| AliasRoutingConfiguration {
+                    additional_version_weights: Some(BTreeMap::from([(
+                        r.additional_version().to_string(),
+                        r.weight().get(),
+                    )])),
+                }),
             revision_id: a.revision_id.to_string(),
         }
     }

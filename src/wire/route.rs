@@ -78,9 +78,7 @@ impl Operation {
             | Operation::PublishVersion
             | Operation::CreateAlias
             | Operation::AddPermission => 201,
-            Operation::DeleteFunction | Operation::DeleteAlias | Operation::RemovePermission => {
-                204
-            }
+            Operation::DeleteFunction | Operation::DeleteAlias | Operation::RemovePermission => 204,
             _ => 200,
         }
     }

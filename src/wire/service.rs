@@ -162,7 +162,9 @@ impl Service {
     }
 
     fn registry_write(&self) -> RwLockWriteGuard<'_, Registry> {
-        self.registry.write().unwrap_or_else(PoisonError::into_inner)
+        self.registry
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Finishes every lifecycle transition whose settle delay has passed. Called at the
@@ -263,7 +265,9 @@ impl Service {
                 json(op, &GetFunctionResponse::from(&r))
             }
             Operation::GetFunctionConfiguration => {
-                let r = self.registry_read().get_function_configuration(qualified())?;
+                let r = self
+                    .registry_read()
+                    .get_function_configuration(qualified())?;
                 json(op, &FunctionConfiguration::from(&r))
             }
             Operation::DeleteFunction => {
@@ -396,13 +400,14 @@ impl Service {
         if payload.len() > limit {
             return Err(Error::new(
                 ErrorKind::RequestTooLarge,
-                format!("Request must be smaller than {limit} bytes for the InvokeFunction operation"),
+                format!(
+                    "Request must be smaller than {limit} bytes for the InvokeFunction operation"
+                ),
             ));
         }
         if !payload.iter().all(u8::is_ascii_whitespace) {
-            serde_json::from_slice::<serde::de::IgnoredAny>(payload).map_err(|e| {
-                invalid_content(&format!("Could not parse payload into json: {e}"))
-            })?;
+            serde_json::from_slice::<serde::de::IgnoredAny>(payload)
+                .map_err(|e| invalid_content(&format!("Could not parse payload into json: {e}")))?;
         }
 
         // The registry's checks up to the function's existence, then the resolver's

@@ -315,10 +315,48 @@ def cli_session(endpoint):
     print("  aws cli: create-function, wait function-active-v2, publish-version, get-alias error: ok")
 
 
+def raw_checks(endpoint):
+    """Bad input over a real socket: each gets a 4xx error body, and the server lives on."""
+    import http.client
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(endpoint)
+
+    def request(method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        return r.status, r.getheader("x-amzn-ErrorType"), json.loads(data) if data else None
+
+    cases = [
+        ("POST", "/2015-03-31/functions/f/aliases", b'{"Name":', 400, "InvalidRequestContentException"),
+        ("POST", "/2015-03-31/functions/f/aliases", b'{"Name":5}', 400, "InvalidRequestContentException"),
+        ("POST", "/2015-03-31/functions/f/versions", bytes(range(256)), 400, "InvalidRequestContentException"),
+        ("GET", "/2015-03-31/layers", None, 404, "UnknownOperationException"),
+        ("BREW", "/2015-03-31/functions/f", None, 404, "UnknownOperationException"),
+        ("GET", "/2015-03-31/functions/%FF%FE", None, 400, "ValidationException"),
+        ("POST", "/2015-03-31/functions", b"x" * (2 << 20), 413, "RequestTooLargeException"),
+    ]
+    for method, path, body, status, error in cases:
+        got_status, got_error, got_body = request(method, path, body)
+        assert (got_status, got_error) == (status, error), (method, path, got_status, got_error, got_body)
+        assert isinstance(got_body.get("message", got_body.get("Message")), str), got_body
+    # Not HTTP at all.
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        sock.sendall(b"\x00\x01GARBAGE\r\n\r\n")
+        sock.recv(4096)
+    status, error, body = request("GET", "/2015-03-31/functions/still-here")
+    assert (status, error) == (404, "ResourceNotFoundException"), (status, error, body)
+    print(f"  raw HTTP: {len(cases)} malformed requests answered with 4xx error bodies; server still serving")
+
+
 def main():
     binary = sys.argv[1]
     server = subprocess.Popen(
-        [binary, "--addr", "127.0.0.1:0", "--settle-ms", "300"],
+        [binary, "--addr", "127.0.0.1:0", "--settle-ms", "300", "--max-body-bytes", str(1 << 20)],
         stdout=subprocess.PIPE, stderr=sys.stderr, text=True,
     )
     try:
@@ -332,6 +370,7 @@ def main():
             config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}),
         )
         session(client)
+        raw_checks(endpoint)
         cli_session(endpoint)
     finally:
         server.terminate()
