@@ -89,14 +89,19 @@
 //! * **Snapshots** — [`Registry::export`] gives the whole state as a serde [`Snapshot`];
 //!   [`RegistryBuilder::build_from_snapshot`] rebuilds a registry after checking every
 //!   invariant, refusing a corrupt snapshot with a [`SnapshotError`] that names the path.
+//! * **Wire** (cargo feature `wire`, on by default) — the Lambda REST API's JSON bodies
+//!   with the service's member names, error bodies as the service sends them, the HTTP
+//!   bindings, and `wire::Service`, which answers an `http::Request` with the service's
+//!   `http::Response` (no server or runtime in the library; the `lambda_api` example
+//!   serves it on loopback).
 //! * **Errors** — one [`Error`] with the exception ([`ErrorKind`]), the HTTP status and
 //!   the exact message. A refused request changes nothing.
 //!
 //! # Scope
 //!
 //! No AWS API is called, no code runs, and IAM identity policies are not evaluated (only
-//! resource-based policies are). The HTTP wire format and rollouts are built on this model
-//! in later releases. The classic semantics are implemented (numbered versions,
+//! resource-based policies are). Rollouts are built on this model in a later release. The
+//! classic semantics are implemented (numbered versions,
 //! `$LATEST`, one additional weighted version); Lambda Managed Instances'
 //! `$LATEST.PUBLISHED` is accepted by the validation patterns but names nothing.
 //!

@@ -20,7 +20,8 @@
 //! assert_eq!(response.headers()["x-amzn-errortype"], "ResourceNotFoundException");
 //! assert_eq!(
 //!     String::from_utf8(response.into_body()).unwrap(),
-//!     r#"{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:123456789012:function:my-fn"}"#
+//!     // The recorded wording of CreateAlias on a missing function names the version.
+//!     r#"{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:123456789012:function:my-fn:1"}"#
 //! );
 //! ```
 //!
