@@ -212,6 +212,7 @@ mod policy;
 pub mod registry;
 pub mod resolver;
 mod revision;
+pub mod rollout;
 mod routing;
 mod status;
 mod validate;

@@ -21,7 +21,6 @@ pub use requests::*;
 pub use responses::*;
 pub use snapshot::{Snapshot, SnapshotError};
 
-#[cfg(feature = "wire")]
 pub(crate) use aliases::LATEST_NOT_ROUTABLE;
 
 use crate::arn::FunctionRef;
