@@ -1,7 +1,7 @@
 //! The `Function` aggregate: `$LATEST`, the published versions and the aliases of one
 //! function, and the rules that concern only that function.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use crate::arn::FunctionArn;
@@ -10,7 +10,7 @@ use crate::config::FunctionConfig;
 use crate::error::Error;
 use crate::names::{AliasName, FunctionName, RevisionId, Version, VersionNumber};
 use crate::policy::{Policy, PolicyTarget};
-use crate::registry::responses::{AliasConfiguration, FunctionConfiguration};
+use crate::registry::responses::{AliasConfiguration, AliasTarget, FunctionConfiguration};
 use crate::routing::AliasRouting;
 use crate::status::VersionStatus;
 
@@ -32,6 +32,8 @@ pub(crate) struct PublishedVersion {
     pub(crate) revision_id: RevisionId,
     pub(crate) last_modified: Timestamp,
     pub(crate) status: VersionStatus,
+    /// The semantic-version label attached at publish, unique within the function.
+    pub(crate) label: Option<semver::Version>,
 }
 
 /// An alias: a primary version and optional weighted routing.
@@ -41,13 +43,21 @@ pub(crate) struct Alias {
     pub(crate) description: String,
     pub(crate) routing: Option<AliasRouting>,
     pub(crate) revision_id: RevisionId,
+    /// Earlier targets, newest first, for undo.
+    pub(crate) history: VecDeque<AliasTarget>,
 }
 
 impl Alias {
     /// Whether this alias sends any traffic (or could, by weight) to version `n` (R62, Q6).
+    pub(crate) fn target(&self) -> AliasTarget {
+        AliasTarget {
+            function_version: self.primary,
+            routing: self.routing,
+        }
+    }
+
     pub(crate) fn references(&self, n: VersionNumber) -> bool {
-        self.primary == Version::Published(n)
-            || self.routing.is_some_and(|r| r.additional_version() == n)
+        self.primary == Version::Published(n) || self.routing.is_some_and(|r| r.routes_to(n))
     }
 }
 
@@ -89,6 +99,7 @@ impl Function {
             last_modified: self.latest.last_modified,
             revision_id: self.latest.revision_id,
             status: with_status.then(|| self.latest.status.clone()),
+            label: None,
         }
     }
 
@@ -108,6 +119,7 @@ impl Function {
             last_modified: v.last_modified,
             revision_id: v.revision_id,
             status: with_status.then(|| v.status.clone()),
+            label: v.label.clone(),
         })
     }
 
@@ -172,6 +184,14 @@ impl Function {
         Ok(())
     }
 
+    /// The version that carries `label`, if any.
+    pub(crate) fn version_labelled(&self, label: &semver::Version) -> Option<VersionNumber> {
+        self.versions
+            .iter()
+            .find(|(_, v)| v.label.as_ref() == Some(label))
+            .map(|(n, _)| *n)
+    }
+
     /// The version a publish right now would return without creating anything (R18), if
     /// this publish is a no-op.
     pub(crate) fn noop_publish_target(&self) -> Option<VersionNumber> {
@@ -187,6 +207,7 @@ impl Function {
     /// R30) and returns that number; `None` only if the number space is exhausted.
     pub(crate) fn publish(
         &mut self,
+        label: Option<semver::Version>,
         description: Option<String>,
         revision_id: RevisionId,
         latest_revision_id: RevisionId,
@@ -212,6 +233,7 @@ impl Function {
                 revision_id,
                 last_modified: now,
                 status,
+                label,
             },
         );
         self.last_allocated = number.get();

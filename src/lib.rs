@@ -232,13 +232,13 @@ pub use policy::{
     Conditions, FunctionUrlAuthType, POLICY_SIZE_LIMIT, Principal, Statement, StatementId,
 };
 pub use registry::{
-    Lifecycle, Registry, RegistryBuilder, Snapshot, SnapshotError, VersionNumbering,
+    Lifecycle, Registry, RegistryBuilder, RoutingMode, Snapshot, SnapshotError, VersionNumbering,
 };
 pub use resolver::{
     AliasHandle, HandleResolution, LocalAliasHandle, Resolution, ResolveError, Resolver,
 };
 pub use revision::{RandomRevisionIds, RevisionIdSource, SeededRevisionIds};
-pub use routing::{AliasRouting, Weight};
+pub use routing::{AliasRouting, MAX_ADDITIONAL_VERSIONS, Weight};
 pub use status::{LastUpdateStatus, State, VersionStatus};
 pub use validate::NamePattern;
 

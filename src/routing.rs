@@ -119,38 +119,90 @@ impl<'de> serde::Deserialize<'de> for Weight {
     }
 }
 
-/// An alias's routing configuration: one additional published version and its weight.
-/// The registry only builds it after checking R46–R52, so an alias's routing always names
-/// an existing published version that differs from the primary.
+/// The most additional versions one alias can route to: 1 in the service's mode, up to
+/// this many with [`RoutingMode::MultiVersion`](crate::RoutingMode::MultiVersion).
+pub const MAX_ADDITIONAL_VERSIONS: usize = 3;
+
+/// An alias's routing configuration: the additional published versions and their
+/// weights. In the service's mode there is exactly one (R46); with
+/// [`RoutingMode::MultiVersion`](crate::RoutingMode::MultiVersion) up to
+/// [`MAX_ADDITIONAL_VERSIONS`], with weights summing to at most 1.0. The registry only
+/// builds it after checking R46–R52, so every entry names an existing published version
+/// that differs from the primary.
+///
+/// `Copy` and allocation-free: the entries live inline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AliasRouting {
-    additional: VersionNumber,
-    weight: Weight,
+    entries: [Option<(VersionNumber, Weight)>; MAX_ADDITIONAL_VERSIONS],
 }
 
 impl AliasRouting {
-    pub(crate) fn new(additional: VersionNumber, weight: Weight) -> Self {
-        AliasRouting { additional, weight }
+    /// Routing to `entries` (1 to [`MAX_ADDITIONAL_VERSIONS`] of them), in the order
+    /// given; `None` for an empty or too long list. The caller checks the rules.
+    pub(crate) fn from_entries(entries: &[(VersionNumber, Weight)]) -> Option<Self> {
+        if entries.is_empty() || entries.len() > MAX_ADDITIONAL_VERSIONS {
+            return None;
+        }
+        let mut out = [None; MAX_ADDITIONAL_VERSIONS];
+        for (slot, entry) in out.iter_mut().zip(entries) {
+            *slot = Some(*entry);
+        }
+        Some(AliasRouting { entries: out })
     }
 
-    /// The additional version.
+    /// The (first) additional version; in the service's mode, the only one.
     pub fn additional_version(&self) -> VersionNumber {
-        self.additional
+        self.first().0
     }
 
-    /// The share of invocations that go to the additional version.
+    /// The share of invocations that go to the (first) additional version.
     pub fn weight(&self) -> Weight {
-        self.weight
+        self.first().1
     }
 
-    /// Which version a uniformly random 64-bit draw selects, given the alias's primary.
+    fn first(&self) -> (VersionNumber, Weight) {
+        // `entries[0]` is always set: both constructors put an entry there.
+        self.entries[0].unwrap_or((VersionNumber::ONE, Weight::ZERO))
+    }
+
+    /// Every additional version with its weight, in order.
+    pub fn entries(&self) -> impl Iterator<Item = (VersionNumber, Weight)> + '_ {
+        self.entries.iter().map_while(|e| *e)
+    }
+
+    /// How many additional versions there are.
+    pub fn len(&self) -> usize {
+        self.entries().count()
+    }
+
+    /// Always `false`: routing has at least one additional version.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Whether version `n` is one of the additional versions.
+    pub fn routes_to(&self, n: VersionNumber) -> bool {
+        self.entries().any(|(v, _)| v == n)
+    }
+
+    /// The sum of the weights.
+    pub fn total_weight(&self) -> f64 {
+        self.entries().map(|(_, w)| w.get()).sum()
+    }
+
+    /// Which version a uniformly random 64-bit draw selects, given the alias's primary:
+    /// entry `i` takes the draws below the running sum of the thresholds up to `i`.
     #[inline]
     pub fn pick(&self, primary: Version, draw: u64) -> Version {
-        if self.weight.picks_additional(draw) {
-            Version::Published(self.additional)
-        } else {
-            primary
+        let point = draw >> 1;
+        let mut bound = 0u64;
+        for (v, w) in self.entries() {
+            bound = bound.saturating_add(w.threshold());
+            if point < bound {
+                return Version::Published(v);
+            }
         }
+        primary
     }
 }
 

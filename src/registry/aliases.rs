@@ -5,8 +5,9 @@ use std::ops::Bound;
 use super::functions::{check_revision, vanished};
 use super::pagination::{self, MarkerKind};
 use super::{
-    AdditionalVersionWeights, AliasConfiguration, CreateAliasRequest, DeleteAliasRequest,
-    GetAliasRequest, ListAliasesRequest, ListAliasesResponse, Registry, UpdateAliasRequest,
+    AdditionalVersionWeights, AliasConfiguration, AliasTarget, CreateAliasRequest,
+    DeleteAliasRequest, GetAliasRequest, ListAliasesRequest, ListAliasesResponse, Registry,
+    RoutingMode, UndoAliasRequest, UpdateAliasRequest,
 };
 use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
@@ -78,18 +79,46 @@ fn check_routing_map(v: &mut Violations, weights: Option<&AdditionalVersionWeigh
     }
 }
 
+/// The `InvalidParameterValueException` text of [`Registry::undo_alias`] on an alias
+/// without history (this crate's wording).
+pub const NOTHING_TO_UNDO: &str = "The alias has no earlier target to restore";
+
+/// How a store of an alias changes its history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HistoryStep {
+    /// A new alias: no history.
+    Start,
+    /// An update: remember the target it replaces.
+    Record,
+    /// An undo: forget the target it restores.
+    Undo,
+}
+
 /// R47. The service sends this refusal without `"Type": "User"` (§4).
 pub(crate) const LATEST_NOT_ROUTABLE: &str =
     "$LATEST is not supported for an alias pointing to more than 1 version";
 
-/// R46: at most one additional version. Returns the single entry, if any.
-fn single_route(map: &AdditionalVersionWeights) -> Result<Option<(&str, f64)>, Error> {
-    if map.len() > 1 {
-        return Err(Error::invalid_parameter(
-            "Number of items in AdditionalVersionWeights cannot be greater than 1",
-        ));
+/// The `InvalidParameterValueException` text when the weights of a multi-version split
+/// add up to more than 1.0 (this crate's wording; the service has no such mode).
+pub const WEIGHT_SUM_EXCEEDED: &str =
+    "The weights in AdditionalVersionWeights cannot add up to more than 1.0";
+
+/// R46: at most one additional version (more with [`RoutingMode::MultiVersion`], whose
+/// weights must add up to at most 1.0). Returns the entries in key order.
+fn route_entries(
+    map: &AdditionalVersionWeights,
+    mode: RoutingMode,
+) -> Result<Vec<(&str, f64)>, Error> {
+    let max = mode.max_additional_versions();
+    if map.len() > max {
+        return Err(Error::invalid_parameter(format!(
+            "Number of items in AdditionalVersionWeights cannot be greater than {max}"
+        )));
     }
-    Ok(map.iter().next().map(|(k, w)| (k.as_str(), *w)))
+    if map.values().sum::<f64>() > 1.0 {
+        return Err(Error::invalid_parameter(WEIGHT_SUM_EXCEEDED));
+    }
+    Ok(map.iter().map(|(k, w)| (k.as_str(), *w)).collect())
 }
 
 /// R47 and R50 on a primary and a routing key, both as written.
@@ -120,21 +149,32 @@ impl Registry {
         }
     }
 
-    /// Looks up a routing key (R51).
-    fn existing_route(
+    /// Looks up the routing keys (R51) and checks that every routed version shares the
+    /// primary's execution role and dead-letter target (R52). `None` for no entries.
+    fn existing_routing<K: AsRef<str>>(
         &self,
         f: &Function,
         fref: &FunctionRef,
-        key: &str,
-        weight: f64,
-    ) -> Result<AliasRouting, Error> {
-        let n = match key.parse::<VersionNumber>() {
-            Ok(n) if f.versions.contains_key(&n) => n,
-            _ => return Err(self.qualified_not_found(fref, key)),
-        };
-        let weight =
-            Weight::new(weight).map_err(|e| Error::new(ErrorKind::Validation, e.to_string()))?;
-        Ok(AliasRouting::new(n, weight))
+        primary: Version,
+        entries: &[(K, f64)],
+    ) -> Result<Option<AliasRouting>, Error> {
+        let mut routed = Vec::with_capacity(entries.len());
+        for (key, weight) in entries {
+            let key = key.as_ref();
+            let n = match key.parse::<VersionNumber>() {
+                Ok(n) if f.versions.contains_key(&n) => n,
+                _ => return Err(self.qualified_not_found(fref, key)),
+            };
+            let weight = Weight::new(*weight)
+                .map_err(|e| Error::new(ErrorKind::Validation, e.to_string()))?;
+            routed.push((n, weight));
+        }
+        if let Version::Published(p) = primary {
+            for (n, _) in &routed {
+                f.check_routing_pair(p, *n)?;
+            }
+        }
+        Ok(AliasRouting::from_entries(&routed))
     }
 
     /// `CreateAlias` (201, R34–R37, R46–R54).
@@ -157,8 +197,11 @@ impl Registry {
         check_routing_map(&mut v, req.routing_config.as_ref());
         let fref = self.unqualified_target(v, fref)?;
         let empty = AdditionalVersionWeights::new();
-        let route = single_route(req.routing_config.as_ref().unwrap_or(&empty))?;
-        if let Some((key, _)) = route {
+        let entries = route_entries(
+            req.routing_config.as_ref().unwrap_or(&empty),
+            self.routing_mode,
+        )?;
+        for (key, _) in &entries {
             check_route_against_primary(&req.function_version, key)?;
         }
 
@@ -166,26 +209,28 @@ impl Registry {
             .lookup(&fref)
             .ok_or_else(|| self.qualified_not_found(&fref, &req.function_version))?;
         let primary = self.existing_version(f, &fref, &req.function_version)?;
-        let routing = route
-            .map(|(key, w)| self.existing_route(f, &fref, key, w))
-            .transpose()?;
         let name: AliasName = req
             .name
             .parse()
             .map_err(|e: crate::ParseError| Error::new(ErrorKind::Validation, e.to_string()))?;
+        let routing = self.existing_routing(f, &fref, primary, &entries)?;
         if f.aliases.contains_key(&name) {
             return Err(Error::conflict(format!(
                 "Alias already exists: {}:{name}",
                 f.arn
             )));
         }
-        if let (Version::Published(p), Some(r)) = (primary, routing) {
-            f.check_routing_pair(p, r.additional_version())?;
-        }
         let key = f.name.clone();
 
         let description = req.description.unwrap_or_default();
-        self.store_alias(&key, name, primary, description, routing)
+        self.store_alias(
+            &key,
+            name,
+            primary,
+            description,
+            routing,
+            HistoryStep::Start,
+        )
     }
 
     /// `GetAlias` (200, R38).
@@ -232,6 +277,14 @@ impl Registry {
     /// `Alias not found: {arn}:{alias}` for a missing alias (R39) and
     /// `PreconditionFailedException` for a stale `RevisionId` (R40).
     pub fn update_alias(&mut self, req: UpdateAliasRequest) -> Result<AliasConfiguration, Error> {
+        self.update_alias_with(req, HistoryStep::Record)
+    }
+
+    fn update_alias_with(
+        &mut self,
+        req: UpdateAliasRequest,
+        history: HistoryStep,
+    ) -> Result<AliasConfiguration, Error> {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
         check_alias_name(&mut v, &req.name);
@@ -239,14 +292,16 @@ impl Registry {
         Self::check_description(&mut v, req.description.as_deref());
         check_routing_map(&mut v, req.routing_config.as_ref());
         let fref = self.unqualified_target(v, fref)?;
-        let requested_route = match req.routing_config.as_ref() {
-            Some(map) => Some(single_route(map)?),
+        let requested_routes = match req.routing_config.as_ref() {
+            Some(map) => Some(route_entries(map, self.routing_mode)?),
             None => None,
         };
-        if let (Some(primary), Some(Some((key, _)))) =
-            (req.function_version.as_deref(), requested_route)
+        if let (Some(primary), Some(entries)) =
+            (req.function_version.as_deref(), requested_routes.as_ref())
         {
-            check_route_against_primary(primary, key)?;
+            for (key, _) in entries {
+                check_route_against_primary(primary, key)?;
+            }
         }
 
         let f = self.existing(&fref)?;
@@ -264,29 +319,73 @@ impl Registry {
             .function_version
             .clone()
             .unwrap_or_else(|| current.primary.to_string());
-        let route_text: Option<(String, f64)> = match requested_route {
-            Some(route) => route.map(|(k, w)| (k.to_owned(), w)),
-            None => current
-                .routing
-                .map(|r| (r.additional_version().to_string(), r.weight().get())),
+        let route_text: Vec<(String, f64)> = match requested_routes {
+            Some(entries) => entries
+                .into_iter()
+                .map(|(k, w)| (k.to_owned(), w))
+                .collect(),
+            None => current.routing.map_or_else(Vec::new, |r| {
+                r.entries().map(|(n, w)| (n.to_string(), w.get())).collect()
+            }),
         };
-        if let Some((key, _)) = &route_text {
+        for (key, _) in &route_text {
             check_route_against_primary(&primary_text, key)?;
         }
         let primary = self.existing_version(f, &fref, &primary_text)?;
-        let routing = route_text
-            .map(|(key, w)| self.existing_route(f, &fref, &key, w))
-            .transpose()?;
-        if let (Version::Published(p), Some(r)) = (primary, routing) {
-            f.check_routing_pair(p, r.additional_version())?;
-        }
+        let routing = self.existing_routing(f, &fref, primary, &route_text)?;
         check_revision(req.revision_id.as_deref(), &current.revision_id)?;
         let description = req
             .description
             .unwrap_or_else(|| current.description.clone());
         let key = f.name.clone();
 
-        self.store_alias(&key, name, primary, description, routing)
+        self.store_alias(&key, name, primary, description, routing, history)
+    }
+
+    /// The earlier targets of an alias (primary and routing), newest first: each
+    /// `UpdateAlias` that changed the target recorded the one it replaced, up to the depth
+    /// set by [`RegistryBuilder::alias_history`](crate::RegistryBuilder::alias_history).
+    /// Beyond the service.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::get_alias`].
+    pub fn alias_history(&self, req: GetAliasRequest) -> Result<Vec<AliasTarget>, Error> {
+        let (f, name) = self.alias_target(&req.function_name, &req.name)?;
+        let alias = f
+            .aliases
+            .get(&name)
+            .ok_or_else(|| Error::not_found(format!("Cannot find alias arn: {}:{name}", f.arn)))?;
+        Ok(alias.history.iter().copied().collect())
+    }
+
+    /// Puts an alias back on its previous target (the newest entry of
+    /// [`Registry::alias_history`]) as a normal `UpdateAlias`: every rule applies, the alias
+    /// gets a new `RevisionId`, the resolver follows. The entry is consumed, so repeated
+    /// undos walk further back. Beyond the service.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidParameterValueException` [`NOTHING_TO_UNDO`] when the history is empty; the
+    /// errors of [`Registry::update_alias`] otherwise (for example
+    /// `Function not found: {arn}:{version}` when the earlier version was deleted since, or
+    /// a stale `RevisionId`), and then nothing changes.
+    pub fn undo_alias(&mut self, req: UndoAliasRequest) -> Result<AliasConfiguration, Error> {
+        let (f, name) = self.alias_target(&req.function_name, &req.name)?;
+        let alias = f
+            .aliases
+            .get(&name)
+            .ok_or_else(|| Error::not_found(format!("Alias not found: {}:{name}", f.arn)))?;
+        let Some(previous) = alias.history.front().copied() else {
+            return Err(Error::invalid_parameter(NOTHING_TO_UNDO));
+        };
+        let mut update = UpdateAliasRequest::new(req.function_name, req.name)
+            .with_function_version(previous.function_version.to_string())
+            .with_routing_config(previous.routing.map_or_else(Default::default, |r| {
+                r.entries().map(|(n, w)| (n.to_string(), w.get())).collect()
+            }));
+        update.revision_id = req.revision_id;
+        self.update_alias_with(update, HistoryStep::Undo)
     }
 
     /// `ListAliases` (200, R43): aliases in name order (Q16), optionally only those whose
@@ -340,14 +439,36 @@ impl Registry {
         primary: Version,
         description: String,
         routing: Option<AliasRouting>,
+        history: HistoryStep,
     ) -> Result<AliasConfiguration, Error> {
         let revision_id = self.new_revision_id();
+        let depth = self.alias_history;
         let f = self.functions.get_mut(key).ok_or_else(vanished)?;
+        let previous = f.aliases.get(&name);
+        let mut past = previous.map(|a| a.history.clone()).unwrap_or_default();
+        match (history, previous) {
+            (HistoryStep::Record, Some(old)) => {
+                let before = old.target();
+                let after = AliasTarget {
+                    function_version: primary,
+                    routing,
+                };
+                if before != after && depth > 0 {
+                    past.push_front(before);
+                    past.truncate(depth);
+                }
+            }
+            (HistoryStep::Undo, _) => {
+                past.pop_front();
+            }
+            (HistoryStep::Start, _) | (HistoryStep::Record, None) => past.clear(),
+        }
         let alias = Alias {
             primary,
             description,
             routing,
             revision_id,
+            history: past,
         };
         let view = f.alias_view(&name, &alias);
         self.resolver

@@ -141,6 +141,7 @@ impl Registry {
             let number = function
                 .publish(
                     None,
+                    None,
                     version_revision,
                     latest_revision,
                     now,
@@ -295,6 +296,7 @@ impl Registry {
             Some((version_revision, latest_revision)) => {
                 let n = f
                     .publish(
+                        None,
                         None,
                         version_revision,
                         latest_revision,

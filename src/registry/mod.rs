@@ -22,6 +22,7 @@ pub use responses::*;
 pub use snapshot::{Snapshot, SnapshotError};
 
 pub(crate) use aliases::LATEST_NOT_ROUTABLE;
+pub use aliases::{NOTHING_TO_UNDO, WEIGHT_SUM_EXCEEDED};
 
 use crate::arn::FunctionRef;
 use crate::clock::{Clock, SystemClock, Timestamp};
@@ -72,6 +73,31 @@ pub enum VersionNumbering {
     RestartAfterRecreate,
 }
 
+/// How many versions an alias may split its traffic across (R46).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoutingMode {
+    /// The service's rule: a primary and at most one additional version.
+    #[default]
+    Aws,
+    /// Beyond the service, opt-in: a primary and up to
+    /// [`MAX_ADDITIONAL_VERSIONS`](crate::MAX_ADDITIONAL_VERSIONS) additional
+    /// versions, whose weights add up to at most 1.0 (the primary takes the rest). Every
+    /// other routing rule (R47–R52) applies to each additional version. Resolution costs
+    /// the same class as a two-way split: one draw and at most three compares.
+    MultiVersion,
+}
+
+impl RoutingMode {
+    /// The largest number of additional versions an alias may have.
+    pub const fn max_additional_versions(self) -> usize {
+        match self {
+            RoutingMode::Aws => 1,
+            RoutingMode::MultiVersion => crate::routing::MAX_ADDITIONAL_VERSIONS,
+        }
+    }
+}
+
 /// Builds a [`Registry`].
 ///
 /// ```
@@ -94,6 +120,8 @@ pub struct RegistryBuilder {
     lifecycle: Lifecycle,
     numbering: VersionNumbering,
     block_public_access: bool,
+    routing_mode: RoutingMode,
+    alias_history: usize,
 }
 
 impl RegistryBuilder {
@@ -154,6 +182,19 @@ impl RegistryBuilder {
         self
     }
 
+    /// How many versions an alias may split across (default [`RoutingMode::Aws`]).
+    pub fn routing_mode(mut self, mode: RoutingMode) -> Self {
+        self.routing_mode = mode;
+        self
+    }
+
+    /// How many earlier targets each alias remembers for [`Registry::undo_alias`]
+    /// (default 10; 0 turns the history off).
+    pub fn alias_history(mut self, depth: usize) -> Self {
+        self.alias_history = depth;
+        self
+    }
+
     /// The registry, empty.
     pub fn build(self) -> Registry {
         let resolver = Resolver::new(self.partition.clone(), self.region.clone(), self.account);
@@ -167,6 +208,8 @@ impl RegistryBuilder {
             lifecycle: self.lifecycle,
             numbering: self.numbering,
             block_public_access: self.block_public_access,
+            routing_mode: self.routing_mode,
+            alias_history: self.alias_history,
             functions: HashMap::new(),
             retired_counters: HashMap::new(),
         }
@@ -181,6 +224,8 @@ impl fmt::Debug for RegistryBuilder {
             .field("account", &self.account)
             .field("lifecycle", &self.lifecycle)
             .field("numbering", &self.numbering)
+            .field("routing_mode", &self.routing_mode)
+            .field("alias_history", &self.alias_history)
             .finish_non_exhaustive()
     }
 }
@@ -199,6 +244,8 @@ pub struct Registry {
     lifecycle: Lifecycle,
     numbering: VersionNumbering,
     block_public_access: bool,
+    pub(crate) routing_mode: RoutingMode,
+    pub(crate) alias_history: usize,
     pub(crate) functions: HashMap<FunctionName, Function>,
     /// Highest version number used by deleted functions, by name (Q1).
     retired_counters: HashMap<FunctionName, u64>,
@@ -235,6 +282,8 @@ impl Registry {
             lifecycle: Lifecycle::Immediate,
             numbering: VersionNumbering::ContinueAfterRecreate,
             block_public_access: false,
+            routing_mode: RoutingMode::Aws,
+            alias_history: 10,
         }
     }
 
@@ -262,6 +311,11 @@ impl Registry {
     /// The lifecycle mode.
     pub fn lifecycle(&self) -> Lifecycle {
         self.lifecycle
+    }
+
+    /// The routing mode.
+    pub fn routing_mode(&self) -> RoutingMode {
+        self.routing_mode
     }
 
     /// The names of all functions, in name order.

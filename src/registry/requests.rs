@@ -233,6 +233,9 @@ pub struct PublishVersionRequest {
     pub description: Option<String>,
     /// `RevisionId` precondition on `$LATEST` (R22).
     pub revision_id: Option<String>,
+    /// A semantic-version label for the new version (beyond the service), unique within
+    /// the function.
+    pub label: Option<semver::Version>,
 }
 
 impl PublishVersionRequest {
@@ -259,6 +262,13 @@ impl PublishVersionRequest {
     /// Sets the `RevisionId` precondition.
     pub fn with_revision_id(mut self, revision_id: impl Into<String>) -> Self {
         self.revision_id = Some(revision_id.into());
+        self
+    }
+
+    /// Attaches a semantic-version label to the published version. On a publish that
+    /// changes nothing (R18) the label goes on the version returned, if it has none.
+    pub fn with_label(mut self, label: semver::Version) -> Self {
+        self.label = Some(label);
         self
     }
 }
@@ -434,6 +444,57 @@ impl UpdateAliasRequest {
     pub fn with_revision_id(mut self, revision_id: impl Into<String>) -> Self {
         self.revision_id = Some(revision_id.into());
         self
+    }
+}
+
+/// [`Registry::undo_alias`](crate::Registry::undo_alias): put an alias back on its
+/// previous target.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UndoAliasRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// `Name` of the alias.
+    pub name: String,
+    /// `RevisionId` precondition on the alias.
+    pub revision_id: Option<String>,
+}
+
+impl UndoAliasRequest {
+    /// Undoes the last target change of alias `name` of `function_name`.
+    pub fn new(function_name: impl Into<String>, name: impl Into<String>) -> Self {
+        UndoAliasRequest {
+            function_name: function_name.into(),
+            name: name.into(),
+            revision_id: None,
+        }
+    }
+
+    /// Sets the `RevisionId` precondition.
+    pub fn with_revision_id(mut self, revision_id: impl Into<String>) -> Self {
+        self.revision_id = Some(revision_id.into());
+        self
+    }
+}
+
+/// [`Registry::prune_versions`](crate::Registry::prune_versions): delete old versions no
+/// alias needs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PruneVersionsRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// How many of the newest published versions to keep regardless.
+    pub keep_newest: usize,
+}
+
+impl PruneVersionsRequest {
+    /// Prunes `function_name`, keeping its `keep_newest` newest versions.
+    pub fn new(function_name: impl Into<String>, keep_newest: usize) -> Self {
+        PruneVersionsRequest {
+            function_name: function_name.into(),
+            keep_newest,
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::arn::FunctionArn;
 use crate::clock::Timestamp;
 use crate::config::FunctionConfig;
-use crate::names::{AliasName, FunctionName, RevisionId, Version};
+use crate::names::{AliasName, FunctionName, RevisionId, Version, VersionNumber};
 use crate::routing::AliasRouting;
 use crate::status::VersionStatus;
 
@@ -29,6 +29,9 @@ pub struct FunctionConfiguration {
     pub revision_id: RevisionId,
     /// `State`, `LastUpdateStatus` and their reasons; `None` in list results (R31).
     pub status: Option<VersionStatus>,
+    /// The semantic-version label attached at publish (beyond the service; never on the
+    /// wire).
+    pub label: Option<semver::Version>,
 }
 
 /// What `GetFunction` answers: the configuration (the code location, tags and
@@ -56,6 +59,30 @@ pub struct AliasConfiguration {
     pub routing_config: Option<AliasRouting>,
     /// `RevisionId`.
     pub revision_id: RevisionId,
+}
+
+/// Where an alias sends traffic: its primary version and routing. An entry of the alias
+/// history ([`Registry::alias_history`](crate::Registry::alias_history)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct AliasTarget {
+    /// The primary version.
+    pub function_version: Version,
+    /// The routing, if any.
+    pub routing: Option<AliasRouting>,
+}
+
+/// What [`Registry::prune_versions`](crate::Registry::prune_versions) did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PruneReport {
+    /// The versions deleted, ascending.
+    pub deleted: Vec<VersionNumber>,
+    /// Older versions kept because an alias references them (as primary or additional
+    /// version), ascending.
+    pub kept_for_aliases: Vec<VersionNumber>,
+    /// The newest versions kept by the `keep_newest` count, ascending.
+    pub kept_newest: Vec<VersionNumber>,
 }
 
 /// One page of `ListVersionsByFunction` (R31, R32).

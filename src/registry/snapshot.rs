@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::functions::check_settings;
-use super::{Registry, RegistryBuilder};
+use super::{AliasTarget, Registry, RegistryBuilder, RoutingMode};
 use crate::arn::FunctionArn;
 use crate::clock::Timestamp;
 use crate::config::FunctionConfig;
@@ -97,6 +97,8 @@ struct VersionSnapshot {
     revision_id: RevisionId,
     last_modified: Timestamp,
     status: StatusSnapshot,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    label: Option<semver::Version>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,7 +108,21 @@ struct AliasSnapshot {
     function_version: Version,
     description: String,
     routing: Option<RoutingSnapshot>,
+    /// Further additional versions ([`RoutingMode::MultiVersion`](super::RoutingMode)).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    more_routing: Vec<RoutingSnapshot>,
     revision_id: RevisionId,
+    /// Earlier targets, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    history: Vec<TargetSnapshot>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetSnapshot {
+    function_version: Version,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    routing: Vec<RoutingSnapshot>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -230,6 +246,7 @@ fn export_function(f: &Function) -> FunctionSnapshot {
                 revision_id: v.revision_id,
                 last_modified: v.last_modified,
                 status: StatusSnapshot::of(&v.status),
+                label: v.label.clone(),
             })
             .collect(),
         last_allocated: f.last_allocated,
@@ -241,11 +258,17 @@ fn export_function(f: &Function) -> FunctionSnapshot {
                 name: name.clone(),
                 function_version: a.primary,
                 description: a.description.clone(),
-                routing: a.routing.map(|r| RoutingSnapshot {
-                    additional_version: r.additional_version(),
-                    weight: r.weight(),
-                }),
+                routing: routing_snapshot(a.routing).first().copied(),
+                more_routing: routing_snapshot(a.routing).into_iter().skip(1).collect(),
                 revision_id: a.revision_id,
+                history: a
+                    .history
+                    .iter()
+                    .map(|t| TargetSnapshot {
+                        function_version: t.function_version,
+                        routing: routing_snapshot(t.routing),
+                    })
+                    .collect(),
             })
             .collect(),
         policies: f
@@ -258,6 +281,17 @@ fn export_function(f: &Function) -> FunctionSnapshot {
             })
             .collect(),
     }
+}
+
+fn routing_snapshot(routing: Option<AliasRouting>) -> Vec<RoutingSnapshot> {
+    routing.map_or_else(Vec::new, |r| {
+        r.entries()
+            .map(|(additional_version, weight)| RoutingSnapshot {
+                additional_version,
+                weight,
+            })
+            .collect()
+    })
 }
 
 impl RegistryBuilder {
@@ -287,7 +321,11 @@ impl RegistryBuilder {
                 ));
             }
             previous = Some(&fs.name);
-            functions.insert(fs.name.clone(), import_function(&path, fs, arn_base)?);
+            let options = (self.routing_mode, self.alias_history);
+            functions.insert(
+                fs.name.clone(),
+                import_function(&path, fs, arn_base, options)?,
+            );
         }
         let mut registry = RegistryBuilder {
             partition: snapshot.partition,
@@ -313,6 +351,93 @@ impl RegistryBuilder {
     }
 }
 
+/// The rules a routing satisfies on its own (R46, R47, R49, R50): a published primary, at
+/// most as many entries as `mode` allows, none naming the primary or repeated, weights
+/// adding up to at most 1.0.
+fn check_routing_shape(
+    path: &str,
+    primary: Version,
+    entries: &[RoutingSnapshot],
+    mode: RoutingMode,
+) -> Result<Option<AliasRouting>, SnapshotError> {
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    let Version::Published(primary) = primary else {
+        return Err(SnapshotError::new(
+            path,
+            "routing needs a published primary version, not $LATEST",
+        ));
+    };
+    let max = mode.max_additional_versions();
+    if entries.len() > max {
+        return Err(SnapshotError::new(
+            path,
+            format!(
+                "routing names {} additional versions; this registry allows {max}",
+                entries.len()
+            ),
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for r in entries {
+        if r.additional_version == primary {
+            return Err(SnapshotError::new(
+                path,
+                format!("routing names the primary version {primary}"),
+            ));
+        }
+        if !seen.insert(r.additional_version) {
+            return Err(SnapshotError::new(
+                path,
+                format!("routing names version {} twice", r.additional_version),
+            ));
+        }
+    }
+    if entries.iter().map(|r| r.weight.get()).sum::<f64>() > 1.0 {
+        return Err(SnapshotError::new(
+            path,
+            "routing weights add up to more than 1.0",
+        ));
+    }
+    let pairs: Vec<(VersionNumber, Weight)> = entries
+        .iter()
+        .map(|r| (r.additional_version, r.weight))
+        .collect();
+    Ok(AliasRouting::from_entries(&pairs))
+}
+
+/// [`check_routing_shape`], plus: every routed version exists and shares the primary's
+/// execution role and dead-letter target (R51, R52).
+fn import_routing(
+    path: &str,
+    primary: Version,
+    entries: &[RoutingSnapshot],
+    versions: &BTreeMap<VersionNumber, PublishedVersion>,
+    mode: RoutingMode,
+) -> Result<Option<AliasRouting>, SnapshotError> {
+    let routing = check_routing_shape(path, primary, entries, mode)?;
+    if let (Version::Published(primary), Some(r)) = (primary, routing) {
+        for (n, _) in r.entries() {
+            let (Some(p), Some(x)) = (versions.get(&primary), versions.get(&n)) else {
+                return Err(SnapshotError::new(
+                    path,
+                    format!("routing names version {n}, which does not exist"),
+                ));
+            };
+            if p.config.role != x.config.role
+                || p.config.dead_letter_target != x.config.dead_letter_target
+            {
+                return Err(SnapshotError::new(
+                    path,
+                    "routing joins versions with different execution roles or dead-letter targets",
+                ));
+            }
+        }
+    }
+    Ok(routing)
+}
+
 fn check_config(path: &str, config: &FunctionConfig) -> Result<(), SnapshotError> {
     let mut v = Violations::new();
     check_settings(
@@ -331,6 +456,7 @@ fn import_function(
     path: &str,
     fs: &FunctionSnapshot,
     (partition, region, account): (&Partition, &Region, AccountId),
+    (mode, history_depth): (RoutingMode, usize),
 ) -> Result<Function, SnapshotError> {
     let arn = FunctionArn::new(partition.clone(), region.clone(), account, fs.name.clone());
     let latest_busy = fs.latest.status != StatusSnapshot::Active;
@@ -374,6 +500,16 @@ fn import_function(
             StatusSnapshot::Active => {}
         }
         check_config(&vpath, &v.config)?;
+        if let Some(label) = &v.label
+            && versions
+                .values()
+                .any(|x: &PublishedVersion| x.label.as_ref() == Some(label))
+        {
+            return Err(SnapshotError::new(
+                vpath,
+                format!("label {label} is attached to two versions"),
+            ));
+        }
         versions.insert(
             v.number,
             PublishedVersion {
@@ -381,6 +517,7 @@ fn import_function(
                 revision_id: v.revision_id,
                 last_modified: v.last_modified,
                 status: v.status.status(),
+                label: v.label.clone(),
             },
         );
     }
@@ -427,43 +564,20 @@ fn import_function(
                 "description is longer than 256 characters",
             ));
         }
-        let routing = match a.routing {
-            None => None,
-            Some(r) => {
-                let Version::Published(primary) = a.function_version else {
-                    return Err(SnapshotError::new(
-                        apath,
-                        "routing needs a published primary version, not $LATEST",
-                    ));
-                };
-                if r.additional_version == primary {
-                    return Err(SnapshotError::new(
-                        apath,
-                        format!("routing names the primary version {primary}"),
-                    ));
-                }
-                let (Some(p), Some(x)) =
-                    (versions.get(&primary), versions.get(&r.additional_version))
-                else {
-                    return Err(SnapshotError::new(
-                        apath,
-                        format!(
-                            "routing names version {}, which does not exist",
-                            r.additional_version
-                        ),
-                    ));
-                };
-                if p.config.role != x.config.role
-                    || p.config.dead_letter_target != x.config.dead_letter_target
-                {
-                    return Err(SnapshotError::new(
-                        apath,
-                        "routing joins versions with different execution roles or dead-letter targets",
-                    ));
-                }
-                Some(AliasRouting::new(r.additional_version, r.weight))
-            }
-        };
+        if a.routing.is_none() && !a.more_routing.is_empty() {
+            return Err(SnapshotError::new(apath, "more_routing without routing"));
+        }
+        let entries: Vec<RoutingSnapshot> =
+            a.routing.iter().chain(&a.more_routing).copied().collect();
+        let routing = import_routing(&apath, a.function_version, &entries, &versions, mode)?;
+        let mut history = std::collections::VecDeque::new();
+        for (k, t) in a.history.iter().take(history_depth).enumerate() {
+            let tpath = format!("{apath}.history[{k}]");
+            history.push_back(AliasTarget {
+                function_version: t.function_version,
+                routing: check_routing_shape(&tpath, t.function_version, &t.routing, mode)?,
+            });
+        }
         aliases.insert(
             a.name.clone(),
             Alias {
@@ -471,6 +585,7 @@ fn import_function(
                 description: a.description.clone(),
                 routing,
                 revision_id: a.revision_id,
+                history,
             },
         );
     }

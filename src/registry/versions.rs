@@ -4,9 +4,14 @@ use std::ops::Bound;
 
 use super::functions::{check_not_busy, check_revision, exhausted, vanished};
 use super::pagination::{self, MarkerKind};
-use super::{ListVersionsRequest, ListVersionsResponse, PublishVersionRequest, Registry};
+use super::{
+    ListVersionsRequest, ListVersionsResponse, PruneReport, PruneVersionsRequest,
+    PublishVersionRequest, Registry,
+};
 use crate::error::Error;
+use crate::function::Function;
 use crate::names::{Qualifier, VersionNumber};
+use crate::policy::PolicyTarget;
 use crate::registry::FunctionConfiguration;
 use crate::status::VersionStatus;
 use crate::validate::{NamePattern, Violations};
@@ -44,7 +49,37 @@ impl Registry {
                 )));
             }
         }
-        if let Some(n) = f.noop_publish_target() {
+        let labelled = req.label.as_ref().and_then(|l| f.version_labelled(l));
+        let noop = f.noop_publish_target();
+        if let (Some(label), Some(holder)) = (&req.label, labelled)
+            && Some(holder) != noop
+        {
+            return Err(Error::conflict(format!(
+                "Label {label} is already attached to version {holder} of {}",
+                f.arn
+            )));
+        }
+        if let Some(n) = noop {
+            // R18: nothing to publish. A label goes on the returned version if it has none.
+            let key = f.name.clone();
+            if let Some(label) = req.label {
+                let current = f.versions.get(&n).and_then(|v| v.label.as_ref());
+                match current {
+                    Some(existing) if *existing != label => {
+                        return Err(Error::invalid_parameter(format!(
+                            "Nothing changed since version {n} was published, and it already has label {existing}"
+                        )));
+                    }
+                    Some(_) => {}
+                    None => {
+                        let f = self.functions.get_mut(&key).ok_or_else(vanished)?;
+                        if let Some(v) = f.versions.get_mut(&n) {
+                            v.label = Some(label);
+                        }
+                    }
+                }
+            }
+            let f = self.functions.get(&key).ok_or_else(vanished)?;
             return f
                 .version_view(n, f.arn.with_qualifier(n), true)
                 .ok_or_else(exhausted);
@@ -57,6 +92,7 @@ impl Registry {
         let f = self.functions.get_mut(&key).ok_or_else(vanished)?;
         let n = f
             .publish(
+                req.label,
                 req.description,
                 version_revision,
                 latest_revision,
@@ -119,5 +155,97 @@ impl Registry {
             versions,
             next_marker,
         })
+    }
+}
+
+/// Version labels and pruning: beyond the service.
+impl Registry {
+    /// The function named by a `FunctionName` without qualifier (classic pattern).
+    fn unqualified_function(&self, function_name: &str) -> Result<&Function, Error> {
+        let mut v = Violations::new();
+        let fref = Self::check_function_name(&mut v, function_name, NamePattern::Classic);
+        let fref = self.unqualified_target(v, fref)?;
+        self.existing(&fref)
+    }
+
+    /// The published version that carries `label` (attached with
+    /// [`PublishVersionRequest::with_label`]).
+    ///
+    /// # Errors
+    ///
+    /// The errors of a `FunctionName` lookup; `ResourceNotFoundException`
+    /// `No version of {arn} has label {label}` (this crate's wording).
+    pub fn version_by_label(
+        &self,
+        function_name: &str,
+        label: &semver::Version,
+    ) -> Result<FunctionConfiguration, Error> {
+        let f = self.unqualified_function(function_name)?;
+        f.version_labelled(label)
+            .and_then(|n| f.version_view(n, f.arn.with_qualifier(n), true))
+            .ok_or_else(|| Error::not_found(format!("No version of {} has label {label}", f.arn)))
+    }
+
+    /// The published version with the highest label matching `requirement` (Cargo's
+    /// rules: `^1.2`, `~1.2.3`, `>=1, <2`, …; pre-releases match only a requirement that
+    /// names a pre-release of the same `major.minor.patch`). `None` when no label matches.
+    ///
+    /// # Errors
+    ///
+    /// The errors of a `FunctionName` lookup.
+    pub fn highest_version_matching(
+        &self,
+        function_name: &str,
+        requirement: &semver::VersionReq,
+    ) -> Result<Option<FunctionConfiguration>, Error> {
+        let f = self.unqualified_function(function_name)?;
+        Ok(f.versions
+            .iter()
+            .filter_map(|(n, v)| v.label.as_ref().map(|l| (l, *n)))
+            .filter(|(l, _)| requirement.matches(l))
+            .max_by(|a, b| a.0.cmp(b.0))
+            .and_then(|(_, n)| f.version_view(n, f.arn.with_qualifier(n), true)))
+    }
+
+    /// Deletes every published version except the `keep_newest` newest, never one an
+    /// alias references as primary or additional version, and never one still being
+    /// created. Each deletion is a `DeleteFunction` of that version: its policy goes with
+    /// it and the resolver forgets it. Versions only an alias's *history* names can be
+    /// deleted; undoing to them then fails with the usual not-found error.
+    ///
+    /// # Errors
+    ///
+    /// The errors of a `FunctionName` lookup; then nothing is deleted.
+    pub fn prune_versions(&mut self, req: PruneVersionsRequest) -> Result<PruneReport, Error> {
+        let f = self.unqualified_function(&req.function_name)?;
+        let key = f.name.clone();
+        let mut report = PruneReport::default();
+        let newest: Vec<VersionNumber> = f
+            .versions
+            .keys()
+            .rev()
+            .take(req.keep_newest)
+            .copied()
+            .collect();
+        let mut doomed = Vec::new();
+        for n in f.versions.keys().copied() {
+            if newest.contains(&n) {
+                report.kept_newest.push(n);
+            } else if f.aliases.values().any(|a| a.references(n)) {
+                report.kept_for_aliases.push(n);
+            } else if f.pending_versions.contains(&n) {
+                report.kept_newest.push(n);
+            } else {
+                doomed.push(n);
+            }
+        }
+        let f = self.functions.get_mut(&key).ok_or_else(vanished)?;
+        for n in &doomed {
+            f.versions.remove(n);
+            f.policies.remove(&PolicyTarget::Version(*n));
+            self.resolver.version_deleted(&key, *n);
+        }
+        report.deleted = doomed;
+        Ok(report)
     }
 }

@@ -35,7 +35,7 @@ impl AliasHandle {
         rng: &mut R,
     ) -> Result<HandleResolution, ResolveError> {
         let route = self.slot.route();
-        match pick(route, |t| (rng.next_u64() >> 1) < t) {
+        match pick(route, || rng.next_u64() >> 1) {
             Some((v, additional)) => Ok(HandleResolution::new(v, additional)),
             None => Err(ResolveError::AliasGone),
         }
@@ -48,7 +48,7 @@ impl AliasHandle {
     /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
     pub fn resolve_sticky(&self, key: &[u8]) -> Result<HandleResolution, ResolveError> {
         let point = sticky_point(self.slot.salt(), key);
-        match pick(self.slot.route(), |t| (point >> 1) < t) {
+        match pick(self.slot.route(), || point >> 1) {
             Some((v, additional)) => Ok(HandleResolution::new(v, additional)),
             None => Err(ResolveError::AliasGone),
         }

@@ -439,7 +439,7 @@ impl Resolver {
         rng: &mut R,
     ) -> Result<Resolution<'a>, ResolveError> {
         self.resolve_with(function, qualifier, |routes: Option<Route>| {
-            pick(routes, |t| (rng.next_u64() >> 1) < t)
+            pick(routes, || rng.next_u64() >> 1)
         })
     }
 
@@ -477,7 +477,7 @@ impl Resolver {
         });
         out.map(|(direct, route, reason)| {
             let point = sticky_point(salt, key);
-            finish(direct, route, reason, |t| (point >> 1) < t)
+            finish(direct, route, reason, || point >> 1)
         })
         .and_then(|(v, reason)| self.resolution(function, qualifier, v, reason))
     }
@@ -748,16 +748,15 @@ fn with_bit(bits: &VersionBits, n: u64) -> VersionBits {
     VersionBits { words }
 }
 
-/// Picks primary or additional for a route: `Some((version, additional?))`.
+/// Picks primary or an additional version for a route: `Some((version, additional?))`.
+/// `point` (a draw shifted right by one) is only asked for when the route is weighted.
 #[inline]
-fn pick(
-    route: Option<Route>,
-    additional_wins: impl FnOnce(u64) -> bool,
-) -> Option<(Version, bool)> {
+fn pick(route: Option<Route>, point: impl FnOnce() -> u64) -> Option<(Version, bool)> {
     let route = route?;
-    Some(match route.additional {
-        Some((n, threshold)) if additional_wins(threshold) => (Version::Published(n), true),
-        _ => (route.primary, false),
+    Some(if route.is_weighted() {
+        route.pick(point())
+    } else {
+        (route.primary, false)
     })
 }
 
@@ -765,11 +764,11 @@ fn finish(
     direct: Option<Version>,
     route: Option<Route>,
     reason: RouteReason,
-    additional_wins: impl FnOnce(u64) -> bool,
+    point: impl FnOnce() -> u64,
 ) -> (Version, RouteReason) {
     match direct {
         Some(v) => (v, reason),
-        None => match pick(route, additional_wins) {
+        None => match pick(route, point) {
             Some((v, true)) => (v, RouteReason::AliasAdditional),
             Some((v, false)) => (v, RouteReason::AliasPrimary),
             None => (Version::Latest, reason),

@@ -276,10 +276,9 @@ impl From<&registry::AliasConfiguration> for AliasConfiguration {
                 .routing_config
                 .as_ref()
                 .map(|r| AliasRoutingConfiguration {
-                    additional_version_weights: Some(BTreeMap::from([(
-                        r.additional_version().to_string(),
-                        r.weight().get(),
-                    )])),
+                    additional_version_weights: Some(
+                        r.entries().map(|(n, w)| (n.to_string(), w.get())).collect(),
+                    ),
                 }),
             revision_id: a.revision_id.to_string(),
         }
