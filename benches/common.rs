@@ -46,3 +46,36 @@ pub fn registry_with_functions(n: usize) -> Registry {
 pub fn measuring() -> bool {
     std::env::args().any(|a| a == "--bench")
 }
+
+/// A `RoutingMode::MultiVersion` registry with function `split`: versions 1–4 and alias
+/// `live` on 1 with 10% each to 2, 3 and 4.
+#[allow(dead_code)]
+pub fn registry_with_four_way_alias() -> Registry {
+    let mut r = Registry::builder()
+        .clock(ManualClock::new(Timestamp::from_unix_millis(0)))
+        .seed(1)
+        .routing_mode(lambda_versioning::RoutingMode::MultiVersion)
+        .build();
+    let config = FunctionConfig::new(
+        "arn:aws:iam::123456789012:role/exec",
+        Code::from_digest("c2hhMjU2LXYx", 1),
+    );
+    r.create_function(CreateFunctionRequest::new("split", config).with_publish(true))
+        .expect("create");
+    for v in 2..=4 {
+        r.update_function_code(UpdateFunctionCodeRequest::new(
+            "split",
+            Code::from_digest(format!("c2hhMjU2LXY{v}"), 1),
+        ))
+        .expect("update");
+        r.publish_version(PublishVersionRequest::new("split"))
+            .expect("publish");
+    }
+    let weights = [("2", 0.1), ("3", 0.1), ("4", 0.1)]
+        .into_iter()
+        .map(|(k, w)| (k.to_owned(), w))
+        .collect();
+    r.create_alias(CreateAliasRequest::new("split", "live", "1").with_routing_config(weights))
+        .expect("alias");
+    r
+}

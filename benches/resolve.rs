@@ -2,6 +2,8 @@
 //! so results compare across commits:
 //!
 //! * `resolve/{floor, cached_handle, handle, by_name, baseline_rwlock}`
+//! * `resolve/cached_handle_4way`: a `RoutingMode::MultiVersion` alias split across four
+//!   versions (the same hot-path cost class as `cached_handle`)
 //! * `resolve_2threads/{by_name, baseline_rwlock}`: time per resolution while two threads
 //!   resolve at once (each thread's own time; the slower thread is reported)
 //! * `update_alias/{functions_10, functions_100000}`
@@ -115,6 +117,16 @@ fn resolve(c: &mut Criterion) {
 
     group.bench_function("baseline_rwlock", |b| {
         b.iter(|| baseline_resolve(&baseline, black_box(&hot), black_box("live")))
+    });
+
+    let multi = common::registry_with_four_way_alias();
+    let mut split = multi
+        .resolver()
+        .handle("split", "live")
+        .expect("handle")
+        .with_local_rng(4);
+    group.bench_function("cached_handle_4way", |b| {
+        b.iter(|| split.resolve().map(|r| r.executed_version()))
     });
     group.finish();
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rand::SeedableRng as _;
 use rand::rngs::SmallRng;
 
-use super::{AliasSlot, ResolveError, pick, sticky_point};
+use super::{AliasSlot, ResolveError, sticky_point};
 use crate::arn::FunctionArn;
 use crate::error::Error;
 use crate::names::Version;
@@ -29,13 +29,12 @@ impl AliasHandle {
     /// # Errors
     ///
     /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
-    #[inline]
+    #[inline(always)]
     pub fn resolve<R: rand::Rng + ?Sized>(
         &self,
         rng: &mut R,
     ) -> Result<HandleResolution, ResolveError> {
-        let route = self.slot.route();
-        match pick(route, || rng.next_u64() >> 1) {
+        match self.slot.pick(|| rng.next_u64() >> 1) {
             Some((v, additional)) => Ok(HandleResolution::new(v, additional)),
             None => Err(ResolveError::AliasGone),
         }
@@ -48,7 +47,7 @@ impl AliasHandle {
     /// [`ResolveError::AliasGone`] once the alias's deletion is visible.
     pub fn resolve_sticky(&self, key: &[u8]) -> Result<HandleResolution, ResolveError> {
         let point = sticky_point(self.slot.salt(), key);
-        match pick(self.slot.route(), || point >> 1) {
+        match self.slot.pick(|| point >> 1) {
             Some((v, additional)) => Ok(HandleResolution::new(v, additional)),
             None => Err(ResolveError::AliasGone),
         }
@@ -67,7 +66,7 @@ impl AliasHandle {
 
     /// Whether the alias has been deleted.
     pub fn is_gone(&self) -> bool {
-        self.slot.route().is_none()
+        self.slot.is_gone()
     }
 
     /// This handle with its own fast generator, for one thread's hottest loop.

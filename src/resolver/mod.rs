@@ -83,10 +83,16 @@ pub(crate) struct AliasSlot {
 }
 
 impl AliasSlot {
-    /// The alias's current route, `None` once it is deleted.
-    #[inline]
-    pub(crate) fn route(&self) -> Option<Route> {
-        self.route.read()
+    /// Picks a version from the alias's current route (see [`RouteCell::pick`]); `None`
+    /// once the alias is deleted.
+    #[inline(always)]
+    pub(crate) fn pick(&self, point: impl FnOnce() -> u64) -> Option<(Version, bool)> {
+        self.route.pick(point)
+    }
+
+    /// Whether the alias is deleted.
+    pub(crate) fn is_gone(&self) -> bool {
+        self.route.is_gone()
     }
 
     /// The alias's sticky-routing salt.
@@ -438,8 +444,8 @@ impl Resolver {
         qualifier: Option<&'a str>,
         rng: &mut R,
     ) -> Result<Resolution<'a>, ResolveError> {
-        self.resolve_with(function, qualifier, |routes: Option<Route>| {
-            pick(routes, || rng.next_u64() >> 1)
+        self.resolve_with(function, qualifier, |slot: &AliasSlot| {
+            slot.pick(|| rng.next_u64() >> 1)
         })
     }
 
@@ -470,34 +476,20 @@ impl Resolver {
         qualifier: Option<&'a str>,
         key: &[u8],
     ) -> Result<Resolution<'a>, ResolveError> {
-        let mut salt = 0;
-        let out = self.resolve_slot(function, qualifier, |slot| {
-            salt = slot.salt;
-            slot.route.read()
-        });
-        out.map(|(direct, route, reason)| {
-            let point = sticky_point(salt, key);
-            finish(direct, route, reason, || point >> 1)
+        self.resolve_with(function, qualifier, |slot: &AliasSlot| {
+            let salt = slot.salt;
+            slot.pick(|| sticky_point(salt, key) >> 1)
         })
-        .and_then(|(v, reason)| self.resolution(function, qualifier, v, reason))
     }
 
+    #[inline]
     fn resolve_with<'a>(
         &'a self,
         function: &'a str,
         qualifier: Option<&'a str>,
-        choose: impl FnOnce(Option<Route>) -> Option<(Version, bool)>,
+        pick: impl FnMut(&AliasSlot) -> Option<(Version, bool)>,
     ) -> Result<Resolution<'a>, ResolveError> {
-        let (direct, route, reason) =
-            self.resolve_slot(function, qualifier, |slot| slot.route.read())?;
-        let (version, reason) = match direct {
-            Some(v) => (v, reason),
-            None => match choose(route) {
-                Some((v, true)) => (v, RouteReason::AliasAdditional),
-                Some((v, false)) => (v, RouteReason::AliasPrimary),
-                None => return Err(ResolveError::QualifierNotFound),
-            },
-        };
+        let (version, reason) = self.resolve_slot(function, qualifier, pick)?;
         self.resolution(function, qualifier, version, reason)
     }
 
@@ -517,18 +509,17 @@ impl Resolver {
         })
     }
 
-    /// Looks the qualifier up: a direct version (`Some` first element), or an alias's
-    /// route as read by `read`.
+    /// Looks the qualifier up: a direct version, or an alias's route picked by `pick`.
     #[inline]
     fn resolve_slot(
         &self,
         function: &str,
         qualifier: Option<&str>,
-        mut read: impl FnMut(&AliasSlot) -> Option<Route>,
-    ) -> Result<(Option<Version>, Option<Route>, RouteReason), ResolveError> {
+        mut pick: impl FnMut(&AliasSlot) -> Option<(Version, bool)>,
+    ) -> Result<(Version, RouteReason), ResolveError> {
         let direct = |found: bool, v: Version, reason| {
             if found {
-                Ok((Some(v), None, reason))
+                Ok((v, reason))
             } else {
                 Err(ResolveError::FunctionNotFound)
             }
@@ -552,23 +543,22 @@ impl Resolver {
                 .function_versions(function)
                 .ok_or(ResolveError::FunctionNotFound)?;
             return match q.parse::<VersionNumber>() {
-                Ok(n) if bits.load().contains(n.get()) => Ok((
-                    Some(Version::Published(n)),
-                    None,
-                    RouteReason::DirectVersion,
-                )),
+                Ok(n) if bits.load().contains(n.get()) => {
+                    Ok((Version::Published(n), RouteReason::DirectVersion))
+                }
                 _ => Err(ResolveError::QualifierNotFound),
             };
         }
         let hash = self.alias_hash(function, q);
-        let route = self.with_shard(shard_of(hash), Index::Aliases, |shard| match shard {
+        let picked = self.with_shard(shard_of(hash), Index::Aliases, |shard| match shard {
             Shard::Aliases(s) => s
                 .find(hash, |e| &*e.alias == q && &*e.function == function)
-                .map(|e| read(&e.slot)),
+                .map(|e| pick(&e.slot)),
             Shard::Functions(_) => None,
         });
-        match route {
-            Some(Some(route)) => Ok((None, Some(route), RouteReason::AliasPrimary)),
+        match picked {
+            Some(Some((v, true))) => Ok((v, RouteReason::AliasAdditional)),
+            Some(Some((v, false))) => Ok((v, RouteReason::AliasPrimary)),
             // Not in the index (or deleted while read): tell a missing function apart.
             _ if self.function_exists(function) => Err(ResolveError::QualifierNotFound),
             _ => Err(ResolveError::FunctionNotFound),
@@ -746,32 +736,4 @@ fn with_bit(bits: &VersionBits, n: u64) -> VersionBits {
         })
         .collect();
     VersionBits { words }
-}
-
-/// Picks primary or an additional version for a route: `Some((version, additional?))`.
-/// `point` (a draw shifted right by one) is only asked for when the route is weighted.
-#[inline]
-fn pick(route: Option<Route>, point: impl FnOnce() -> u64) -> Option<(Version, bool)> {
-    let route = route?;
-    Some(if route.is_weighted() {
-        route.pick(point())
-    } else {
-        (route.primary, false)
-    })
-}
-
-fn finish(
-    direct: Option<Version>,
-    route: Option<Route>,
-    reason: RouteReason,
-    point: impl FnOnce() -> u64,
-) -> (Version, RouteReason) {
-    match direct {
-        Some(v) => (v, reason),
-        None => match pick(route, point) {
-            Some((v, true)) => (v, RouteReason::AliasAdditional),
-            Some((v, false)) => (v, RouteReason::AliasPrimary),
-            None => (Version::Latest, reason),
-        },
-    }
 }

@@ -1,12 +1,12 @@
 //! One alias's current route, readable without a lock and without writing shared memory.
 //!
 //! The route is up to seven words (primary, then up to three pairs of additional version
-//! and cumulative threshold) behind a sequence counter: the single writer (the registry,
-//! under `&mut`) makes the counter odd, writes the words and makes it even again; a
-//! reader reads the counter, the words and the counter again, and retries in the rare
-//! case a write overlapped. Readers never block the writer and never write to shared
-//! memory. A reader stops at the first empty pair, so an alias with one additional
-//! version (the service's mode) costs one load more than one without.
+//! and cumulative threshold) behind a sequence word: the single writer (the registry,
+//! under `&mut`) sets its "writing" bit, writes the words and stores a new counter value;
+//! a reader reads the sequence word, the words and the sequence word again, and retries
+//! in the rare case a write overlapped. Readers never block the writer and never write
+//! to shared memory. A flag in the sequence word tells whether the route has more than
+//! one additional version, so an alias in the service's mode reads three words.
 
 use std::sync::atomic::{AtomicU64, Ordering, fence};
 
@@ -42,27 +42,23 @@ impl Route {
             additional,
         }
     }
+}
 
-    /// Whether the route has an additional version (a draw is needed).
-    #[inline]
-    pub(crate) fn is_weighted(&self) -> bool {
-        self.additional[0].0 != 0
-    }
+/// Bit 0 of the sequence word: a write is in progress.
+const WRITING: u64 = 1;
+/// Bit 1 of the sequence word: the route has more than one additional version.
+const MORE_PAIRS: u64 = 2;
 
-    /// The version `point` (a draw shifted right by one) selects, and whether it is an
-    /// additional version.
-    #[inline]
-    pub(crate) fn pick(&self, point: u64) -> (Version, bool) {
-        for (v, bound) in self.additional {
-            let Some(n) = VersionNumber::new(v) else {
-                break;
-            };
-            if point < bound {
-                return (Version::Published(n), true);
-            }
-        }
-        (self.primary, false)
-    }
+/// The sequence word after a write from `base`: a new value (the counter lives in bits 2
+/// and up), with [`MORE_PAIRS`] set when the second pair is used.
+fn next_seq(base: u64, more: bool) -> u64 {
+    base.wrapping_add(4) | if more { MORE_PAIRS } else { 0 }
+}
+
+/// The primary version a `primary` word (not [`GONE`]) stands for.
+#[inline]
+fn primary_of(p: u64) -> Version {
+    VersionNumber::new(p).map_or(Version::Latest, Version::Published)
 }
 
 #[derive(Debug)]
@@ -86,59 +82,99 @@ impl RouteCell {
     pub(crate) fn new(route: Route) -> RouteCell {
         let (p, pairs) = encode(Some(route));
         RouteCell {
-            seq: AtomicU64::new(0),
+            seq: AtomicU64::new(next_seq(0, pairs[1].0 != 0)),
             primary: AtomicU64::new(p),
             additional: pairs.map(|(v, t)| (AtomicU64::new(v), AtomicU64::new(t))),
         }
     }
 
-    /// The current route, or `None` once the alias is deleted.
-    #[inline]
-    pub(crate) fn read(&self) -> Option<Route> {
-        loop {
+    /// Reads the route and picks a version in the same pass: `Some((version, true))` for
+    /// an additional version, `Some((primary, false))` for the primary, `None` once the
+    /// alias is deleted. `point` (a uniform draw shifted right by one) is asked for at
+    /// most once, and only when the route is weighted; additional versions are compared
+    /// in order against their cumulative thresholds and the reader stops at the first
+    /// that takes the point or at the first empty pair.
+    #[inline(always)]
+    pub(crate) fn pick(&self, point: impl FnOnce() -> u64) -> Option<(Version, bool)> {
+        let (a1, t1) = &self.additional[0];
+        let (p, a, t) = loop {
             let s1 = self.seq.load(Ordering::Acquire);
-            if s1 & 1 == 0 {
+            if s1 & (WRITING | MORE_PAIRS) == 0 {
+                // The service's mode: three words, as before multi-version routing.
                 let p = self.primary.load(Ordering::Relaxed);
-                let mut additional = [(0, 0); PAIRS];
-                for (slot, (v, t)) in additional.iter_mut().zip(&self.additional) {
-                    let v = v.load(Ordering::Relaxed);
-                    if v == 0 {
-                        break;
-                    }
-                    *slot = (v, t.load(Ordering::Relaxed));
-                }
+                let a = a1.load(Ordering::Relaxed);
+                let t = t1.load(Ordering::Relaxed);
                 fence(Ordering::Acquire);
                 if self.seq.load(Ordering::Relaxed) == s1 {
-                    return decode(p, additional);
+                    break (p, a, t);
+                }
+            } else if s1 & MORE_PAIRS != 0 {
+                return self.pick_multi(point);
+            }
+            std::hint::spin_loop();
+        };
+        if p == GONE {
+            return None;
+        }
+        match VersionNumber::new(a) {
+            Some(n) if point() < t => Some((Version::Published(n), true)),
+            _ => Some((primary_of(p), false)),
+        }
+    }
+
+    /// [`RouteCell::pick`] for a route with more than one additional version, kept out
+    /// of line so that the common path stays small.
+    #[inline(never)]
+    fn pick_multi(&self, point: impl FnOnce() -> u64) -> Option<(Version, bool)> {
+        let (p, pairs) = loop {
+            let s1 = self.seq.load(Ordering::Acquire);
+            if s1 & WRITING == 0 {
+                let p = self.primary.load(Ordering::Relaxed);
+                let pairs = self
+                    .additional
+                    .each_ref()
+                    .map(|(v, t)| (v.load(Ordering::Relaxed), t.load(Ordering::Relaxed)));
+                fence(Ordering::Acquire);
+                if self.seq.load(Ordering::Relaxed) == s1 {
+                    break (p, pairs);
                 }
             }
             std::hint::spin_loop();
+        };
+        if p == GONE {
+            return None;
         }
+        if pairs[0].0 != 0 {
+            let d = point();
+            for (v, bound) in pairs {
+                let Some(n) = VersionNumber::new(v) else {
+                    break;
+                };
+                if d < bound {
+                    return Some((Version::Published(n), true));
+                }
+            }
+        }
+        Some((primary_of(p), false))
+    }
+
+    /// Whether the alias is deleted.
+    pub(crate) fn is_gone(&self) -> bool {
+        self.primary.load(Ordering::Acquire) == GONE
     }
 
     /// Replaces the route (`None`: the alias is gone). Callers guarantee a single writer.
     pub(crate) fn write(&self, route: Option<Route>) {
         let (p, pairs) = encode(route);
-        let s = self.seq.load(Ordering::Relaxed);
-        self.seq.store(s.wrapping_add(1), Ordering::Relaxed);
+        let base = self.seq.load(Ordering::Relaxed) & !(WRITING | MORE_PAIRS);
+        self.seq.store(base | WRITING, Ordering::Relaxed);
         fence(Ordering::Release);
         self.primary.store(p, Ordering::Relaxed);
         for ((v, t), (nv, nt)) in self.additional.iter().zip(pairs) {
             v.store(nv, Ordering::Relaxed);
             t.store(nt, Ordering::Relaxed);
         }
-        self.seq.store(s.wrapping_add(2), Ordering::Release);
+        self.seq
+            .store(next_seq(base, pairs[1].0 != 0), Ordering::Release);
     }
-}
-
-#[inline]
-fn decode(p: u64, additional: [(u64, u64); PAIRS]) -> Option<Route> {
-    if p == GONE {
-        return None;
-    }
-    let primary = VersionNumber::new(p).map_or(Version::Latest, Version::Published);
-    Some(Route {
-        primary,
-        additional,
-    })
 }
