@@ -89,6 +89,13 @@
 //! * **Snapshots** — [`Registry::export`] gives the whole state as a serde [`Snapshot`];
 //!   [`RegistryBuilder::build_from_snapshot`] rebuilds a registry after checking every
 //!   invariant, refusing a corrupt snapshot with a [`SnapshotError`] that names the path.
+//! * **Rollouts** — [`rollout`]: CodeDeploy's canary / linear / all-at-once presets,
+//!   custom schedules with dry-run timelines, and a [`Rollout`](rollout::Rollout) state
+//!   machine with hooks, health-gated rollback and abort on concurrent change.
+//! * **Beyond the service** — alias history and [`Registry::undo_alias`]; semantic-version
+//!   labels ([`Registry::version_by_label`], [`Registry::highest_version_matching`]);
+//!   [`Registry::prune_versions`], which keeps every version an alias references; and
+//!   opt-in N-way routing ([`RoutingMode::MultiVersion`]).
 //! * **Wire** (cargo feature `wire`, on by default) — the Lambda REST API's JSON bodies
 //!   with the service's member names, error bodies as the service sends them, the HTTP
 //!   bindings, and `wire::Service`, which answers an `http::Request` with the service's
@@ -100,7 +107,7 @@
 //! # Scope
 //!
 //! No AWS API is called, no code runs, and IAM identity policies are not evaluated (only
-//! resource-based policies are). Rollouts are built on this model in a later release. The
+//! resource-based policies are). The
 //! classic semantics are implemented (numbered versions,
 //! `$LATEST`, one additional weighted version); Lambda Managed Instances'
 //! `$LATEST.PUBLISHED` is accepted by the validation patterns but names nothing.

@@ -224,3 +224,45 @@ fn snapshots_and_the_wire_carry_every_entry() {
             .routes_to(v)
     }));
 }
+
+#[test]
+fn readers_never_see_a_torn_route_while_it_switches_between_two_and_four_ways() {
+    let mut r = multi();
+    let one = weights(&[("2", 1.0)]);
+    let split = weights(&[("3", 0.5), ("4", 0.5)]);
+    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing_config(one.clone())).unwrap();
+    let resolver = r.resolver();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let readers: Vec<_> = (0..2u64)
+            .map(|seed| {
+                let resolver = resolver.clone();
+                let stop = &stop;
+                s.spawn(move || {
+                    let mut rng = rand::rngs::SmallRng::seed_from_u64(seed);
+                    let handle = resolver.handle("f", "live").unwrap();
+                    let mut seen = 0u64;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        for v in [
+                            resolver.resolve("f", Some("live"), &mut rng).unwrap().executed_version(),
+                            handle.resolve(&mut rng).unwrap().executed_version(),
+                        ] {
+                            let n = v.number().map_or(0, |n| n.get());
+                            assert!((2..=4).contains(&n), "torn route gave version {v}");
+                            seen += 1;
+                        }
+                    }
+                    seen
+                })
+            })
+            .collect();
+        for i in 0..4000 {
+            let routing = if i % 2 == 0 { split.clone() } else { one.clone() };
+            r.update_alias(UpdateAliasRequest::new("f", "live").with_routing_config(routing)).unwrap();
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for reader in readers {
+            assert!(reader.join().unwrap() > 0);
+        }
+    });
+}
