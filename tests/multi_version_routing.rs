@@ -230,7 +230,8 @@ fn readers_never_see_a_torn_route_while_it_switches_between_two_and_four_ways() 
     let mut r = multi();
     let one = weights(&[("2", 1.0)]);
     let split = weights(&[("3", 0.5), ("4", 0.5)]);
-    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing_config(one.clone())).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing_config(one.clone()))
+        .unwrap();
     let resolver = r.resolver();
     let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
@@ -244,7 +245,10 @@ fn readers_never_see_a_torn_route_while_it_switches_between_two_and_four_ways() 
                     let mut seen = 0u64;
                     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                         for v in [
-                            resolver.resolve("f", Some("live"), &mut rng).unwrap().executed_version(),
+                            resolver
+                                .resolve("f", Some("live"), &mut rng)
+                                .unwrap()
+                                .executed_version(),
                             handle.resolve(&mut rng).unwrap().executed_version(),
                         ] {
                             let n = v.number().map_or(0, |n| n.get());
@@ -257,8 +261,13 @@ fn readers_never_see_a_torn_route_while_it_switches_between_two_and_four_ways() 
             })
             .collect();
         for i in 0..4000 {
-            let routing = if i % 2 == 0 { split.clone() } else { one.clone() };
-            r.update_alias(UpdateAliasRequest::new("f", "live").with_routing_config(routing)).unwrap();
+            let routing = if i % 2 == 0 {
+                split.clone()
+            } else {
+                one.clone()
+            };
+            r.update_alias(UpdateAliasRequest::new("f", "live").with_routing_config(routing))
+                .unwrap();
         }
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         for reader in readers {

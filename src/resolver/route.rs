@@ -8,6 +8,7 @@
 //! to shared memory. A flag in the sequence word tells whether the route has more than
 //! one additional version, so an alias in the service's mode reads three words.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering, fence};
 
 use crate::names::{Version, VersionNumber};
@@ -61,11 +62,16 @@ fn primary_of(p: u64) -> Version {
     VersionNumber::new(p).map_or(Version::Latest, Version::Published)
 }
 
+/// The second and third pairs of a multi-version route, allocated the first time an
+/// alias has more than one additional version.
+type MorePairs = [(AtomicU64, AtomicU64); PAIRS - 1];
+
 #[derive(Debug)]
 pub(crate) struct RouteCell {
     seq: AtomicU64,
     primary: AtomicU64,
-    additional: [(AtomicU64, AtomicU64); PAIRS],
+    first: (AtomicU64, AtomicU64),
+    more: OnceLock<Box<MorePairs>>,
 }
 
 fn encode(route: Option<Route>) -> (u64, [(u64, u64); PAIRS]) {
@@ -81,11 +87,16 @@ fn encode(route: Option<Route>) -> (u64, [(u64, u64); PAIRS]) {
 impl RouteCell {
     pub(crate) fn new(route: Route) -> RouteCell {
         let (p, pairs) = encode(Some(route));
-        RouteCell {
-            seq: AtomicU64::new(next_seq(0, pairs[1].0 != 0)),
+        let cell = RouteCell {
+            seq: AtomicU64::new(0),
             primary: AtomicU64::new(p),
-            additional: pairs.map(|(v, t)| (AtomicU64::new(v), AtomicU64::new(t))),
+            first: (AtomicU64::new(pairs[0].0), AtomicU64::new(pairs[0].1)),
+            more: OnceLock::new(),
+        };
+        if pairs[1].0 != 0 {
+            cell.write(Some(route));
         }
+        cell
     }
 
     /// Reads the route and picks a version in the same pass: `Some((version, true))` for
@@ -96,7 +107,7 @@ impl RouteCell {
     /// that takes the point or at the first empty pair.
     #[inline(always)]
     pub(crate) fn pick(&self, point: impl FnOnce() -> u64) -> Option<(Version, bool)> {
-        let (a1, t1) = &self.additional[0];
+        let (a1, t1) = &self.first;
         let (p, a, t) = loop {
             let s1 = self.seq.load(Ordering::Acquire);
             if s1 & (WRITING | MORE_PAIRS) == 0 {
@@ -130,10 +141,16 @@ impl RouteCell {
             let s1 = self.seq.load(Ordering::Acquire);
             if s1 & WRITING == 0 {
                 let p = self.primary.load(Ordering::Relaxed);
-                let pairs = self
-                    .additional
-                    .each_ref()
-                    .map(|(v, t)| (v.load(Ordering::Relaxed), t.load(Ordering::Relaxed)));
+                let load = |(v, t): &(AtomicU64, AtomicU64)| {
+                    (v.load(Ordering::Relaxed), t.load(Ordering::Relaxed))
+                };
+                let mut pairs = [(0, 0); PAIRS];
+                pairs[0] = load(&self.first);
+                if let Some(more) = self.more.get() {
+                    for (slot, pair) in pairs[1..].iter_mut().zip(more.iter()) {
+                        *slot = load(pair);
+                    }
+                }
                 fence(Ordering::Acquire);
                 if self.seq.load(Ordering::Relaxed) == s1 {
                     break (p, pairs);
@@ -170,9 +187,18 @@ impl RouteCell {
         self.seq.store(base | WRITING, Ordering::Relaxed);
         fence(Ordering::Release);
         self.primary.store(p, Ordering::Relaxed);
-        for ((v, t), (nv, nt)) in self.additional.iter().zip(pairs) {
-            v.store(nv, Ordering::Relaxed);
-            t.store(nt, Ordering::Relaxed);
+        self.first.0.store(pairs[0].0, Ordering::Relaxed);
+        self.first.1.store(pairs[0].1, Ordering::Relaxed);
+        let more = if pairs[1].0 != 0 {
+            Some(self.more.get_or_init(Default::default))
+        } else {
+            self.more.get()
+        };
+        if let Some(more) = more {
+            for ((v, t), (nv, nt)) in more.iter().zip(&pairs[1..]) {
+                v.store(*nv, Ordering::Relaxed);
+                t.store(*nt, Ordering::Relaxed);
+            }
         }
         self.seq
             .store(next_seq(base, pairs[1].0 != 0), Ordering::Release);
