@@ -338,3 +338,25 @@ fn q13_alias_operations_refuse_a_version_suffix() {
         .is_ok()
     );
 }
+
+/// R94: in CreateAlias the name conflict (R34) is decided before the execution-role check
+/// of the routing (R52). Found by the model test's deep pass after a refactoring.
+#[test]
+fn r94_alias_exists_is_checked_before_r52_roles() {
+    let mut r = common::registry();
+    common::with_versions(&mut r, "f", 1);
+    common::set_role(&mut r, "f", common::OTHER_ROLE);
+    common::publish(&mut r, "f");
+    r.create_alias(lambda_versioning::registry::CreateAliasRequest::new(
+        "f", "a0", "1",
+    ))
+    .unwrap();
+    common::assert_err(
+        r.create_alias(
+            lambda_versioning::registry::CreateAliasRequest::new("f", "a0", "1")
+                .with_routing("2", 0.3),
+        ),
+        lambda_versioning::ErrorKind::ResourceConflict,
+        &format!("Alias already exists: {}:f:a0", common::ARN),
+    );
+}

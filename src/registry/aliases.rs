@@ -121,6 +121,20 @@ fn route_entries(
     Ok(map.iter().map(|(k, w)| (k.as_str(), *w)).collect())
 }
 
+/// R52: every routed version shares the primary's execution role and dead-letter target.
+fn check_routing_roles(
+    f: &Function,
+    primary: Version,
+    routing: Option<AliasRouting>,
+) -> Result<(), Error> {
+    if let (Version::Published(p), Some(r)) = (primary, routing) {
+        for (n, _) in r.entries() {
+            f.check_routing_pair(p, n)?;
+        }
+    }
+    Ok(())
+}
+
 /// R47 and R50 on a primary and a routing key, both as written.
 fn check_route_against_primary(primary: &str, key: &str) -> Result<(), Error> {
     if primary == Version::LATEST_STR {
@@ -149,13 +163,11 @@ impl Registry {
         }
     }
 
-    /// Looks up the routing keys (R51) and checks that every routed version shares the
-    /// primary's execution role and dead-letter target (R52). `None` for no entries.
+    /// Looks up the routing keys (R51). `None` for no entries.
     fn existing_routing<K: AsRef<str>>(
         &self,
         f: &Function,
         fref: &FunctionRef,
-        primary: Version,
         entries: &[(K, f64)],
     ) -> Result<Option<AliasRouting>, Error> {
         let mut routed = Vec::with_capacity(entries.len());
@@ -168,11 +180,6 @@ impl Registry {
             let weight = Weight::new(*weight)
                 .map_err(|e| Error::new(ErrorKind::Validation, e.to_string()))?;
             routed.push((n, weight));
-        }
-        if let Version::Published(p) = primary {
-            for (n, _) in &routed {
-                f.check_routing_pair(p, *n)?;
-            }
         }
         Ok(AliasRouting::from_entries(&routed))
     }
@@ -213,13 +220,14 @@ impl Registry {
             .name
             .parse()
             .map_err(|e: crate::ParseError| Error::new(ErrorKind::Validation, e.to_string()))?;
-        let routing = self.existing_routing(f, &fref, primary, &entries)?;
+        let routing = self.existing_routing(f, &fref, &entries)?;
         if f.aliases.contains_key(&name) {
             return Err(Error::conflict(format!(
                 "Alias already exists: {}:{name}",
                 f.arn
             )));
         }
+        check_routing_roles(f, primary, routing)?;
         let key = f.name.clone();
 
         let description = req.description.unwrap_or_default();
@@ -332,7 +340,8 @@ impl Registry {
             check_route_against_primary(&primary_text, key)?;
         }
         let primary = self.existing_version(f, &fref, &primary_text)?;
-        let routing = self.existing_routing(f, &fref, primary, &route_text)?;
+        let routing = self.existing_routing(f, &fref, &route_text)?;
+        check_routing_roles(f, primary, routing)?;
         check_revision(req.revision_id.as_deref(), &current.revision_id)?;
         let description = req
             .description
