@@ -222,6 +222,8 @@ mod revision;
 pub mod rollout;
 mod routing;
 mod status;
+#[cfg(feature = "postgres")]
+pub mod store;
 mod validate;
 #[cfg(feature = "wire")]
 pub mod wire;

@@ -7,6 +7,8 @@
 
 mod aliases;
 mod functions;
+#[cfg(feature = "postgres")]
+mod install;
 mod pagination;
 mod permissions;
 pub mod requests;

@@ -69,8 +69,8 @@ pub struct Snapshot {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FunctionSnapshot {
-    name: FunctionName,
+pub(super) struct FunctionSnapshot {
+    pub(super) name: FunctionName,
     latest: LatestSnapshot,
     versions: Vec<VersionSnapshot>,
     last_allocated: u64,
@@ -178,7 +178,7 @@ pub struct SnapshotError {
 }
 
 impl SnapshotError {
-    fn new(path: impl Into<String>, problem: impl Into<String>) -> SnapshotError {
+    pub(super) fn new(path: impl Into<String>, problem: impl Into<String>) -> SnapshotError {
         SnapshotError {
             path: path.into(),
             problem: problem.into(),
@@ -227,7 +227,7 @@ impl Registry {
     }
 }
 
-fn export_function(f: &Function) -> FunctionSnapshot {
+pub(super) fn export_function(f: &Function) -> FunctionSnapshot {
     FunctionSnapshot {
         name: f.name.clone(),
         latest: LatestSnapshot {
@@ -452,7 +452,7 @@ fn check_config(path: &str, config: &FunctionConfig) -> Result<(), SnapshotError
         .map_err(|e| SnapshotError::new(format!("{path}.config"), e.message().to_owned()))
 }
 
-fn import_function(
+pub(super) fn import_function(
     path: &str,
     fs: &FunctionSnapshot,
     (partition, region, account): (&Partition, &Region, AccountId),

@@ -1,0 +1,101 @@
+//! One function's state in and out of a registry, for a store shared by several
+//! processes (crate-internal; used by [`crate::store`]).
+
+use super::Registry;
+use super::snapshot::{FunctionSnapshot, SnapshotError, export_function, import_function};
+use crate::function::Function;
+use crate::names::FunctionName;
+use crate::resolver::Route;
+
+impl Registry {
+    /// Function `name`'s whole state as JSON (the snapshot format of one function).
+    pub(crate) fn function_json(&self, name: &FunctionName) -> Option<serde_json::Value> {
+        let f = self.functions.get(name)?;
+        serde_json::to_value(export_function(f)).ok()
+    }
+
+    /// The highest version number a deleted function `name` used (Q1).
+    pub(crate) fn retired_counter(&self, name: &FunctionName) -> Option<u64> {
+        self.retired_counters.get(name).copied()
+    }
+
+    /// Sets the retired version counter of `name`.
+    pub(crate) fn set_retired_counter(&mut self, name: &FunctionName, counter: Option<u64>) {
+        match counter {
+            Some(c) => {
+                self.retired_counters.insert(name.clone(), c);
+            }
+            None => {
+                self.retired_counters.remove(name);
+            }
+        }
+    }
+
+    /// Replaces function `name` with `state` (JSON of one function; `None` removes it),
+    /// after checking every invariant, and brings the resolver up to date in place:
+    /// alias route slots are rewritten, not recreated, so handles stay valid.
+    ///
+    /// # Errors
+    ///
+    /// A [`SnapshotError`] when `state` is not a valid function; nothing changes.
+    pub(crate) fn install_function(
+        &mut self,
+        name: &FunctionName,
+        state: Option<&serde_json::Value>,
+    ) -> Result<(), SnapshotError> {
+        let new: Option<Function> = match state {
+            None => None,
+            Some(value) => {
+                let fs: FunctionSnapshot = serde_json::from_value(value.clone())
+                    .map_err(|e| SnapshotError::new(name.as_str(), e.to_string()))?;
+                if fs.name != *name {
+                    return Err(SnapshotError::new(
+                        name.as_str(),
+                        format!("the state is of function {}", fs.name),
+                    ));
+                }
+                let arn_base = (&self.partition, &self.region, self.account);
+                Some(import_function(
+                    name.as_str(),
+                    &fs,
+                    arn_base,
+                    (self.routing_mode, self.alias_history),
+                )?)
+            }
+        };
+        let old = self.functions.remove(name);
+        match (&old, &new) {
+            (Some(old), None) => {
+                self.resolver.function_deleted(name, old.aliases.keys());
+            }
+            (None, Some(f)) => {
+                let versions: Vec<_> = f.versions.keys().copied().collect();
+                self.resolver.function_created(name, &versions);
+                for (alias, a) in &f.aliases {
+                    self.resolver
+                        .alias_set(name, alias, Route::new(a.primary, a.routing));
+                }
+            }
+            (Some(old), Some(f)) => {
+                for n in old.versions.keys().filter(|n| !f.versions.contains_key(n)) {
+                    self.resolver.version_deleted(name, *n);
+                }
+                for n in f.versions.keys().filter(|n| !old.versions.contains_key(n)) {
+                    self.resolver.version_published(name, *n);
+                }
+                for alias in old.aliases.keys().filter(|a| !f.aliases.contains_key(*a)) {
+                    self.resolver.alias_deleted(name, alias);
+                }
+                for (alias, a) in &f.aliases {
+                    self.resolver
+                        .alias_set(name, alias, Route::new(a.primary, a.routing));
+                }
+            }
+            (None, None) => {}
+        }
+        if let Some(f) = new {
+            self.functions.insert(name.clone(), f);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,262 @@
+//! [`StoreFollower`]: a local registry and resolver kept in step with the store.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use postgres::fallible_iterator::FallibleIterator as _;
+use postgres::{Client, NoTls};
+
+use super::{CHANNEL, MakeBuilder, ensure_schema, scope_of, store_error};
+use crate::Registry;
+use crate::error::{Error, ErrorKind};
+use crate::names::FunctionName;
+use crate::resolver::Resolver;
+
+/// The `application_name` of a follower's session (visible in `pg_stat_activity`).
+pub const APPLICATION_NAME: &str = "lambda-versioning follower";
+
+/// Follows the store: a local [`Registry`] whose [`Resolver`] answers invocations
+/// without touching the store. See the [module documentation](super).
+pub struct StoreFollower {
+    url: String,
+    client: Option<Client>,
+    registry: Registry,
+    versions: std::collections::HashMap<FunctionName, i64>,
+    scope: String,
+    resync_every: Duration,
+    last_resync: Instant,
+    resyncs: u64,
+}
+
+impl std::fmt::Debug for StoreFollower {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreFollower")
+            .field("scope", &self.scope)
+            .field("functions", &self.versions.len())
+            .field("resyncs", &self.resyncs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoreFollower {
+    /// Connects, subscribes to changes and loads everything.
+    ///
+    /// # Errors
+    ///
+    /// `ServiceException` when the store cannot be reached.
+    pub fn connect(url: &str, make: MakeBuilder) -> Result<StoreFollower, Error> {
+        let registry = make().build();
+        let mut follower = StoreFollower {
+            url: url.to_owned(),
+            client: None,
+            scope: scope_of(&registry),
+            registry,
+            versions: std::collections::HashMap::new(),
+            resync_every: Duration::from_secs(30),
+            last_resync: Instant::now(),
+            resyncs: 0,
+        };
+        follower.reconnect()?;
+        Ok(follower)
+    }
+
+    /// How often to resynchronize everything even without a disconnect (default 30 s):
+    /// the bound on staleness should a notification be lost.
+    pub fn with_resync_every(mut self, period: Duration) -> Self {
+        self.resync_every = period;
+        self
+    }
+
+    /// The resolver of the local registry (cheap to clone, lock-free).
+    pub fn resolver(&self) -> Resolver {
+        self.registry.resolver()
+    }
+
+    /// The local registry (read-only: changes come from the store).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// How many full resynchronizations happened (the first load counts).
+    pub fn resyncs(&self) -> u64 {
+        self.resyncs
+    }
+
+    /// Waits up to `timeout` for change notifications and applies them; resynchronizes
+    /// when the period has passed; after a connection failure, reconnects and
+    /// resynchronizes. Returns how many functions changed locally.
+    ///
+    /// # Errors
+    ///
+    /// `ServiceException` when the store cannot be reached (the next call tries again).
+    pub fn poll(&mut self, timeout: Duration) -> Result<usize, Error> {
+        if self.client.as_ref().is_none_or(Client::is_closed) {
+            return self.reconnect();
+        }
+        if self.last_resync.elapsed() >= self.resync_every {
+            return self.resync();
+        }
+        let names = match self.wait(timeout) {
+            Ok(names) => names,
+            Err(e) => {
+                self.client = None;
+                return Err(e);
+            }
+        };
+        let mut changed = 0;
+        for name in names {
+            match self.refresh(&name) {
+                Ok(true) => changed += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    self.client = None;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(changed)
+    }
+
+    /// The function names notified within `timeout` (the first wait blocks up to
+    /// `timeout`, then everything already queued is taken).
+    fn wait(&mut self, timeout: Duration) -> Result<BTreeSet<FunctionName>, Error> {
+        let client = self
+            .client
+            .as_mut()
+            .ok_or_else(|| Error::new(ErrorKind::Service, "registry store: not connected"))?;
+        let mut names = BTreeSet::new();
+        let mut notifications = client.notifications();
+        let prefix = format!("{}|", self.scope);
+        let mut take = |payload: &str| {
+            if let Some(name) = payload
+                .strip_prefix(&prefix)
+                .and_then(|n| n.parse::<FunctionName>().ok())
+            {
+                names.insert(name);
+            }
+        };
+        let first = notifications
+            .timeout_iter(timeout)
+            .next()
+            .map_err(|e| store_error(&e))?;
+        if let Some(n) = first {
+            take(n.payload());
+            let mut more = notifications.iter();
+            while let Some(n) = more.next().map_err(|e| store_error(&e))? {
+                take(n.payload());
+            }
+        }
+        Ok(names)
+    }
+
+    /// Re-reads one function; returns whether the local copy changed.
+    fn refresh(&mut self, name: &FunctionName) -> Result<bool, Error> {
+        let client = self
+            .client
+            .as_mut()
+            .ok_or_else(|| Error::new(ErrorKind::Service, "registry store: not connected"))?;
+        let row = client
+            .query_opt(
+                "SELECT version, state FROM lv_functions WHERE scope = $1 AND name = $2",
+                &[&self.scope, &name.as_str()],
+            )
+            .map_err(|e| store_error(&e))?;
+        let row: Option<(i64, serde_json::Value)> = row.map(|r| (r.get(0), r.get(1)));
+        self.apply(name, row)
+    }
+
+    fn apply(
+        &mut self,
+        name: &FunctionName,
+        row: Option<(i64, serde_json::Value)>,
+    ) -> Result<bool, Error> {
+        let known = self.versions.get(name).copied();
+        match row {
+            Some((version, state)) if known != Some(version) => {
+                self.registry
+                    .install_function(name, Some(&state))
+                    .map_err(|e| {
+                        Error::new(ErrorKind::Service, format!("registry store holds {e}"))
+                    })?;
+                self.versions.insert(name.clone(), version);
+                Ok(true)
+            }
+            None if known.is_some() => {
+                self.registry.install_function(name, None).map_err(|e| {
+                    Error::new(ErrorKind::Service, format!("registry store holds {e}"))
+                })?;
+                self.versions.remove(name);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn reconnect(&mut self) -> Result<usize, Error> {
+        self.client = None;
+        let mut config: postgres::Config = self.url.parse().map_err(|e| store_error(&e))?;
+        let mut client = config
+            .application_name(APPLICATION_NAME)
+            .connect(NoTls)
+            .map_err(|e| store_error(&e))?;
+        ensure_schema(&mut client)?;
+        client
+            .batch_execute(&format!("LISTEN {CHANNEL}"))
+            .map_err(|e| store_error(&e))?;
+        self.client = Some(client);
+        // Subscribed first, then read: a change committed in between is both read and
+        // notified, never missed.
+        self.resync()
+    }
+
+    /// Reads every function from one consistent snapshot of the store and brings the
+    /// local registry in line. Returns how many functions changed.
+    ///
+    /// # Errors
+    ///
+    /// `ServiceException` when the store cannot be reached.
+    pub fn resync(&mut self) -> Result<usize, Error> {
+        let client = self
+            .client
+            .as_mut()
+            .ok_or_else(|| Error::new(ErrorKind::Service, "registry store: not connected"))?;
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| store_error(&e))?;
+        let rows = tx
+            .query(
+                "SELECT name, version, state FROM lv_functions WHERE scope = $1",
+                &[&self.scope],
+            )
+            .map_err(|e| store_error(&e))?;
+        tx.commit().map_err(|e| store_error(&e))?;
+        let mut present = BTreeSet::new();
+        let mut changed = 0;
+        for row in rows {
+            let Ok(name) = row.get::<_, String>(0).parse::<FunctionName>() else {
+                continue;
+            };
+            present.insert(name.clone());
+            if self.apply(&name, Some((row.get(1), row.get(2))))? {
+                changed += 1;
+            }
+        }
+        let gone: Vec<FunctionName> = self
+            .versions
+            .keys()
+            .filter(|n| !present.contains(*n))
+            .cloned()
+            .collect();
+        for name in gone {
+            if self.apply(&name, None)? {
+                changed += 1;
+            }
+        }
+        self.last_resync = Instant::now();
+        self.resyncs += 1;
+        Ok(changed)
+    }
+}

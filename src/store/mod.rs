@@ -1,0 +1,97 @@
+//! A registry shared by several processes through PostgreSQL (cargo feature `postgres`,
+//! off by default).
+//!
+//! * [`SharedRegistry`] is a control-plane replica. Each operation reads the one
+//!   function it names from the store, applies the same rule engine as the in-memory
+//!   [`Registry`] to it, and commits with a compare-and-swap on the row's version
+//!   (`UPDATE … WHERE version = $n`). A lost race is retried against fresh state, so a
+//!   caller's `RevisionId` precondition is checked against what is really current and
+//!   a stale one surfaces as the service's `PreconditionFailedException`; nothing is
+//!   ever overwritten silently. Version numbers stay unique and increasing per function
+//!   (R30) because they are allocated inside that compare-and-swap.
+//! * [`StoreFollower`] keeps a local [`Registry`] — and so a lock-free
+//!   [`Resolver`](crate::Resolver) — in step with the store: it `LISTEN`s for change
+//!   notifications (sent in the same transaction as each commit) and re-reads the
+//!   changed function by version; after a dropped connection it reconnects and
+//!   resynchronizes everything from one consistent read, and it resynchronizes
+//!   periodically anyway, so a missed notification cannot leave it stale for longer
+//!   than that period.
+//!
+//! Each function is one row `(scope, name, version, state jsonb)` in `lv_functions`, its
+//! state in the snapshot format; `lv_retired` keeps the version counters of deleted
+//! functions (Q1). `scope` is `partition:region:account`, so registries of several
+//! regions or accounts can share a database. The tables are created on first connect.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), lambda_versioning::Error> {
+//! use lambda_versioning::registry::PublishVersionRequest;
+//! use lambda_versioning::store::{SharedRegistry, StoreFollower};
+//! use lambda_versioning::Registry;
+//!
+//! let url = "host=/tmp port=5432 user=postgres dbname=lambda";
+//! let mut control = SharedRegistry::connect(url, Registry::builder)?;
+//! control.execute(PublishVersionRequest::new("checkout"), |r, q| r.publish_version(q))?;
+//!
+//! let mut follower = StoreFollower::connect(url, Registry::builder)?;
+//! let resolver = follower.resolver();
+//! std::thread::spawn(move || loop {
+//!     let _ = follower.poll(std::time::Duration::from_secs(1));
+//! });
+//! let _ = resolver.resolve_fast("checkout", Some("live"));
+//! # Ok(())
+//! # }
+//! ```
+
+mod follower;
+mod shared;
+
+pub use follower::{APPLICATION_NAME, StoreFollower};
+pub use shared::{FunctionRequest, SharedRegistry};
+
+use crate::error::{Error, ErrorKind};
+
+/// Makes a registry builder for the store's registries (region, account, routing mode,
+/// lifecycle, clock); `Registry::builder` for the defaults.
+pub type MakeBuilder = fn() -> crate::RegistryBuilder;
+
+/// The store is unreachable or refused a statement: `ServiceException` (500).
+fn store_error(e: &postgres::Error) -> Error {
+    Error::new(ErrorKind::Service, format!("registry store error: {e}"))
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS lv_functions (
+    scope text NOT NULL,
+    name text NOT NULL,
+    version bigint NOT NULL,
+    state jsonb NOT NULL,
+    PRIMARY KEY (scope, name)
+);
+CREATE TABLE IF NOT EXISTS lv_retired (
+    scope text NOT NULL,
+    name text NOT NULL,
+    counter bigint NOT NULL,
+    PRIMARY KEY (scope, name)
+);";
+
+/// The notification channel.
+const CHANNEL: &str = "lv_changes";
+
+/// Creates the tables (once per database; concurrent first connects are serialized by an
+/// advisory lock).
+fn ensure_schema(client: &mut postgres::Client) -> Result<(), Error> {
+    let mut tx = client.transaction().map_err(|e| store_error(&e))?;
+    tx.execute("SELECT pg_advisory_xact_lock(7340652)", &[])
+        .map_err(|e| store_error(&e))?;
+    tx.batch_execute(SCHEMA).map_err(|e| store_error(&e))?;
+    tx.commit().map_err(|e| store_error(&e))
+}
+
+fn scope_of(registry: &crate::Registry) -> String {
+    format!(
+        "{}:{}:{}",
+        registry.partition(),
+        registry.region(),
+        registry.account()
+    )
+}

@@ -1,0 +1,247 @@
+//! [`SharedRegistry`]: a control-plane replica committing through compare-and-swap.
+
+use postgres::{Client, NoTls};
+
+use super::{CHANNEL, MakeBuilder, ensure_schema, scope_of, store_error};
+use crate::Registry;
+use crate::arn::FunctionRef;
+use crate::error::{Error, ErrorKind};
+use crate::names::FunctionName;
+use crate::registry::{
+    AddPermissionRequest, CreateAliasRequest, CreateFunctionRequest, GetAliasRequest,
+    GetFunctionRequest, ListAliasesRequest, ListVersionsRequest, PruneVersionsRequest,
+    PublishVersionRequest, RemovePermissionRequest, UndoAliasRequest, UpdateAliasRequest,
+    UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
+};
+use crate::validate::NamePattern;
+
+/// A request that names one function (its `FunctionName` member, in any form).
+pub trait FunctionRequest: Clone {
+    /// The raw `FunctionName` member.
+    fn function_name(&self) -> &str;
+}
+
+macro_rules! function_requests {
+    ($($t:ty),* $(,)?) => {$(
+        impl FunctionRequest for $t {
+            fn function_name(&self) -> &str {
+                &self.function_name
+            }
+        }
+    )*};
+}
+
+function_requests!(
+    CreateFunctionRequest,
+    UpdateFunctionCodeRequest,
+    UpdateFunctionConfigurationRequest,
+    GetFunctionRequest,
+    PublishVersionRequest,
+    ListVersionsRequest,
+    CreateAliasRequest,
+    GetAliasRequest,
+    UpdateAliasRequest,
+    ListAliasesRequest,
+    AddPermissionRequest,
+    RemovePermissionRequest,
+    UndoAliasRequest,
+    PruneVersionsRequest,
+);
+
+/// How many times a lost compare-and-swap is retried before giving up.
+const MAX_ATTEMPTS: usize = 64;
+
+/// A control-plane replica over a PostgreSQL store. See the [module documentation](super).
+pub struct SharedRegistry {
+    url: String,
+    client: Client,
+    make: MakeBuilder,
+    scope: String,
+    conflicts: u64,
+}
+
+impl std::fmt::Debug for SharedRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedRegistry")
+            .field("scope", &self.scope)
+            .field("conflicts", &self.conflicts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one attempt ended with.
+enum Attempt<T> {
+    Done(Result<T, Error>),
+    LostRace,
+}
+
+impl SharedRegistry {
+    /// Connects to the store at `url` (a libpq-style connection string) and creates the
+    /// tables if needed. `make` builds the registry settings (region, account, routing
+    /// mode, clock, …) that every operation uses.
+    ///
+    /// # Errors
+    ///
+    /// `ServiceException` when the store cannot be reached.
+    pub fn connect(url: &str, make: MakeBuilder) -> Result<SharedRegistry, Error> {
+        let mut client = Client::connect(url, NoTls).map_err(|e| store_error(&e))?;
+        ensure_schema(&mut client)?;
+        let scope = scope_of(&make().build());
+        Ok(SharedRegistry {
+            url: url.to_owned(),
+            client,
+            make,
+            scope,
+            conflicts: 0,
+        })
+    }
+
+    /// How many compare-and-swap races this replica lost (and retried) so far.
+    pub fn conflicts(&self) -> u64 {
+        self.conflicts
+    }
+
+    /// Applies `op` to the function `request` names, as the in-memory registry would,
+    /// and commits the result with a compare-and-swap; a lost race is retried against
+    /// fresh state. Read-only operations commit nothing. A refused request changes
+    /// nothing.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), lambda_versioning::Error> {
+    /// # use lambda_versioning::registry::UpdateAliasRequest;
+    /// # let mut control = lambda_versioning::store::SharedRegistry::connect("", lambda_versioning::Registry::builder)?;
+    /// let live = control.execute(
+    ///     UpdateAliasRequest::new("checkout", "live").with_routing("2", 0.1),
+    ///     |r, q| r.update_alias(q),
+    /// )?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The registry's error for the operation; `ServiceException` when the store fails or
+    /// the race was lost more than 64 times in a row.
+    pub fn execute<Q: FunctionRequest, T>(
+        &mut self,
+        request: Q,
+        op: impl Fn(&mut Registry, Q) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let name = FunctionRef::parse(request.function_name(), NamePattern::Namespaced)
+            .ok()
+            .and_then(|r| r.name().parse::<FunctionName>().ok());
+        let Some(name) = name else {
+            // Not a function name at all: the registry's validation answers, no store.
+            return op(&mut (self.make)().build(), request);
+        };
+        let mut reconnected = false;
+        for _ in 0..MAX_ATTEMPTS {
+            match self.attempt(&name, request.clone(), &op) {
+                Ok(Attempt::Done(result)) => return result,
+                Ok(Attempt::LostRace) => self.conflicts += 1,
+                // The session died (a store restart, a dropped connection): nothing was
+                // committed, so reconnect once and try again.
+                Err(_) if !reconnected && self.client.is_closed() => reconnected = true,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Error::new(
+            ErrorKind::Service,
+            "registry store error: too many concurrent changes to this function; try again",
+        ))
+    }
+
+    fn attempt<Q, T>(
+        &mut self,
+        name: &FunctionName,
+        request: Q,
+        op: &impl Fn(&mut Registry, Q) -> Result<T, Error>,
+    ) -> Result<Attempt<T>, Error> {
+        let se = |e: postgres::Error| store_error(&e);
+        if self.client.is_closed() {
+            // The store restarted or dropped us: reconnect once per attempt.
+            self.client = Client::connect(&self.url, NoTls).map_err(se)?;
+        }
+        let mut tx = self.client.transaction().map_err(se)?;
+        let row = tx
+            .query_opt(
+                "SELECT version, state FROM lv_functions WHERE scope = $1 AND name = $2",
+                &[&self.scope, &name.as_str()],
+            )
+            .map_err(se)?;
+        let retired = tx
+            .query_opt(
+                "SELECT counter FROM lv_retired WHERE scope = $1 AND name = $2",
+                &[&self.scope, &name.as_str()],
+            )
+            .map_err(se)?
+            .map(|r| r.get::<_, i64>(0));
+        let mut scratch = (self.make)().build();
+        let current: Option<(i64, serde_json::Value)> = row.map(|r| (r.get(0), r.get(1)));
+        scratch
+            .install_function(name, current.as_ref().map(|(_, s)| s))
+            .map_err(|e| Error::new(ErrorKind::Service, format!("registry store holds {e}")))?;
+        scratch.set_retired_counter(name, retired.and_then(|c| u64::try_from(c).ok()));
+
+        let result = op(&mut scratch, request);
+        if result.is_err() {
+            tx.rollback().map_err(se)?;
+            return Ok(Attempt::Done(result));
+        }
+        let after = scratch.function_json(name);
+        let written = match (&current, &after) {
+            (None, None) => 1,
+            (Some((_, before)), Some(state)) if before == state => 1,
+            (None, Some(state)) => tx
+                .execute(
+                    "INSERT INTO lv_functions (scope, name, version, state) VALUES ($1, $2, 1, $3)
+                     ON CONFLICT DO NOTHING",
+                    &[&self.scope, &name.as_str(), state],
+                )
+                .map_err(se)?,
+            (Some((version, _)), Some(state)) => tx
+                .execute(
+                    "UPDATE lv_functions SET version = version + 1, state = $4
+                     WHERE scope = $1 AND name = $2 AND version = $3",
+                    &[&self.scope, &name.as_str(), version, state],
+                )
+                .map_err(se)?,
+            (Some((version, _)), None) => {
+                let deleted = tx
+                    .execute(
+                        "DELETE FROM lv_functions WHERE scope = $1 AND name = $2 AND version = $3",
+                        &[&self.scope, &name.as_str(), version],
+                    )
+                    .map_err(se)?;
+                if let Some(counter) = scratch
+                    .retired_counter(name)
+                    .and_then(|c| i64::try_from(c).ok())
+                {
+                    tx.execute(
+                        "INSERT INTO lv_retired (scope, name, counter) VALUES ($1, $2, $3)
+                         ON CONFLICT (scope, name) DO UPDATE SET counter = GREATEST(lv_retired.counter, $3)",
+                        &[&self.scope, &name.as_str(), &counter],
+                    )
+                    .map_err(se)?;
+                }
+                deleted
+            }
+        };
+        if written == 0 {
+            tx.rollback().map_err(se)?;
+            return Ok(Attempt::LostRace);
+        }
+        let changed = match (&current, &after) {
+            (Some((_, before)), Some(state)) => before != state,
+            (None, None) => false,
+            _ => true,
+        };
+        if changed {
+            let payload = format!("{}|{}", self.scope, name);
+            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
+                .map_err(se)?;
+        }
+        tx.commit().map_err(se)?;
+        Ok(Attempt::Done(result))
+    }
+}

@@ -1,0 +1,345 @@
+//! The registry shared through PostgreSQL (feature `postgres`): concurrent control-plane
+//! replicas lose no update and never reuse a version number (R30), a conflicting alias
+//! update yields one success and one precondition error (R40), and followers converge
+//! after updates, a dropped connection and a store restart.
+//!
+//! Needs a server: run through `.ci/with-postgres`, which sets `LV_POSTGRES_URL`
+//! (`.ci/run` does).
+
+mod common;
+
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use common::{REVISION_MISMATCH, ROLE};
+use lambda_versioning::registry::{
+    CreateAliasRequest, CreateFunctionRequest, DeleteFunctionRequest, GetAliasRequest,
+    PublishVersionRequest, UpdateAliasRequest, UpdateFunctionCodeRequest,
+};
+use lambda_versioning::store::{SharedRegistry, StoreFollower};
+use lambda_versioning::{Code, ErrorKind, FunctionConfig, Registry, Version};
+
+fn url() -> String {
+    std::env::var("LV_POSTGRES_URL")
+        .expect("LV_POSTGRES_URL is not set: run these tests through .ci/with-postgres")
+}
+
+fn replica() -> SharedRegistry {
+    SharedRegistry::connect(&url(), Registry::builder).expect("connect")
+}
+
+/// Creates `name` with versions 1..=n (distinct code) in the store.
+fn create(control: &mut SharedRegistry, name: &str, versions: u32) {
+    let config = FunctionConfig::new(ROLE, Code::from_zip_bytes(b"v1"));
+    control
+        .execute(CreateFunctionRequest::new(name, config), |r, q| {
+            r.create_function(q)
+        })
+        .expect("create");
+    for i in 1..=versions {
+        control
+            .execute(
+                UpdateFunctionCodeRequest::new(
+                    name,
+                    Code::from_zip_bytes(format!("{name} {i}").as_bytes()),
+                )
+                .with_publish(true),
+                |r, q| r.update_function_code(q),
+            )
+            .expect("publish");
+    }
+}
+
+/// Polls `follower` until `check` holds, up to 10 s; returns how long it took.
+fn converge(follower: &mut StoreFollower, check: impl Fn(&StoreFollower) -> bool) -> Duration {
+    let start = Instant::now();
+    while !check(follower) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "follower did not converge"
+        );
+        let _ = follower.poll(Duration::from_millis(50));
+    }
+    start.elapsed()
+}
+
+fn primary(follower: &StoreFollower, function: &str) -> Option<Version> {
+    follower
+        .resolver()
+        .resolve_fast(function, Some("live"))
+        .ok()
+        .map(|r| r.executed_version())
+}
+
+#[test]
+fn r30_concurrent_replicas_lose_no_update_and_never_reuse_a_number() {
+    let mut control = replica();
+    create(&mut control, "store-publish", 0);
+    let barrier = Arc::new(Barrier::new(2));
+    let threads: Vec<_> = (0..2)
+        .map(|t| {
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                let mut replica = replica();
+                barrier.wait();
+                (0..30)
+                    .map(|i| {
+                        let code =
+                            Code::from_zip_bytes(format!("replica {t} change {i}").as_bytes());
+                        replica
+                            .execute(
+                                UpdateFunctionCodeRequest::new("store-publish", code)
+                                    .with_publish(true),
+                                |r, q| r.update_function_code(q),
+                            )
+                            .expect("update and publish")
+                            .version
+                            .number()
+                            .expect("a number")
+                            .get()
+                    })
+                    .collect::<Vec<u64>>()
+            })
+        })
+        .collect();
+    let mut numbers: Vec<u64> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        (1..=60).collect::<Vec<u64>>(),
+        "every change made its own version"
+    );
+    let list = |control: &mut SharedRegistry, marker: Option<String>| {
+        let mut req = lambda_versioning::registry::ListVersionsRequest::new("store-publish");
+        req.marker = marker;
+        control
+            .execute(req, |r, q| r.list_versions_by_function(q))
+            .unwrap()
+    };
+    let first = list(&mut control, None);
+    let second = list(&mut control, first.next_marker.clone());
+    assert_eq!(
+        first.versions.len() + second.versions.len(),
+        61,
+        "$LATEST and 60 versions"
+    );
+    // Deleting and re-creating continues the numbering (Q1) across replicas too.
+    control
+        .execute(DeleteFunctionRequest::new("store-publish"), |r, q| {
+            r.delete_function(q)
+        })
+        .unwrap();
+    create(&mut replica(), "store-publish", 1);
+    let again = control
+        .execute(PublishVersionRequest::new("store-publish"), |r, q| {
+            r.publish_version(q)
+        })
+        .unwrap();
+    assert_eq!(again.version.to_string(), "61");
+}
+
+#[test]
+fn r40_a_conflicting_alias_update_has_one_winner_and_one_precondition_error() {
+    let mut control = replica();
+    create(&mut control, "store-race", 3);
+    control
+        .execute(
+            CreateAliasRequest::new("store-race", "live", "1"),
+            |r, q| r.create_alias(q),
+        )
+        .unwrap();
+    for round in 0..20 {
+        let revision = control
+            .execute(GetAliasRequest::new("store-race", "live"), |r, q| {
+                r.get_alias(q)
+            })
+            .unwrap()
+            .revision_id
+            .to_string();
+        let barrier = Arc::new(Barrier::new(2));
+        let threads: Vec<_> = ["2", "3"]
+            .into_iter()
+            .map(|target| {
+                let (barrier, revision) = (Arc::clone(&barrier), revision.clone());
+                std::thread::spawn(move || {
+                    let mut replica = replica();
+                    barrier.wait();
+                    replica.execute(
+                        UpdateAliasRequest::new("store-race", "live")
+                            .with_function_version(target)
+                            .with_revision_id(revision),
+                        |r, q| r.update_alias(q),
+                    )
+                })
+            })
+            .collect();
+        let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let wins = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(wins, 1, "round {round}: {results:?}");
+        let loser = results.iter().find_map(|r| r.as_ref().err()).unwrap();
+        assert_eq!(
+            (loser.kind(), loser.message()),
+            (ErrorKind::PreconditionFailed, REVISION_MISMATCH)
+        );
+        let winner = results.iter().find_map(|r| r.as_ref().ok()).unwrap();
+        let now = control
+            .execute(GetAliasRequest::new("store-race", "live"), |r, q| {
+                r.get_alias(q)
+            })
+            .unwrap();
+        assert_eq!(
+            now.function_version, winner.function_version,
+            "the winner's change stands"
+        );
+    }
+}
+
+#[test]
+fn a_refused_request_changes_nothing_in_the_store() {
+    let mut control = replica();
+    create(&mut control, "store-refusal", 1);
+    let err = control
+        .execute(
+            CreateAliasRequest::new("store-refusal", "live", "7"),
+            |r, q| r.create_alias(q),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.message(),
+        format!("Function not found: {}:store-refusal:7", common::ARN)
+    );
+    let aliases = control
+        .execute(
+            lambda_versioning::registry::ListAliasesRequest::new("store-refusal"),
+            |r, q| r.list_aliases(q),
+        )
+        .unwrap();
+    assert!(aliases.aliases.is_empty());
+    let invalid = control
+        .execute(GetAliasRequest::new("bad name!", "live"), |r, q| {
+            r.get_alias(q)
+        })
+        .unwrap_err();
+    assert_eq!(invalid.kind(), ErrorKind::Validation);
+}
+
+#[test]
+fn followers_converge_after_updates_a_dropped_connection_and_a_restart() {
+    let mut control = replica();
+    create(&mut control, "store-follow", 3);
+    control
+        .execute(
+            CreateAliasRequest::new("store-follow", "live", "1"),
+            |r, q| r.create_alias(q),
+        )
+        .unwrap();
+    let mut follower = StoreFollower::connect(&url(), Registry::builder).unwrap();
+    let v = |n: u64| Version::Published(lambda_versioning::VersionNumber::new(n).unwrap());
+    converge(&mut follower, |f| primary(f, "store-follow") == Some(v(1)));
+    let handle = follower.resolver().handle("store-follow", "live").unwrap();
+
+    // Updates: every one is seen, by name and through a handle taken before.
+    let mut worst = Duration::ZERO;
+    for i in 0..30u64 {
+        let target = 1 + (i % 3);
+        control
+            .execute(
+                UpdateAliasRequest::new("store-follow", "live")
+                    .with_function_version(target.to_string()),
+                |r, q| r.update_alias(q),
+            )
+            .unwrap();
+        worst = worst.max(converge(&mut follower, |f| {
+            primary(f, "store-follow") == Some(v(target))
+        }));
+        let mut rng = rand::rng();
+        assert_eq!(
+            handle.resolve(&mut rng).unwrap().executed_version(),
+            v(target)
+        );
+    }
+    assert!(worst < Duration::from_secs(5), "{worst:?}");
+
+    // A dropped connection: the store kills the follower's session; the follower
+    // reconnects and resynchronizes, so the change made meanwhile is not lost.
+    let resyncs = follower.resyncs();
+    let mut admin = postgres::Client::connect(&url(), postgres::NoTls).unwrap();
+    admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            &[&lambda_versioning::store::APPLICATION_NAME],
+        )
+        .unwrap();
+    control
+        .execute(
+            UpdateAliasRequest::new("store-follow", "live").with_function_version("1"),
+            |r, q| r.update_alias(q),
+        )
+        .unwrap();
+    assert_eq!(primary(&follower, "store-follow"), Some(v(3)));
+    converge(&mut follower, |f| primary(f, "store-follow") == Some(v(1)));
+    assert!(follower.resyncs() > resyncs, "the follower resynchronized");
+
+    // A store restart: both sides reconnect.
+    if let (Ok(bin), Ok(data)) = (std::env::var("LV_PG_BINDIR"), std::env::var("LV_PG_DATA")) {
+        let pg_ctl = format!("{bin}/pg_ctl");
+        let log = format!("{data}/../restart.log");
+        let args = [
+            "-D",
+            data.as_str(),
+            "-l",
+            log.as_str(),
+            "-w",
+            "-m",
+            "fast",
+            "restart",
+        ];
+        // The restarted server must not inherit our pipes: output goes to the log file.
+        let mut command = if is_root() {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--", &pg_ctl]).args(args);
+            c
+        } else {
+            let mut c = std::process::Command::new(&pg_ctl);
+            c.args(args);
+            c
+        };
+        let restart = command
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(restart.success(), "pg_ctl restart failed; see {log}");
+        control
+            .execute(
+                UpdateAliasRequest::new("store-follow", "live").with_function_version("2"),
+                |r, q| r.update_alias(q),
+            )
+            .unwrap();
+        converge(&mut follower, |f| primary(f, "store-follow") == Some(v(2)));
+    } else {
+        panic!("LV_PG_BINDIR / LV_PG_DATA are not set: run these tests through .ci/with-postgres");
+    }
+
+    // Deleting the function reaches the follower too; the old handle answers "gone".
+    control
+        .execute(DeleteFunctionRequest::new("store-follow"), |r, q| {
+            r.delete_function(q)
+        })
+        .unwrap();
+    converge(&mut follower, |f| primary(f, "store-follow").is_none());
+    assert!(handle.is_gone());
+}
+
+/// Whether this process runs as root (then the server is run as `postgres`).
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
