@@ -15,7 +15,7 @@ use crate::resolver::Resolver;
 /// The `application_name` of a follower's session (visible in `pg_stat_activity`).
 pub const APPLICATION_NAME: &str = "lambda-versioning follower";
 
-/// Follows the store: a local [`Registry`] whose [`Resolver`] answers invocations
+/// Follows the store: a local [`Registry`](crate::Registry) whose [`Resolver`] answers invocations
 /// without touching the store. See the [module documentation](super).
 pub struct StoreFollower {
     url: String,

@@ -3,13 +3,13 @@
 //!
 //! * [`SharedRegistry`] is a control-plane replica. Each operation reads the one
 //!   function it names from the store, applies the same rule engine as the in-memory
-//!   [`Registry`] to it, and commits with a compare-and-swap on the row's version
+//!   [`Registry`](crate::Registry) to it, and commits with a compare-and-swap on the row's version
 //!   (`UPDATE … WHERE version = $n`). A lost race is retried against fresh state, so a
 //!   caller's `RevisionId` precondition is checked against what is really current and
 //!   a stale one surfaces as the service's `PreconditionFailedException`; nothing is
 //!   ever overwritten silently. Version numbers stay unique and increasing per function
 //!   (R30) because they are allocated inside that compare-and-swap.
-//! * [`StoreFollower`] keeps a local [`Registry`] — and so a lock-free
+//! * [`StoreFollower`] keeps a local [`Registry`](crate::Registry) — and so a lock-free
 //!   [`Resolver`](crate::Resolver) — in step with the store: it `LISTEN`s for change
 //!   notifications (sent in the same transaction as each commit) and re-reads the
 //!   changed function by version; after a dropped connection it reconnects and

@@ -110,7 +110,7 @@ impl SharedRegistry {
     /// # fn main() -> Result<(), lambda_versioning::Error> {
     /// # use lambda_versioning::registry::UpdateAliasRequest;
     /// # let mut control = lambda_versioning::store::SharedRegistry::connect("", lambda_versioning::Registry::builder)?;
-    /// let live = control.execute(
+    /// let _live = control.execute(
     ///     UpdateAliasRequest::new("checkout", "live").with_routing("2", 0.1),
     ///     |r, q| r.update_alias(q),
     /// )?;
