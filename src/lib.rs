@@ -96,6 +96,8 @@
 //!   labels ([`Registry::version_by_label`], [`Registry::highest_version_matching`]);
 //!   [`Registry::prune_versions`], which keeps every version an alias references; and
 //!   opt-in N-way routing ([`RoutingMode::MultiVersion`]).
+//! * **Shared store** (cargo feature `postgres`, off by default) — `store::SharedRegistry`
+//!   and `store::StoreFollower`: one registry for several processes through PostgreSQL.
 //! * **Wire** (cargo feature `wire`, on by default) — the Lambda REST API's JSON bodies
 //!   with the service's member names, error bodies as the service sends them, the HTTP
 //!   bindings, and `wire::Service`, which answers an `http::Request` with the service's
