@@ -170,6 +170,14 @@ impl AliasRouting {
         self.entries.iter().map_while(|e| *e)
     }
 
+    /// `AdditionalVersionWeights` as a request or response spells it: version key to the
+    /// weight as given.
+    pub fn weights(&self) -> std::collections::BTreeMap<String, f64> {
+        self.entries()
+            .map(|(n, w)| (n.to_string(), w.get()))
+            .collect()
+    }
+
     /// How many additional versions there are.
     pub fn len(&self) -> usize {
         self.entries().count()

@@ -332,9 +332,9 @@ impl Registry {
                 .into_iter()
                 .map(|(k, w)| (k.to_owned(), w))
                 .collect(),
-            None => current.routing.map_or_else(Vec::new, |r| {
-                r.entries().map(|(n, w)| (n.to_string(), w.get())).collect()
-            }),
+            None => current
+                .routing
+                .map_or_else(Vec::new, |r| r.weights().into_iter().collect()),
         };
         for (key, _) in &route_text {
             check_route_against_primary(&primary_text, key)?;
@@ -390,9 +390,7 @@ impl Registry {
         };
         let mut update = UpdateAliasRequest::new(req.function_name, req.name)
             .with_function_version(previous.function_version.to_string())
-            .with_routing_config(previous.routing.map_or_else(Default::default, |r| {
-                r.entries().map(|(n, w)| (n.to_string(), w.get())).collect()
-            }));
+            .with_routing_config(previous.routing.map(|r| r.weights()).unwrap_or_default());
         update.revision_id = req.revision_id;
         self.update_alias_with(update, HistoryStep::Undo)
     }

@@ -254,21 +254,24 @@ pub(super) fn export_function(f: &Function) -> FunctionSnapshot {
         aliases: f
             .aliases
             .iter()
-            .map(|(name, a)| AliasSnapshot {
-                name: name.clone(),
-                function_version: a.primary,
-                description: a.description.clone(),
-                routing: routing_snapshot(a.routing).first().copied(),
-                more_routing: routing_snapshot(a.routing).into_iter().skip(1).collect(),
-                revision_id: a.revision_id,
-                history: a
-                    .history
-                    .iter()
-                    .map(|t| TargetSnapshot {
-                        function_version: t.function_version,
-                        routing: routing_snapshot(t.routing),
-                    })
-                    .collect(),
+            .map(|(name, a)| {
+                let mut routing = routing_snapshot(a.routing).into_iter();
+                AliasSnapshot {
+                    name: name.clone(),
+                    function_version: a.primary,
+                    description: a.description.clone(),
+                    routing: routing.next(),
+                    more_routing: routing.collect(),
+                    revision_id: a.revision_id,
+                    history: a
+                        .history
+                        .iter()
+                        .map(|t| TargetSnapshot {
+                            function_version: t.function_version,
+                            routing: routing_snapshot(t.routing),
+                        })
+                        .collect(),
+                }
             })
             .collect(),
         policies: f

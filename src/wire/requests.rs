@@ -44,41 +44,34 @@ pub(crate) fn invalid_content(reason: &str) -> Error {
 
 /// `Environment` in a request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 pub struct Environment {
     /// `Variables`.
-    #[serde(default)]
     pub variables: Option<BTreeMap<String, String>>,
 }
 
 /// `DeadLetterConfig` in a request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 pub struct DeadLetterTarget {
     /// `TargetArn`; absent or empty removes the target.
-    #[serde(default)]
     pub target_arn: Option<String>,
 }
 
 /// `FunctionCode`: the deployment package. Only `ZipFile` (Base64 of the zip bytes) is
 /// served here; `S3Bucket`/`S3Key`/`S3ObjectVersion`/`ImageUri` are refused.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 pub struct FunctionCode {
     /// `ZipFile`, Base64.
-    #[serde(default)]
     pub zip_file: Option<String>,
     /// `S3Bucket`.
-    #[serde(default)]
     pub s3_bucket: Option<String>,
     /// `S3Key`.
-    #[serde(default)]
     pub s3_key: Option<String>,
     /// `S3ObjectVersion`.
-    #[serde(default)]
     pub s3_object_version: Option<String>,
     /// `ImageUri`.
-    #[serde(default)]
     pub image_uri: Option<String>,
 }
 
@@ -154,47 +147,34 @@ fn small_int(v: &mut Violations, value: Option<i64>, member: &str, min: i64) -> 
 
 /// `CreateFunction` body.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateFunctionBody {
     /// `FunctionName` (required).
-    #[serde(default)]
     pub function_name: Option<String>,
     /// `Role` (required).
-    #[serde(default)]
     pub role: Option<String>,
     /// `Code` (required).
-    #[serde(default)]
     pub code: Option<FunctionCode>,
     /// `Runtime`.
-    #[serde(default)]
     pub runtime: Option<String>,
     /// `Handler`.
-    #[serde(default)]
     pub handler: Option<String>,
     /// `Description`.
-    #[serde(default)]
     pub description: Option<String>,
     /// `Timeout`.
-    #[serde(default)]
     pub timeout: Option<i64>,
     /// `MemorySize`.
-    #[serde(default)]
     pub memory_size: Option<i64>,
     /// `Publish`.
-    #[serde(default)]
     pub publish: Option<bool>,
     /// `Environment`.
-    #[serde(default)]
     pub environment: Option<Environment>,
     /// `DeadLetterConfig`.
-    #[serde(default)]
     pub dead_letter_config: Option<DeadLetterTarget>,
     /// `Layers`.
-    #[serde(default)]
     pub layers: Option<Vec<String>>,
     /// `Architectures`.
-    #[serde(default)]
     pub architectures: Option<Vec<String>>,
 }
 
@@ -259,35 +239,20 @@ impl CreateFunctionBody {
 
 /// `UpdateFunctionCode` body.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateFunctionCodeBody {
-    /// `ZipFile`, Base64.
-    #[serde(default)]
-    pub zip_file: Option<String>,
-    /// `S3Bucket`.
-    #[serde(default)]
-    pub s3_bucket: Option<String>,
-    /// `S3Key`.
-    #[serde(default)]
-    pub s3_key: Option<String>,
-    /// `S3ObjectVersion`.
-    #[serde(default)]
-    pub s3_object_version: Option<String>,
-    /// `ImageUri`.
-    #[serde(default)]
-    pub image_uri: Option<String>,
+    /// `ZipFile`, `S3Bucket`, `S3Key`, `S3ObjectVersion`, `ImageUri`: the same members as
+    /// `CreateFunction`'s `Code`, at the top level of this body.
+    #[serde(flatten)]
+    pub code: FunctionCode,
     /// `Architectures`.
-    #[serde(default)]
     pub architectures: Option<Vec<String>>,
     /// `Publish`.
-    #[serde(default)]
     pub publish: Option<bool>,
     /// `DryRun` (refused when `true`: this endpoint does not simulate updates).
-    #[serde(default)]
     pub dry_run: Option<bool>,
     /// `RevisionId`.
-    #[serde(default)]
     pub revision_id: Option<String>,
 }
 
@@ -314,14 +279,7 @@ impl UpdateFunctionCodeBody {
                 DRY_RUN_UNSUPPORTED,
             ));
         }
-        let code = FunctionCode {
-            zip_file: self.zip_file,
-            s3_bucket: self.s3_bucket,
-            s3_key: self.s3_key,
-            s3_object_version: self.s3_object_version,
-            image_uri: self.image_uri,
-        }
-        .to_code()?;
+        let code = self.code.to_code()?;
         let mut req = registry::UpdateFunctionCodeRequest::new(function_name, code)
             .with_publish(self.publish.unwrap_or(false));
         if let Some(a) = arch {
@@ -336,38 +294,28 @@ impl UpdateFunctionCodeBody {
 
 /// `UpdateFunctionConfiguration` body.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateFunctionConfigurationBody {
     /// `Role`.
-    #[serde(default)]
     pub role: Option<String>,
     /// `Handler`.
-    #[serde(default)]
     pub handler: Option<String>,
     /// `Runtime`.
-    #[serde(default)]
     pub runtime: Option<String>,
     /// `Description`.
-    #[serde(default)]
     pub description: Option<String>,
     /// `Timeout`.
-    #[serde(default)]
     pub timeout: Option<i64>,
     /// `MemorySize`.
-    #[serde(default)]
     pub memory_size: Option<i64>,
     /// `Environment`.
-    #[serde(default)]
     pub environment: Option<Environment>,
     /// `DeadLetterConfig`.
-    #[serde(default)]
     pub dead_letter_config: Option<DeadLetterTarget>,
     /// `Layers`.
-    #[serde(default)]
     pub layers: Option<Vec<String>>,
     /// `RevisionId`.
-    #[serde(default)]
     pub revision_id: Option<String>,
 }
 
@@ -404,17 +352,14 @@ impl UpdateFunctionConfigurationBody {
 
 /// `PublishVersion` body (§3.4).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct PublishVersionBody {
     /// `CodeSha256`.
-    #[serde(default)]
     pub code_sha256: Option<String>,
     /// `Description`.
-    #[serde(default)]
     pub description: Option<String>,
     /// `RevisionId`.
-    #[serde(default)]
     pub revision_id: Option<String>,
 }
 
@@ -431,29 +376,24 @@ impl PublishVersionBody {
 
 /// `RoutingConfig` in a request.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 pub struct RoutingConfigBody {
     /// `AdditionalVersionWeights`; absent or `{}` removes the routing (R41, R53).
-    #[serde(default)]
     pub additional_version_weights: Option<AdditionalVersionWeights>,
 }
 
 /// `CreateAlias` body (§3.4).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct CreateAliasBody {
     /// `Name` (required).
-    #[serde(default)]
     pub name: Option<String>,
     /// `FunctionVersion` (required).
-    #[serde(default)]
     pub function_version: Option<String>,
     /// `Description`.
-    #[serde(default)]
     pub description: Option<String>,
     /// `RoutingConfig`.
-    #[serde(default)]
     pub routing_config: Option<RoutingConfigBody>,
 }
 
@@ -490,20 +430,16 @@ impl CreateAliasBody {
 
 /// `UpdateAlias` body (§3.4).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct UpdateAliasBody {
     /// `FunctionVersion`.
-    #[serde(default)]
     pub function_version: Option<String>,
     /// `Description`.
-    #[serde(default)]
     pub description: Option<String>,
     /// `RoutingConfig`.
-    #[serde(default)]
     pub routing_config: Option<RoutingConfigBody>,
     /// `RevisionId`.
-    #[serde(default)]
     pub revision_id: Option<String>,
 }
 
@@ -523,38 +459,29 @@ impl UpdateAliasBody {
 
 /// `AddPermission` body (§3.5); `Qualifier` is a query parameter.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct AddPermissionBody {
     /// `StatementId` (required).
-    #[serde(default)]
     pub statement_id: Option<String>,
     /// `Action` (required).
-    #[serde(default)]
     pub action: Option<String>,
     /// `Principal` (required).
-    #[serde(default)]
     pub principal: Option<String>,
     /// `SourceArn`.
-    #[serde(default)]
     pub source_arn: Option<String>,
     /// `SourceAccount`.
-    #[serde(default)]
     pub source_account: Option<String>,
     /// `PrincipalOrgID`.
-    #[serde(default, rename = "PrincipalOrgID")]
+    #[serde(rename = "PrincipalOrgID")]
     pub principal_org_id: Option<String>,
     /// `EventSourceToken`.
-    #[serde(default)]
     pub event_source_token: Option<String>,
     /// `FunctionUrlAuthType`: `NONE` or `AWS_IAM`.
-    #[serde(default)]
     pub function_url_auth_type: Option<String>,
     /// `InvokedViaFunctionUrl`.
-    #[serde(default)]
     pub invoked_via_function_url: Option<bool>,
     /// `RevisionId`.
-    #[serde(default)]
     pub revision_id: Option<String>,
 }
 

@@ -276,9 +276,7 @@ impl From<&registry::AliasConfiguration> for AliasConfiguration {
                 .routing_config
                 .as_ref()
                 .map(|r| AliasRoutingConfiguration {
-                    additional_version_weights: Some(
-                        r.entries().map(|(n, w)| (n.to_string(), w.get())).collect(),
-                    ),
+                    additional_version_weights: Some(r.weights()),
                 }),
             revision_id: a.revision_id.to_string(),
         }

@@ -68,6 +68,7 @@ impl ServiceBuilder {
     pub fn build(self) -> Service {
         Service {
             resolver: self.registry.resolver(),
+            settles: self.registry.lifecycle() == Lifecycle::Manual,
             registry: RwLock::new(self.registry),
             clock: self.clock,
             settle_delay_ms: i64::try_from(self.settle_delay.as_millis()).unwrap_or(i64::MAX),
@@ -85,6 +86,8 @@ impl ServiceBuilder {
 pub struct Service {
     registry: RwLock<Registry>,
     resolver: Resolver,
+    /// The registry's lifecycle is `Manual` (fixed when built): updates need settling.
+    settles: bool,
     clock: Box<dyn Clock>,
     settle_delay_ms: i64,
     max_body_bytes: usize,
@@ -170,6 +173,9 @@ impl Service {
     /// Finishes every lifecycle transition whose settle delay has passed. Called at the
     /// start of every [`Service::handle`].
     pub fn settle_due(&self) {
+        if !self.settles {
+            return;
+        }
         let now = self.clock.now();
         let due: Vec<FunctionName> = {
             let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
@@ -250,7 +256,7 @@ impl Service {
             qualifier: qualifier(),
             ..GetFunctionRequest::new(name.clone())
         };
-        let settles = self.registry_read().lifecycle() == Lifecycle::Manual;
+        let settles = self.settles;
         match op {
             Operation::CreateFunction => {
                 let req = parse_body::<CreateFunctionBody>(body)?.into_request()?;
