@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::{Client, NoTls};
 
-use super::{CHANNEL, MakeBuilder, ensure_schema, scope_of, store_error};
+use super::{
+    CHANNEL, MakeBuilder, SELECT_FUNCTION, corrupt_state, ensure_schema, scope_of, store_error,
+};
 use crate::Registry;
 use crate::error::{Error, ErrorKind};
 use crate::names::FunctionName;
@@ -120,10 +122,7 @@ impl StoreFollower {
     /// The function names notified within `timeout` (the first wait blocks up to
     /// `timeout`, then everything already queued is taken).
     fn wait(&mut self, timeout: Duration) -> Result<BTreeSet<FunctionName>, Error> {
-        let client = self
-            .client
-            .as_mut()
-            .ok_or_else(|| Error::new(ErrorKind::Service, "registry store: not connected"))?;
+        let client = connected(&mut self.client)?;
         let mut names = BTreeSet::new();
         let mut notifications = client.notifications();
         let prefix = format!("{}|", self.scope);
@@ -151,15 +150,9 @@ impl StoreFollower {
 
     /// Re-reads one function; returns whether the local copy changed.
     fn refresh(&mut self, name: &FunctionName) -> Result<bool, Error> {
-        let client = self
-            .client
-            .as_mut()
-            .ok_or_else(|| Error::new(ErrorKind::Service, "registry store: not connected"))?;
+        let client = connected(&mut self.client)?;
         let row = client
-            .query_opt(
-                "SELECT version, state FROM lv_functions WHERE scope = $1 AND name = $2",
-                &[&self.scope, &name.as_str()],
-            )
+            .query_opt(SELECT_FUNCTION, &[&self.scope, &name.as_str()])
             .map_err(|e| store_error(&e))?;
         let row: Option<(i64, serde_json::Value)> = row.map(|r| (r.get(0), r.get(1)));
         self.apply(name, row)
@@ -175,16 +168,14 @@ impl StoreFollower {
             Some((version, state)) if known != Some(version) => {
                 self.registry
                     .install_function(name, Some(&state))
-                    .map_err(|e| {
-                        Error::new(ErrorKind::Service, format!("registry store holds {e}"))
-                    })?;
+                    .map_err(|e| corrupt_state(&e))?;
                 self.versions.insert(name.clone(), version);
                 Ok(true)
             }
             None if known.is_some() => {
-                self.registry.install_function(name, None).map_err(|e| {
-                    Error::new(ErrorKind::Service, format!("registry store holds {e}"))
-                })?;
+                self.registry
+                    .install_function(name, None)
+                    .map_err(|e| corrupt_state(&e))?;
                 self.versions.remove(name);
                 Ok(true)
             }
@@ -216,10 +207,7 @@ impl StoreFollower {
     ///
     /// `ServiceException` when the store cannot be reached.
     pub fn resync(&mut self) -> Result<usize, Error> {
-        let client = self
-            .client
-            .as_mut()
-            .ok_or_else(|| Error::new(ErrorKind::Service, "registry store: not connected"))?;
+        let client = connected(&mut self.client)?;
         let mut tx = client
             .build_transaction()
             .isolation_level(postgres::IsolationLevel::RepeatableRead)
@@ -259,4 +247,11 @@ impl StoreFollower {
         self.resyncs += 1;
         Ok(changed)
     }
+}
+
+/// The live session, or `ServiceException` while disconnected.
+fn connected(client: &mut Option<Client>) -> Result<&mut Client, Error> {
+    client
+        .as_mut()
+        .ok_or_else(|| Error::new(ErrorKind::Service, "registry store: not connected"))
 }

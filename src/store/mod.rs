@@ -59,6 +59,16 @@ fn store_error(e: &postgres::Error) -> Error {
     Error::new(ErrorKind::Service, format!("registry store error: {e}"))
 }
 
+/// The store holds a function state the registry refuses (someone wrote the table by
+/// hand): `ServiceException`.
+fn corrupt_state(e: &crate::SnapshotError) -> Error {
+    Error::new(ErrorKind::Service, format!("registry store holds {e}"))
+}
+
+/// One function's row.
+const SELECT_FUNCTION: &str =
+    "SELECT version, state FROM lv_functions WHERE scope = $1 AND name = $2";
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS lv_functions (
     scope text NOT NULL,

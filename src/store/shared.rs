@@ -2,7 +2,9 @@
 
 use postgres::{Client, NoTls};
 
-use super::{CHANNEL, MakeBuilder, ensure_schema, scope_of, store_error};
+use super::{
+    CHANNEL, MakeBuilder, SELECT_FUNCTION, corrupt_state, ensure_schema, scope_of, store_error,
+};
 use crate::Registry;
 use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
@@ -164,10 +166,7 @@ impl SharedRegistry {
         }
         let mut tx = self.client.transaction().map_err(se)?;
         let row = tx
-            .query_opt(
-                "SELECT version, state FROM lv_functions WHERE scope = $1 AND name = $2",
-                &[&self.scope, &name.as_str()],
-            )
+            .query_opt(SELECT_FUNCTION, &[&self.scope, &name.as_str()])
             .map_err(se)?;
         let retired = tx
             .query_opt(
@@ -180,7 +179,7 @@ impl SharedRegistry {
         let current: Option<(i64, serde_json::Value)> = row.map(|r| (r.get(0), r.get(1)));
         scratch
             .install_function(name, current.as_ref().map(|(_, s)| s))
-            .map_err(|e| Error::new(ErrorKind::Service, format!("registry store holds {e}")))?;
+            .map_err(|e| corrupt_state(&e))?;
         scratch.set_retired_counter(name, retired.and_then(|c| u64::try_from(c).ok()));
 
         let result = op(&mut scratch, request);
@@ -189,9 +188,18 @@ impl SharedRegistry {
             return Ok(Attempt::Done(result));
         }
         let after = scratch.function_json(name);
+        let changed = match (&current, &after) {
+            (Some((_, before)), Some(state)) => before != state,
+            (None, None) => false,
+            _ => true,
+        };
+        if !changed {
+            // A read, or a write that changed nothing: nothing to commit or announce.
+            tx.commit().map_err(se)?;
+            return Ok(Attempt::Done(result));
+        }
         let written = match (&current, &after) {
-            (None, None) => 1,
-            (Some((_, before)), Some(state)) if before == state => 1,
+            (None, None) => 1, // unchanged; returned above
             (None, Some(state)) => tx
                 .execute(
                     "INSERT INTO lv_functions (scope, name, version, state) VALUES ($1, $2, 1, $3)
@@ -231,16 +239,9 @@ impl SharedRegistry {
             tx.rollback().map_err(se)?;
             return Ok(Attempt::LostRace);
         }
-        let changed = match (&current, &after) {
-            (Some((_, before)), Some(state)) => before != state,
-            (None, None) => false,
-            _ => true,
-        };
-        if changed {
-            let payload = format!("{}|{}", self.scope, name);
-            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
-                .map_err(se)?;
-        }
+        let payload = format!("{}|{}", self.scope, name);
+        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
+            .map_err(se)?;
         tx.commit().map_err(se)?;
         Ok(Attempt::Done(result))
     }
