@@ -15,23 +15,12 @@ fn targets(r: &Registry) -> Vec<(String, Option<(u64, f64)>)> {
     r.alias_history(GetAliasRequest::new("f", "live"))
         .unwrap()
         .into_iter()
-        .map(|t: AliasTarget| {
-            (
-                t.function_version.to_string(),
-                t.routing
-                    .map(|x| (x.additional_version().get(), x.weight().get())),
-            )
-        })
+        .map(|t: AliasTarget| common::route_of(t.function_version, t.routing))
         .collect()
 }
 
 fn current(r: &Registry) -> (String, Option<(u64, f64)>) {
-    let a = r.get_alias(GetAliasRequest::new("f", "live")).unwrap();
-    (
-        a.function_version.to_string(),
-        a.routing_config
-            .map(|x| (x.additional_version().get(), x.weight().get())),
-    )
+    common::alias_state(r, "f", "live")
 }
 
 fn setup() -> Registry {

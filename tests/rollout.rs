@@ -41,14 +41,19 @@ fn alias(r: &Registry) -> AliasConfiguration {
     r.get_alias(GetAliasRequest::new("f", "live")).unwrap()
 }
 
-/// (primary, weight of the additional version) of `live`.
+/// (primary, (additional version, weight)) of `f:live`.
 fn state(r: &Registry) -> (String, Option<(u64, f64)>) {
-    let a = alias(r);
-    (
-        a.function_version.to_string(),
-        a.routing_config
-            .map(|x| (x.additional_version().get(), x.weight().get())),
-    )
+    common::alias_state(r, "f", "live")
+}
+
+/// A plan moving `f:live` to version `target` along `preset`.
+fn plan_to(target: u64, preset: Preset) -> RolloutPlan {
+    RolloutPlan::new("f", "live", v(target), preset.schedule())
+}
+
+/// Starts `plan` now.
+fn begin(r: &Registry, clock: &ManualClock, plan: RolloutPlan) -> Rollout {
+    Rollout::start(r, plan, clock.now()).unwrap()
 }
 
 fn steps(s: &Schedule) -> Vec<(u64, f64)> {
@@ -209,13 +214,8 @@ fn custom_schedules_and_refusals() {
 #[test]
 fn linear_rollout_follows_the_schedule_through_the_resolver() {
     let (mut r, clock) = setup();
-    let plan = RolloutPlan::new(
-        "f",
-        "live",
-        v(2),
-        Preset::Linear10PercentEvery1Minute.schedule(),
-    );
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(2, Preset::Linear10PercentEvery1Minute);
+    let mut rollout = begin(&r, &clock, plan);
     assert_eq!(*rollout.phase(), Phase::Shifting);
     assert_eq!(
         state(&r),
@@ -272,13 +272,8 @@ fn linear_rollout_follows_the_schedule_through_the_resolver() {
 #[test]
 fn a_late_tick_applies_the_weight_due_now() {
     let (mut r, clock) = setup();
-    let plan = RolloutPlan::new(
-        "f",
-        "live",
-        v(3),
-        Preset::Linear10PercentEvery1Minute.schedule(),
-    );
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(3, Preset::Linear10PercentEvery1Minute);
+    let mut rollout = begin(&r, &clock, plan);
     clock.advance_millis(5 * 60_000 + 30_000);
     rollout.tick(&mut r, clock.now(), &Health::Healthy);
     assert_eq!(state(&r), ("1".into(), Some((3, 0.6))));
@@ -295,13 +290,8 @@ fn a_late_tick_applies_the_weight_due_now() {
 #[test]
 fn canary_and_all_at_once_complete() {
     let (mut r, clock) = setup();
-    let plan = RolloutPlan::new(
-        "f",
-        "live",
-        v(2),
-        Preset::Canary10Percent5Minutes.schedule(),
-    );
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(2, Preset::Canary10Percent5Minutes);
+    let mut rollout = begin(&r, &clock, plan);
     rollout.tick(&mut r, clock.now(), &Health::Healthy);
     assert_eq!(state(&r), ("1".into(), Some((2, 0.1))));
     clock.advance_millis(4 * 60_000);
@@ -314,8 +304,8 @@ fn canary_and_all_at_once_complete() {
         (("2".into(), None), Phase::Succeeded)
     );
 
-    let plan = RolloutPlan::new("f", "live", v(3), Preset::AllAtOnce.schedule());
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(3, Preset::AllAtOnce);
+    let mut rollout = begin(&r, &clock, plan);
     rollout.tick(&mut r, clock.now(), &Health::Healthy);
     assert_eq!(
         (state(&r), rollout.phase().clone()),
@@ -326,13 +316,8 @@ fn canary_and_all_at_once_complete() {
 #[test]
 fn unhealthy_signal_rolls_back_to_the_original_version() {
     let (mut r, clock) = setup();
-    let plan = RolloutPlan::new(
-        "f",
-        "live",
-        v(2),
-        Preset::Linear10PercentEvery1Minute.schedule(),
-    );
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(2, Preset::Linear10PercentEvery1Minute);
+    let mut rollout = begin(&r, &clock, plan);
     for _ in 0..4 {
         rollout.tick(&mut r, clock.now(), &Health::Healthy);
         clock.advance_millis(60_000);
@@ -364,13 +349,8 @@ fn unhealthy_signal_rolls_back_to_the_original_version() {
 #[test]
 fn a_concurrent_change_aborts_the_rollout_and_is_kept() {
     let (mut r, clock) = setup();
-    let plan = RolloutPlan::new(
-        "f",
-        "live",
-        v(2),
-        Preset::Linear10PercentEvery1Minute.schedule(),
-    );
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(2, Preset::Linear10PercentEvery1Minute);
+    let mut rollout = begin(&r, &clock, plan);
     rollout.tick(&mut r, clock.now(), &Health::Healthy);
     // An operator moves the alias by hand.
     r.update_alias(UpdateAliasRequest::new("f", "live").with_routing("3", 0.5))
@@ -389,13 +369,8 @@ fn a_concurrent_change_aborts_the_rollout_and_is_kept() {
 
     // Deleting the alias mid-rollout aborts with the registry's error.
     let (mut r, clock) = setup();
-    let plan = RolloutPlan::new(
-        "f",
-        "live",
-        v(2),
-        Preset::Canary10Percent5Minutes.schedule(),
-    );
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(2, Preset::Canary10Percent5Minutes);
+    let mut rollout = begin(&r, &clock, plan);
     rollout.tick(&mut r, clock.now(), &Health::Healthy);
     r.delete_alias(GetAliasRequest::new("f", "live")).unwrap();
     clock.advance_millis(5 * 60_000);
@@ -414,15 +389,10 @@ fn a_concurrent_change_aborts_the_rollout_and_is_kept() {
 fn hooks_gate_the_shift() {
     // Pre-traffic hook passes, post-traffic hook passes.
     let (mut r, clock) = setup();
-    let plan = RolloutPlan::new(
-        "f",
-        "live",
-        v(2),
-        Preset::Canary10Percent5Minutes.schedule(),
-    )
-    .with_pre_traffic_hook()
-    .with_post_traffic_hook();
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(2, Preset::Canary10Percent5Minutes)
+        .with_pre_traffic_hook()
+        .with_post_traffic_hook();
+    let mut rollout = begin(&r, &clock, plan);
     assert_eq!(*rollout.phase(), Phase::BeforeAllowTraffic);
     clock.advance_millis(10 * 60_000);
     rollout.tick(
@@ -454,9 +424,8 @@ fn hooks_gate_the_shift() {
     // A failing pre-traffic hook rolls back without ever touching the alias.
     let (mut r, clock) = setup();
     let before = alias(&r).revision_id;
-    let plan =
-        RolloutPlan::new("f", "live", v(2), Preset::AllAtOnce.schedule()).with_pre_traffic_hook();
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(2, Preset::AllAtOnce).with_pre_traffic_hook();
+    let mut rollout = begin(&r, &clock, plan);
     rollout.hook_result(
         &mut r,
         clock.now(),
@@ -473,9 +442,8 @@ fn hooks_gate_the_shift() {
 
     // A failing post-traffic hook puts the alias back.
     let (mut r, clock) = setup();
-    let plan =
-        RolloutPlan::new("f", "live", v(2), Preset::AllAtOnce.schedule()).with_post_traffic_hook();
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(2, Preset::AllAtOnce).with_post_traffic_hook();
+    let mut rollout = begin(&r, &clock, plan);
     rollout.tick(&mut r, clock.now(), &Health::Healthy);
     assert_eq!(
         (rollout.phase().clone(), state(&r)),
@@ -490,10 +458,10 @@ fn hooks_gate_the_shift() {
 
     // A hook that never answers times out.
     let (mut r, clock) = setup();
-    let plan = RolloutPlan::new("f", "live", v(2), Preset::AllAtOnce.schedule())
+    let plan = plan_to(2, Preset::AllAtOnce)
         .with_post_traffic_hook()
         .with_hook_timeout(min(60));
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let mut rollout = begin(&r, &clock, plan);
     rollout.tick(&mut r, clock.now(), &Health::Healthy);
     assert_eq!(
         rollout.next_due(),
@@ -514,13 +482,8 @@ fn hooks_gate_the_shift() {
 #[test]
 fn stop_rolls_back() {
     let (mut r, clock) = setup();
-    let plan = RolloutPlan::new(
-        "f",
-        "live",
-        v(3),
-        Preset::Canary10Percent30Minutes.schedule(),
-    );
-    let mut rollout = Rollout::start(&r, plan, clock.now()).unwrap();
+    let plan = plan_to(3, Preset::Canary10Percent30Minutes);
+    let mut rollout = begin(&r, &clock, plan);
     rollout.tick(&mut r, clock.now(), &Health::Healthy);
     assert_eq!(
         *rollout.stop(&mut r, clock.now()),
@@ -577,12 +540,7 @@ fn a_refused_update_fails_the_rollout_and_leaves_the_alias() {
     r.create_alias(CreateAliasRequest::new("f", "live", "1"))
         .unwrap();
     let before = r.get_alias(GetAliasRequest::new("f", "live")).unwrap();
-    let plan = RolloutPlan::new(
-        "f",
-        "live",
-        v(2),
-        Preset::Linear10PercentEvery1Minute.schedule(),
-    );
+    let plan = plan_to(2, Preset::Linear10PercentEvery1Minute);
     let mut rollout = Rollout::start(&r, plan, Timestamp::from_unix_millis(common::T0)).unwrap();
     match rollout.tick(
         &mut r,

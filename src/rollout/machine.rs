@@ -470,28 +470,24 @@ impl Rollout {
         let start = self.shift_started.unwrap_or(now);
         let elapsed = self.elapsed(start, now);
         let due = self.plan.schedule.weight_at(elapsed);
-        let behind = self.applied.is_none_or(|applied| due > applied);
-        if behind && (due > 0.0 || self.applied.is_none()) {
-            let request = if due >= 1.0 {
-                UpdateAliasRequest::new(self.plan.function.clone(), self.plan.alias.clone())
-                    .with_function_version(self.plan.target.to_string())
-                    .without_routing()
-            } else {
-                UpdateAliasRequest::new(self.plan.function.clone(), self.plan.alias.clone())
-                    .with_routing(self.plan.target.to_string(), due)
-            };
-            let what = if due >= 1.0 {
-                format!(
-                    "+{}: version {} gets 100% (alias now points at it, no routing)",
-                    offset_text(elapsed),
-                    self.plan.target
+        if self.applied.is_none_or(|applied| due > applied) {
+            let update =
+                UpdateAliasRequest::new(self.plan.function.clone(), self.plan.alias.clone());
+            let at = offset_text(elapsed);
+            let target = self.plan.target;
+            let (request, what) = if due >= 1.0 {
+                (
+                    update
+                        .with_function_version(target.to_string())
+                        .without_routing(),
+                    format!(
+                        "+{at}: version {target} gets 100% (alias now points at it, no routing)"
+                    ),
                 )
             } else {
-                format!(
-                    "+{}: version {} gets {}%",
-                    offset_text(elapsed),
-                    self.plan.target,
-                    due * 100.0
+                (
+                    update.with_routing(target.to_string(), due),
+                    format!("+{at}: version {target} gets {}%", due * 100.0),
                 )
             };
             if !self.update(registry, now, request) {

@@ -122,3 +122,29 @@ pub const QUALIFIER_PATTERN: &str =
 
 pub const REVISION_MISMATCH: &str = "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id";
 pub const ONLY_LATEST: &str = "Current operation does not support versions other than $LATEST. Please set the version to $LATEST or do not set a version in your request.";
+
+/// An alias target as `(primary, (first additional version, weight))`, for comparisons.
+pub fn route_of(
+    primary: lambda_versioning::Version,
+    routing: Option<lambda_versioning::AliasRouting>,
+) -> (String, Option<(u64, f64)>) {
+    (
+        primary.to_string(),
+        routing.map(|r| (r.additional_version().get(), r.weight().get())),
+    )
+}
+
+/// The current target of alias `alias` of `function`, as [`route_of`] gives it.
+#[track_caller]
+pub fn alias_state(
+    registry: &Registry,
+    function: &str,
+    alias: &str,
+) -> (String, Option<(u64, f64)>) {
+    let a = registry
+        .get_alias(lambda_versioning::registry::GetAliasRequest::new(
+            function, alias,
+        ))
+        .expect("get_alias");
+    route_of(a.function_version, a.routing_config)
+}
