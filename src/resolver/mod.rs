@@ -10,8 +10,8 @@
 //!   deleting a function, or creating or deleting an alias, copies one shard (about
 //!   1/256 of the functions, cloning reference-counted pointers only); nothing copies
 //!   the whole table.
-//! * Each alias has a *route slot*: its primary version, additional version and integer
-//!   threshold behind a sequence counter. An alias update writes the slot in place — O(1)
+//! * Each alias has a *route slot*: its primary version, additional version(s) and
+//!   integer thresholds behind a sequence counter. An alias update writes the slot in place — O(1)
 //!   in the number of functions and aliases — and readers read it with plain loads,
 //!   retrying only if a write overlapped their read. Readers take no lock and write no
 //!   shared memory.

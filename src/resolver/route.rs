@@ -1,8 +1,10 @@
 //! One alias's current route, readable without a lock and without writing shared memory.
 //!
-//! The route is up to seven words (primary, then up to three pairs of additional version
-//! and cumulative threshold) behind a sequence word: the single writer (the registry,
-//! under `&mut`) sets its "writing" bit, writes the words and stores a new counter value;
+//! The route is the primary and up to three pairs of additional version and cumulative
+//! threshold, behind a sequence word. The first pair lives in the slot; the second and
+//! third live in a block allocated the first time the alias needs them (multi-version
+//! routing only). The single writer (the registry, under `&mut`) sets the sequence
+//! word's "writing" bit, writes the words and stores a new counter value;
 //! a reader reads the sequence word, the words and the sequence word again, and retries
 //! in the rare case a write overlapped. Readers never block the writer and never write
 //! to shared memory. A flag in the sequence word tells whether the route has more than
