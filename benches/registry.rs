@@ -4,8 +4,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lambda_versioning::registry::{
-    CreateFunctionRequest, DeleteFunctionRequest, ListVersionsRequest, PublishVersionRequest,
-    UpdateFunctionConfigurationRequest,
+    CreateFunctionRequest, DeleteFunctionRequest, ListVersionsByFunctionRequest,
+    PublishVersionRequest, UpdateFunctionConfigurationRequest,
 };
 use lambda_versioning::{Code, FunctionConfig, ManualClock, Registry, Timestamp};
 use std::hint::black_box;
@@ -67,13 +67,13 @@ fn list_page(c: &mut Criterion) {
         // $LATEST), full in both sizes.
         let mid = r
             .list_versions_by_function(
-                ListVersionsRequest::new("f").with_max_items(n.div_ceil(2).into()),
+                ListVersionsByFunctionRequest::new("f").with_max_items(n.div_ceil(2).into()),
             )
             .expect("list")
             .next_marker;
         group.bench_function(format!("versions_{n}"), |b| {
             b.iter(|| {
-                let mut req = ListVersionsRequest::new("f").with_max_items(5);
+                let mut req = ListVersionsByFunctionRequest::new("f").with_max_items(5);
                 req.marker = mid.clone();
                 black_box(r.list_versions_by_function(req).expect("list"))
             });

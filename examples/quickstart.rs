@@ -5,7 +5,8 @@
 
 use lambda_versioning::registry::{
     CreateAliasRequest, CreateFunctionRequest, DeleteFunctionRequest, InvokeRequest,
-    ListVersionsRequest, PublishVersionRequest, UpdateAliasRequest, UpdateFunctionCodeRequest,
+    ListVersionsByFunctionRequest, PublishVersionRequest, UpdateAliasRequest,
+    UpdateFunctionCodeRequest,
 };
 use lambda_versioning::{Code, Error, FunctionConfig, ManualClock, Registry, Timestamp, Version};
 use rand::SeedableRng as _;
@@ -170,7 +171,8 @@ fn main() -> Result<(), Error> {
 
     // Version 1 is free now; delete it and list what is left.
     registry.delete_function(DeleteFunctionRequest::new("checkout").with_qualifier("1"))?;
-    let listed = registry.list_versions_by_function(ListVersionsRequest::new("checkout"))?;
+    let listed =
+        registry.list_versions_by_function(ListVersionsByFunctionRequest::new("checkout"))?;
     let versions: Vec<String> = listed
         .versions
         .iter()

@@ -132,6 +132,28 @@ impl fmt::Display for ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    /// The recorded refusals that carry no `"Type"` member although their kind does.
+    untyped: bool,
+}
+
+/// The `"Type"` member of an error body (R96): who is at fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FaultType {
+    /// `"User"`: a modeled client fault.
+    User,
+    /// `"Service"`: `ServiceException`.
+    Service,
+}
+
+impl FaultType {
+    /// The member's value: `User` or `Service`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FaultType::User => "User",
+            FaultType::Service => "Service",
+        }
+    }
 }
 
 impl Error {
@@ -143,6 +165,36 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            untyped: false,
+        }
+    }
+
+    /// The same error, answered without a `"Type"` member (the service sends one
+    /// recorded refusal that way, R47).
+    pub(crate) fn without_fault_type(mut self) -> Self {
+        self.untyped = true;
+        self
+    }
+
+    /// The `"Type"` member of this error's body (R96): decided by the kind — `User` for
+    /// modeled client faults, `Service` for `ServiceException`, none for the framework's
+    /// `ValidationException`, `UnknownOperationException` and `AccessDeniedException` —
+    /// except for the one recorded refusal that has none although it is an
+    /// `InvalidParameterValueException` (R47).
+    ///
+    /// ```
+    /// use lambda_versioning::{Error, ErrorKind, FaultType};
+    /// assert_eq!(Error::new(ErrorKind::ResourceConflict, "x").fault_type(), Some(FaultType::User));
+    /// assert_eq!(Error::new(ErrorKind::Validation, "x").fault_type(), None);
+    /// ```
+    pub fn fault_type(&self) -> Option<FaultType> {
+        if self.untyped {
+            return None;
+        }
+        match self.kind {
+            ErrorKind::Validation | ErrorKind::UnknownOperation | ErrorKind::AccessDenied => None,
+            ErrorKind::Service => Some(FaultType::Service),
+            _ => Some(FaultType::User),
         }
     }
 

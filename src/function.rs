@@ -7,11 +7,9 @@ use std::sync::Arc;
 use crate::arn::FunctionArn;
 use crate::clock::Timestamp;
 use crate::config::FunctionConfig;
-use crate::error::Error;
 use crate::names::{AliasName, FunctionName, RevisionId, Version, VersionNumber};
 use crate::policy::{Policy, PolicyTarget};
-use crate::registry::responses::{AliasConfiguration, AliasTarget, FunctionConfiguration};
-use crate::routing::AliasRouting;
+use crate::routing::{AliasRouting, AliasTarget, RoutingViolation, Weight, check_agreement};
 use crate::status::VersionStatus;
 
 /// `$LATEST`: the mutable version.
@@ -48,7 +46,7 @@ pub(crate) struct Alias {
 }
 
 impl Alias {
-    /// Whether this alias sends any traffic (or could, by weight) to version `n` (R62, Q6).
+    /// The alias's current target (primary and routing).
     pub(crate) fn target(&self) -> AliasTarget {
         AliasTarget {
             function_version: self.primary,
@@ -56,6 +54,7 @@ impl Alias {
         }
     }
 
+    /// Whether this alias sends any traffic (or could, by weight) to version `n` (R62, Q6).
     pub(crate) fn references(&self, n: VersionNumber) -> bool {
         self.primary == Version::Published(n) || self.routing.is_some_and(|r| r.routes_to(n))
     }
@@ -79,75 +78,7 @@ pub(crate) struct Function {
     pub(crate) pending_versions: Vec<VersionNumber>,
 }
 
-/// Refusal texts that concern one function.
-pub(crate) mod messages {
-    pub(crate) const ROLE_MISMATCH: &str =
-        "Specified versions must be associated with the same execution role";
-    /// The service's text for this case was not found (Q5); this is the crate's wording.
-    pub(crate) const DEAD_LETTER_MISMATCH: &str =
-        "Specified versions must be associated with the same dead letter queue configuration";
-}
-
 impl Function {
-    /// The `FunctionConfiguration` of `$LATEST` reported under `arn`.
-    pub(crate) fn latest_view(&self, arn: FunctionArn, with_status: bool) -> FunctionConfiguration {
-        FunctionConfiguration {
-            function_name: self.name.clone(),
-            function_arn: arn,
-            version: Version::Latest,
-            config: Arc::clone(&self.latest.config),
-            last_modified: self.latest.last_modified,
-            revision_id: self.latest.revision_id,
-            status: with_status.then(|| self.latest.status.clone()),
-            label: None,
-        }
-    }
-
-    /// The `FunctionConfiguration` of published version `n`, if it exists.
-    pub(crate) fn version_view(
-        &self,
-        n: VersionNumber,
-        arn: FunctionArn,
-        with_status: bool,
-    ) -> Option<FunctionConfiguration> {
-        let v = self.versions.get(&n)?;
-        Some(FunctionConfiguration {
-            function_name: self.name.clone(),
-            function_arn: arn,
-            version: Version::Published(n),
-            config: Arc::clone(&v.config),
-            last_modified: v.last_modified,
-            revision_id: v.revision_id,
-            status: with_status.then(|| v.status.clone()),
-            label: v.label.clone(),
-        })
-    }
-
-    /// The view of `version` (either kind) under `arn`.
-    pub(crate) fn view(
-        &self,
-        version: Version,
-        arn: FunctionArn,
-        with_status: bool,
-    ) -> Option<FunctionConfiguration> {
-        match version {
-            Version::Latest => Some(self.latest_view(arn, with_status)),
-            Version::Published(n) => self.version_view(n, arn, with_status),
-        }
-    }
-
-    /// The `AliasConfiguration` of alias `name`.
-    pub(crate) fn alias_view(&self, name: &AliasName, alias: &Alias) -> AliasConfiguration {
-        AliasConfiguration {
-            alias_arn: self.arn.with_qualifier(name.clone()),
-            name: name.clone(),
-            function_version: alias.primary,
-            description: alias.description.clone(),
-            routing_config: alias.routing,
-            revision_id: alias.revision_id,
-        }
-    }
-
     /// The names of the aliases that reference version `n`, in name order.
     pub(crate) fn aliases_referencing(&self, n: VersionNumber) -> Vec<&AliasName> {
         self.aliases
@@ -165,23 +96,56 @@ impl Function {
         }
     }
 
-    /// R52: both versions of a weighted alias share execution role and dead-letter target.
-    pub(crate) fn check_routing_pair(
+    /// R51, R52: the routing `entries` (keys as written) resolved against this
+    /// function's versions, each in agreement with `primary` (role and dead-letter
+    /// target). `None` for no entries.
+    pub(crate) fn routing_to<K: AsRef<str>>(
         &self,
-        primary: VersionNumber,
-        additional: VersionNumber,
-    ) -> Result<(), Error> {
-        let (Some(a), Some(b)) = (self.versions.get(&primary), self.versions.get(&additional))
-        else {
+        entries: &[(K, f64)],
+    ) -> Result<Option<AliasRouting>, RoutingViolation> {
+        let mut routed = Vec::with_capacity(entries.len());
+        for (key, weight) in entries {
+            let key = key.as_ref();
+            let n = match key.parse::<VersionNumber>() {
+                Ok(n) if self.versions.contains_key(&n) => n,
+                _ => return Err(RoutingViolation::MissingVersion(key.to_owned())),
+            };
+            let weight =
+                Weight::new(*weight).map_err(|_| RoutingViolation::WeightOutOfRange(*weight))?;
+            routed.push((n, weight));
+        }
+        Ok(AliasRouting::from_entries(&routed))
+    }
+
+    /// R52: every routed version agrees with the primary on execution role and
+    /// dead-letter target.
+    pub(crate) fn check_routing_agreement(
+        &self,
+        primary: Version,
+        routing: Option<AliasRouting>,
+    ) -> Result<(), RoutingViolation> {
+        let (Version::Published(p), Some(r)) = (primary, routing) else {
             return Ok(());
         };
-        if a.config.role != b.config.role {
-            return Err(Error::invalid_parameter(messages::ROLE_MISMATCH));
-        }
-        if a.config.dead_letter_target != b.config.dead_letter_target {
-            return Err(Error::invalid_parameter(messages::DEAD_LETTER_MISMATCH));
+        let Some(p) = self.versions.get(&p) else {
+            return Ok(());
+        };
+        for (n, _) in r.entries() {
+            if let Some(x) = self.versions.get(&n) {
+                check_agreement(&p.config, &x.config)?;
+            }
         }
         Ok(())
+    }
+
+    /// Whether the version or alias a policy target names exists (the function always
+    /// does).
+    pub(crate) fn has_policy_target(&self, target: &PolicyTarget) -> bool {
+        match target {
+            PolicyTarget::Function => true,
+            PolicyTarget::Version(n) => self.versions.contains_key(n),
+            PolicyTarget::Alias(a) => self.aliases.contains_key(a),
+        }
     }
 
     /// The version that carries `label`, if any.

@@ -207,11 +207,12 @@
 //! marker this crate did not issue is refused with `InvalidParameterValueException`
 //! `Invalid marker: <marker>`. `CreateFunction` on a taken name answers
 //! `ResourceConflictException` `Function already exist: <name>`.
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
 mod arn;
-mod authorize;
 mod clock;
 mod config;
 mod error;
@@ -219,7 +220,7 @@ mod function;
 mod names;
 mod policy;
 pub mod registry;
-pub mod resolver;
+mod resolver;
 mod revision;
 pub mod rollout;
 mod routing;
@@ -231,10 +232,9 @@ mod validate;
 pub mod wire;
 
 pub use arn::{FunctionArn, FunctionRef, FunctionRefForm};
-pub use authorize::{Caller, CallerPrincipal, Decision};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use config::{Architecture, Code, FunctionConfig};
-pub use error::{Component, Error, ErrorKind, ParseError, ParseErrorReason};
+pub use error::{Component, Error, ErrorKind, FaultType, ParseError, ParseErrorReason};
 pub use names::{
     AccountId, AliasName, FunctionName, Partition, Qualifier, Region, RevisionId, Version,
     VersionNumber,
@@ -242,14 +242,18 @@ pub use names::{
 pub use policy::{
     Conditions, FunctionUrlAuthType, POLICY_SIZE_LIMIT, Principal, Statement, StatementId,
 };
-pub use registry::{
-    Lifecycle, Registry, RegistryBuilder, RoutingMode, Snapshot, SnapshotError, VersionNumbering,
-};
+/// The `rand` crate this crate's API takes generators from (`Registry::invoke_target`,
+/// `Resolver::resolve`): use `lambda_versioning::rand` to name the same version.
+pub use rand;
+pub use registry::authorize::{Caller, CallerPrincipal, Decision};
+pub use registry::control::{Lifecycle, Registry, RegistryBuilder, RoutingMode, VersionNumbering};
+pub use registry::snapshot::{Snapshot, SnapshotError};
 pub use resolver::{
     AliasHandle, HandleResolution, LocalAliasHandle, Resolution, ResolveError, Resolver,
+    alias_salt, sticky_point,
 };
 pub use revision::{RandomRevisionIds, RevisionIdSource, SeededRevisionIds};
-pub use routing::{AliasRouting, MAX_ADDITIONAL_VERSIONS, Weight};
+pub use routing::{AliasRouting, AliasTarget, MAX_ADDITIONAL_VERSIONS, RouteReason, Weight};
 pub use status::{LastUpdateStatus, State, VersionStatus};
 pub use validate::NamePattern;
 

@@ -4,9 +4,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::arn::FunctionArn;
 use crate::error::{Component, ParseError};
 use crate::names::{
-    AccountId, AliasName, Partition, RevisionId, VersionNumber, string_conversions,
+    AccountId, AliasName, Partition, Qualifier, RevisionId, VersionNumber, string_conversions,
 };
 
 /// The most bytes one policy document may hold (R82, R92).
@@ -224,6 +225,29 @@ pub(crate) enum PolicyTarget {
     Function,
     Version(VersionNumber),
     Alias(AliasName),
+}
+
+impl PolicyTarget {
+    /// The policy target a qualifier names (R73, R86): the unqualified function for no
+    /// qualifier, the version or alias otherwise, and `None` for `$LATEST`, which never
+    /// has a policy. The one mapping from qualifiers to targets.
+    pub(crate) fn of(qualifier: Option<&Qualifier>) -> Option<PolicyTarget> {
+        match qualifier {
+            None => Some(PolicyTarget::Function),
+            Some(Qualifier::Latest) => None,
+            Some(Qualifier::Version(n)) => Some(PolicyTarget::Version(*n)),
+            Some(Qualifier::Alias(a)) => Some(PolicyTarget::Alias(a.clone())),
+        }
+    }
+
+    /// The ARN the target's statements name as their `Resource` (R75).
+    pub(crate) fn resource(&self, function: &FunctionArn) -> FunctionArn {
+        match self {
+            PolicyTarget::Function => function.clone(),
+            PolicyTarget::Version(n) => function.with_qualifier(*n),
+            PolicyTarget::Alias(a) => function.with_qualifier(a.clone()),
+        }
+    }
 }
 
 /// The resource policy of one target: statements in insertion order and a revision id.

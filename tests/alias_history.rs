@@ -5,14 +5,14 @@ mod common;
 
 use common::{ARN, REVISION_MISMATCH, assert_err, registry, with_versions};
 use lambda_versioning::registry::{
-    AliasTarget, CreateAliasRequest, DeleteFunctionRequest, GetAliasRequest, NOTHING_TO_UNDO,
+    AliasHistoryRequest, CreateAliasRequest, DeleteFunctionRequest, NOTHING_TO_UNDO,
     UndoAliasRequest, UpdateAliasRequest,
 };
-use lambda_versioning::{ErrorKind, Registry, Version, VersionNumber};
+use lambda_versioning::{AliasTarget, ErrorKind, Registry, Version, VersionNumber};
 use rand::SeedableRng as _;
 
 fn targets(r: &Registry) -> Vec<(String, Option<(u64, f64)>)> {
-    r.alias_history(GetAliasRequest::new("f", "live"))
+    r.alias_history(AliasHistoryRequest::new("f", "live"))
         .unwrap()
         .into_iter()
         .map(|t: AliasTarget| common::route_of(t.function_version, t.routing))
@@ -134,7 +134,7 @@ fn undo_refusals_change_nothing() {
         &format!("Alias not found: {ARN}:f:nope"),
     );
     assert_err(
-        r.alias_history(GetAliasRequest::new("f", "nope")),
+        r.alias_history(AliasHistoryRequest::new("f", "nope")),
         ErrorKind::ResourceNotFound,
         &format!("Cannot find alias arn: {ARN}:f:nope"),
     );

@@ -4,7 +4,8 @@ mod common;
 
 use common::*;
 use lambda_versioning::registry::{
-    CreateFunctionRequest, DeleteFunctionRequest, GetFunctionRequest, InvokeRequest,
+    CreateFunctionRequest, DeleteFunctionRequest, GetFunctionConfigurationRequest,
+    GetFunctionRequest, InvokeRequest,
 };
 use lambda_versioning::{
     AccountId, AliasName, ErrorKind, FunctionArn, FunctionName, FunctionRef, FunctionRefForm,
@@ -302,7 +303,9 @@ fn r6_suffix_and_qualifier_must_agree_before_lookup() {
         msg,
     );
     assert_err(
-        r.get_function_configuration(GetFunctionRequest::new("missing:1").with_qualifier("2")),
+        r.get_function_configuration(
+            GetFunctionConfigurationRequest::new("missing:1").with_qualifier("2"),
+        ),
         ErrorKind::InvalidParameterValue,
         msg,
     );

@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 use common::*;
 use lambda_versioning::registry::{
     AddPermissionRequest, CreateAliasRequest, CreateFunctionRequest, DeleteAliasRequest,
-    DeleteFunctionRequest, GetAliasRequest, GetFunctionRequest, ListAliasesRequest,
-    ListVersionsRequest, PublishVersionRequest, RemovePermissionRequest, UpdateAliasRequest,
-    UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
+    DeleteFunctionRequest, GetAliasRequest, GetFunctionRequest, GetPolicyRequest,
+    ListAliasesRequest, ListVersionsByFunctionRequest, PublishVersionRequest,
+    RemovePermissionRequest, UpdateAliasRequest, UpdateFunctionCodeRequest,
+    UpdateFunctionConfigurationRequest,
 };
 use lambda_versioning::{Code, Error, ErrorKind, Lifecycle, Registry, Version};
 use proptest::prelude::*;
@@ -820,7 +821,7 @@ fn check(r: &Registry, m: &Model) -> Result<(), TestCaseError> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     for (name, mf) in &m.functions {
         let listed = r
-            .list_versions_by_function(ListVersionsRequest::new(name.as_str()))
+            .list_versions_by_function(ListVersionsByFunctionRequest::new(name.as_str()))
             .unwrap();
         let got: Vec<String> = listed
             .versions
@@ -883,7 +884,7 @@ fn check(r: &Registry, m: &Model) -> Result<(), TestCaseError> {
             Some("a0"),
             Some("a1"),
         ] {
-            let mut g = GetFunctionRequest::new(name.as_str());
+            let mut g = GetPolicyRequest::new(name.as_str());
             g.qualifier = target.map(str::to_owned);
             let got: Vec<String> = r
                 .get_policy(g)

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use lambda_versioning::registry::{
-    CreateAliasRequest, DeleteFunctionRequest, ListAliasesRequest, ListVersionsRequest,
+    CreateAliasRequest, DeleteFunctionRequest, ListAliasesRequest, ListVersionsByFunctionRequest,
 };
 use lambda_versioning::{ErrorKind, Registry};
 
@@ -13,7 +13,7 @@ fn all_versions(r: &Registry, max_items: Option<i64>) -> (Vec<String>, usize) {
     let mut pages = 0;
     let mut marker: Option<String> = None;
     loop {
-        let mut req = ListVersionsRequest::new("f");
+        let mut req = ListVersionsByFunctionRequest::new("f");
         req.marker = marker.clone();
         req.max_items = max_items;
         let page = r.list_versions_by_function(req).unwrap();
@@ -37,7 +37,7 @@ fn r31_latest_first_then_ascending_without_state_fields() {
     r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("1"))
         .unwrap();
     let page = r
-        .list_versions_by_function(ListVersionsRequest::new("f"))
+        .list_versions_by_function(ListVersionsByFunctionRequest::new("f"))
         .unwrap();
     let arns: Vec<String> = page
         .versions
@@ -61,7 +61,7 @@ fn r32_at_most_50_per_page_latest_counts() {
     let mut r = registry();
     with_versions(&mut r, "f", 120);
     let first = r
-        .list_versions_by_function(ListVersionsRequest::new("f").with_max_items(10_000))
+        .list_versions_by_function(ListVersionsByFunctionRequest::new("f").with_max_items(10_000))
         .unwrap();
     assert_eq!(first.versions.len(), 50);
     assert_eq!(first.versions[0].version.to_string(), "$LATEST");
@@ -81,7 +81,7 @@ fn r91_markers_survive_deletions_and_reject_forgeries() {
     let mut r = registry();
     with_versions(&mut r, "f", 10);
     let first = r
-        .list_versions_by_function(ListVersionsRequest::new("f").with_max_items(4))
+        .list_versions_by_function(ListVersionsByFunctionRequest::new("f").with_max_items(4))
         .unwrap();
     let marker = first.next_marker.unwrap();
     // Delete the first item of the next page: the page starts at the next survivor.
@@ -89,7 +89,7 @@ fn r91_markers_survive_deletions_and_reject_forgeries() {
         .unwrap();
     let next = r
         .list_versions_by_function(
-            ListVersionsRequest::new("f")
+            ListVersionsByFunctionRequest::new("f")
                 .with_marker(marker)
                 .with_max_items(4),
         )
@@ -101,7 +101,9 @@ fn r91_markers_survive_deletions_and_reject_forgeries() {
         .collect();
     assert_eq!(got, ["5", "6", "7", "8"]);
     assert_err(
-        r.list_versions_by_function(ListVersionsRequest::new("f").with_marker("garbage!")),
+        r.list_versions_by_function(
+            ListVersionsByFunctionRequest::new("f").with_marker("garbage!"),
+        ),
         ErrorKind::InvalidParameterValue,
         "Invalid marker: garbage!",
     );
@@ -117,7 +119,7 @@ fn r91_markers_survive_deletions_and_reject_forgeries() {
         .unwrap();
     assert_err(
         r.list_versions_by_function(
-            ListVersionsRequest::new("f").with_marker(alias_marker.clone()),
+            ListVersionsByFunctionRequest::new("f").with_marker(alias_marker.clone()),
         ),
         ErrorKind::InvalidParameterValue,
         &format!("Invalid marker: {alias_marker}"),
@@ -134,7 +136,7 @@ fn r91_max_items_range() {
     ] {
         let msg = validation(&n.to_string(), "maxItems", constraint);
         assert_err(
-            r.list_versions_by_function(ListVersionsRequest::new("f").with_max_items(n)),
+            r.list_versions_by_function(ListVersionsByFunctionRequest::new("f").with_max_items(n)),
             ErrorKind::Validation,
             &msg,
         );
@@ -145,7 +147,7 @@ fn r91_max_items_range() {
         );
     }
     assert_err(
-        r.list_versions_by_function(ListVersionsRequest::new("nope")),
+        r.list_versions_by_function(ListVersionsByFunctionRequest::new("nope")),
         ErrorKind::ResourceNotFound,
         &format!("Function not found: {ARN}:nope"),
     );

@@ -4,8 +4,9 @@ mod common;
 
 use common::*;
 use lambda_versioning::registry::{
-    CreateAliasRequest, CreateFunctionRequest, DeleteFunctionRequest, GetFunctionRequest,
-    PublishVersionRequest, UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
+    CreateAliasRequest, CreateFunctionRequest, DeleteFunctionRequest,
+    GetFunctionConfigurationRequest, PublishVersionRequest, UpdateFunctionCodeRequest,
+    UpdateFunctionConfigurationRequest,
 };
 use lambda_versioning::{
     Code, ErrorKind, LastUpdateStatus, Registry, State, Timestamp, Version, VersionNumber,
@@ -80,12 +81,14 @@ fn r15_r64_unqualified_reads_describe_latest() {
     create(&mut r, "f");
     publish(&mut r, "f");
     let got = r
-        .get_function_configuration(GetFunctionRequest::new("f"))
+        .get_function_configuration(GetFunctionConfigurationRequest::new("f"))
         .unwrap();
     assert_eq!(got.version, Version::Latest);
     assert_eq!(got.function_arn.to_string(), format!("{ARN}:f"));
     let got = r
-        .get_function_configuration(GetFunctionRequest::new("f").with_qualifier("$LATEST"))
+        .get_function_configuration(
+            GetFunctionConfigurationRequest::new("f").with_qualifier("$LATEST"),
+        )
         .unwrap();
     assert_eq!(got.function_arn.to_string(), format!("{ARN}:f:$LATEST"));
 }

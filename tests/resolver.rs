@@ -9,10 +9,12 @@ use std::sync::{Arc, Barrier};
 use common::*;
 use lambda_versioning::registry::{
     CreateAliasRequest, CreateFunctionRequest, DeleteAliasRequest, DeleteFunctionRequest,
-    InvokeRequest, RouteReason, UpdateAliasRequest,
+    InvokeRequest, UpdateAliasRequest,
 };
-use lambda_versioning::resolver::{alias_salt, sticky_point};
-use lambda_versioning::{ErrorKind, Registry, ResolveError, Resolver, Version, VersionNumber};
+use lambda_versioning::{
+    ErrorKind, Registry, ResolveError, Resolver, RouteReason, Version, VersionNumber, alias_salt,
+    sticky_point,
+};
 use proptest::prelude::*;
 use rand::SeedableRng as _;
 use rand::rngs::{SmallRng, StdRng};

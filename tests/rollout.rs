@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{assert_err, clock, registry, set_role, with_versions};
 use lambda_versioning::registry::{
-    AliasConfiguration, CreateAliasRequest, GetAliasRequest, UpdateAliasRequest,
+    AliasConfiguration, CreateAliasRequest, DeleteAliasRequest, GetAliasRequest, UpdateAliasRequest,
 };
 use lambda_versioning::rollout::{
     ALREADY_ON_TARGET, ALREADY_SHIFTING, AbortReason, Health, HookOutcome, HookPoint, Phase,
@@ -372,7 +372,8 @@ fn a_concurrent_change_aborts_the_rollout_and_is_kept() {
     let plan = plan_to(2, Preset::Canary10Percent5Minutes);
     let mut rollout = begin(&r, &clock, plan);
     rollout.tick(&mut r, clock.now(), &Health::Healthy);
-    r.delete_alias(GetAliasRequest::new("f", "live")).unwrap();
+    r.delete_alias(DeleteAliasRequest::new("f", "live"))
+        .unwrap();
     clock.advance_millis(5 * 60_000);
     match rollout.tick(&mut r, clock.now(), &Health::Healthy) {
         Phase::Aborted(AbortReason::AliasGone(e)) => {

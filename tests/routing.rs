@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use common::*;
 use lambda_versioning::registry::{
-    CreateAliasRequest, GetFunctionRequest, InvokeRequest, RouteReason, UpdateAliasRequest,
-    UpdateFunctionConfigurationRequest,
+    CreateAliasRequest, GetFunctionConfigurationRequest, GetFunctionRequest, InvokeRequest,
+    UpdateAliasRequest, UpdateFunctionConfigurationRequest,
 };
-use lambda_versioning::{ErrorKind, Registry, Version, VersionNumber};
+use lambda_versioning::{ErrorKind, Registry, RouteReason, Version, VersionNumber};
 use rand::SeedableRng as _;
 use rand::rngs::StdRng;
 
@@ -266,7 +266,9 @@ fn r56_reads_through_a_weighted_alias_describe_the_primary() {
     let v1 = get(&r, "f:1");
     assert_eq!(got.revision_id, v1.revision_id);
     let by_arn = r
-        .get_function_configuration(GetFunctionRequest::new(format!("{ARN}:f:live")))
+        .get_function_configuration(GetFunctionConfigurationRequest::new(format!(
+            "{ARN}:f:live"
+        )))
         .unwrap();
     assert_eq!(by_arn.version, v(1));
 }
@@ -343,7 +345,7 @@ fn r65_unknown_qualifiers_on_reads_and_invokes() {
             &msg,
         );
         assert_err(
-            r.get_function_configuration(GetFunctionRequest::new(format!("f:{q}"))),
+            r.get_function_configuration(GetFunctionConfigurationRequest::new(format!("f:{q}"))),
             ErrorKind::ResourceNotFound,
             &msg,
         );
@@ -366,7 +368,7 @@ fn r65_unknown_qualifiers_on_reads_and_invokes() {
     );
     assert_err(
         r.get_function_configuration(
-            GetFunctionRequest::new("some-function").with_qualifier("$LATEST"),
+            GetFunctionConfigurationRequest::new("some-function").with_qualifier("$LATEST"),
         ),
         ErrorKind::ResourceNotFound,
         &format!("Function not found: {ARN}:some-function:$LATEST"),

@@ -113,7 +113,8 @@ fn r30_concurrent_replicas_lose_no_update_and_never_reuse_a_number() {
         "every change made its own version"
     );
     let list = |control: &mut SharedRegistry, marker: Option<String>| {
-        let mut req = lambda_versioning::registry::ListVersionsRequest::new("store-publish");
+        let mut req =
+            lambda_versioning::registry::ListVersionsByFunctionRequest::new("store-publish");
         req.marker = marker;
         control
             .execute(req, |r, q| r.list_versions_by_function(q))

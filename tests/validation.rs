@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use lambda_versioning::registry::{
     AddPermissionRequest, CreateAliasRequest, DeleteFunctionRequest, GetFunctionRequest,
-    InvokeRequest, ListAliasesRequest, ListVersionsRequest, PublishVersionRequest,
+    InvokeRequest, ListAliasesRequest, ListVersionsByFunctionRequest, PublishVersionRequest,
     RemovePermissionRequest, UpdateAliasRequest,
 };
 use lambda_versioning::{Error, ErrorKind, Registry, RevisionIdSource, SeededRevisionIds};
@@ -162,7 +162,9 @@ fn observe(r: &Registry) -> String {
         out += &format!("{:?}\n", r.get_function(GetFunctionRequest::new(name)));
         out += &format!(
             "{:?}\n",
-            r.list_versions_by_function(ListVersionsRequest::new(name).with_max_items(50))
+            r.list_versions_by_function(
+                ListVersionsByFunctionRequest::new(name).with_max_items(50)
+            )
         );
         out += &format!("{:?}\n", r.list_aliases(ListAliasesRequest::new(name)));
         for v in 1..=4 {

@@ -4,7 +4,7 @@
 
 use lambda_versioning::registry::{
     AddPermissionRequest, CreateAliasRequest, CreateFunctionRequest, DeleteFunctionRequest,
-    GetFunctionRequest, ListAliasesRequest, ListVersionsRequest, PublishVersionRequest,
+    GetFunctionRequest, ListAliasesRequest, ListVersionsByFunctionRequest, PublishVersionRequest,
     RemovePermissionRequest, UpdateAliasRequest,
 };
 use lambda_versioning::{Code, FunctionConfig, ManualClock, Registry, Timestamp};
@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = r.publish_version(PublishVersionRequest::new(a).with_code_sha256(b).with_revision_id(c));
         let _ = r.create_alias(CreateAliasRequest::new(a, b, c).with_routing(c, weight));
         let _ = r.update_alias(UpdateAliasRequest::new(a, b).with_function_version(c).with_routing(b, weight));
-        let _ = r.list_versions_by_function(ListVersionsRequest::new(a).with_marker(b));
+        let _ = r.list_versions_by_function(ListVersionsByFunctionRequest::new(a).with_marker(b));
         let _ = r.list_aliases(ListAliasesRequest::new(a).with_function_version(b).with_marker(c));
         let _ = r.add_permission(AddPermissionRequest::new(a, b, c, b).with_qualifier(c).with_source_arn(b));
         let _ = r.remove_permission(RemovePermissionRequest::new(a, b).with_qualifier(c));

@@ -2,82 +2,25 @@
 
 use std::ops::Bound;
 
-use super::functions::{check_revision, vanished};
+use super::checks::{
+    check_alias_name, check_function_version, check_revision, check_routing_map, routing_error,
+    vanished,
+};
+use super::control::Registry;
 use super::pagination::{self, MarkerKind};
 use super::{
-    AdditionalVersionWeights, AliasConfiguration, AliasTarget, CreateAliasRequest,
-    DeleteAliasRequest, GetAliasRequest, ListAliasesRequest, ListAliasesResponse, Registry,
-    RoutingMode, UndoAliasRequest, UpdateAliasRequest,
+    AdditionalVersionWeights, AliasConfiguration, AliasHistoryRequest, CreateAliasRequest,
+    DeleteAliasRequest, GetAliasRequest, ListAliasesRequest, ListAliasesResponse, UndoAliasRequest,
+    UpdateAliasRequest,
 };
 use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
 use crate::function::{Alias, Function};
-use crate::names::{AliasName, FunctionName, Version, VersionNumber};
+use crate::names::{AliasName, FunctionName, Version};
 use crate::policy::PolicyTarget;
 use crate::resolver::Route;
-use crate::routing::{AliasRouting, Weight};
-use crate::validate::{
-    ADDITIONAL_VERSION_PATTERN, ALIAS_NAME_PATTERN, FUNCTION_VERSION_PATTERN, NamePattern,
-    Violations, is_digits, java_double, java_len, matches_alias_name, matches_function_version,
-};
-
-const ROUTING_MEMBER: &str = "routingConfig.additionalVersionWeights";
-
-/// Records violations of an alias `Name` member.
-fn check_alias_name(v: &mut Violations, name: &str) {
-    v.check_string(
-        name,
-        "name",
-        1,
-        AliasName::MAX_LEN,
-        Some((ALIAS_NAME_PATTERN, matches_alias_name(name))),
-    );
-}
-
-/// Records violations of a `FunctionVersion` member.
-fn check_function_version(v: &mut Violations, version: Option<&str>) {
-    if let Some(fv) = version {
-        v.check_string(
-            fv,
-            "functionVersion",
-            1,
-            1024,
-            Some((FUNCTION_VERSION_PATTERN, matches_function_version(fv))),
-        );
-    }
-}
-
-/// Records violations of `AdditionalVersionWeights` (R48, R49): the whole map is quoted in
-/// Java's `{key=value, …}` rendering.
-fn check_routing_map(v: &mut Violations, weights: Option<&AdditionalVersionWeights>) {
-    let Some(map) = weights else { return };
-    let rendered = || {
-        let items: Vec<String> = map
-            .iter()
-            .map(|(k, w)| format!("{k}={}", java_double(*w)))
-            .collect();
-        format!("{{{}}}", items.join(", "))
-    };
-    let keys_ok = map
-        .keys()
-        .all(|k| (1..=1024).contains(&java_len(k)) && is_digits(k));
-    if !keys_ok {
-        v.push(
-            &rendered(),
-            ROUTING_MEMBER,
-            &format!(
-                "Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: {ADDITIONAL_VERSION_PATTERN}]"
-            ),
-        );
-    }
-    if !map.values().all(|w| (0.0..=1.0).contains(w)) {
-        v.push(
-            &rendered(),
-            ROUTING_MEMBER,
-            "Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]",
-        );
-    }
-}
+use crate::routing::{AliasRouting, AliasTarget, check_shape};
+use crate::validate::{NamePattern, Violations};
 
 /// The `InvalidParameterValueException` text of [`Registry::undo_alias`] on an alias
 /// without history (this crate's wording).
@@ -94,58 +37,16 @@ enum HistoryStep {
     Undo,
 }
 
-/// R47. The service sends this refusal without `"Type": "User"` (§4).
-pub(crate) const LATEST_NOT_ROUTABLE: &str =
-    "$LATEST is not supported for an alias pointing to more than 1 version";
-
 /// The `InvalidParameterValueException` text when the weights of a multi-version split
 /// add up to more than 1.0 (this crate's wording; the service has no such mode).
 pub const WEIGHT_SUM_EXCEEDED: &str =
     "The weights in AdditionalVersionWeights cannot add up to more than 1.0";
 
-/// R46: at most one additional version (more with [`RoutingMode::MultiVersion`], whose
-/// weights must add up to at most 1.0). Returns the entries in key order.
-fn route_entries(
-    map: &AdditionalVersionWeights,
-    mode: RoutingMode,
-) -> Result<Vec<(&str, f64)>, Error> {
-    let max = mode.max_additional_versions();
-    if map.len() > max {
-        return Err(Error::invalid_parameter(format!(
-            "Number of items in AdditionalVersionWeights cannot be greater than {max}"
-        )));
-    }
-    if map.values().sum::<f64>() > 1.0 {
-        return Err(Error::invalid_parameter(WEIGHT_SUM_EXCEEDED));
-    }
-    Ok(map.iter().map(|(k, w)| (k.as_str(), *w)).collect())
-}
-
-/// R52: every routed version shares the primary's execution role and dead-letter target.
-fn check_routing_roles(
-    f: &Function,
-    primary: Version,
-    routing: Option<AliasRouting>,
-) -> Result<(), Error> {
-    if let (Version::Published(p), Some(r)) = (primary, routing) {
-        for (n, _) in r.entries() {
-            f.check_routing_pair(p, n)?;
-        }
-    }
-    Ok(())
-}
-
-/// R47 and R50 on a primary and a routing key, both as written.
-fn check_route_against_primary(primary: &str, key: &str) -> Result<(), Error> {
-    if primary == Version::LATEST_STR {
-        return Err(Error::invalid_parameter(LATEST_NOT_ROUTABLE));
-    }
-    if primary == key {
-        return Err(Error::invalid_parameter(format!(
-            "Invalid function version {key}. Function version {key} is already included in routing configuration."
-        )));
-    }
-    Ok(())
+/// The routing entries of a request map, in key order (an absent map has none).
+fn routing_entries(map: Option<&AdditionalVersionWeights>) -> Vec<(&str, f64)> {
+    map.map_or_else(Vec::new, |m| {
+        m.iter().map(|(k, w)| (k.as_str(), *w)).collect()
+    })
 }
 
 impl Registry {
@@ -161,27 +62,6 @@ impl Registry {
             Ok(v) if f.has_version(v) => Ok(v),
             _ => Err(self.qualified_not_found(fref, raw)),
         }
-    }
-
-    /// Looks up the routing keys (R51). `None` for no entries.
-    fn existing_routing<K: AsRef<str>>(
-        &self,
-        f: &Function,
-        fref: &FunctionRef,
-        entries: &[(K, f64)],
-    ) -> Result<Option<AliasRouting>, Error> {
-        let mut routed = Vec::with_capacity(entries.len());
-        for (key, weight) in entries {
-            let key = key.as_ref();
-            let n = match key.parse::<VersionNumber>() {
-                Ok(n) if f.versions.contains_key(&n) => n,
-                _ => return Err(self.qualified_not_found(fref, key)),
-            };
-            let weight = Weight::new(*weight)
-                .map_err(|e| Error::new(ErrorKind::Validation, e.to_string()))?;
-            routed.push((n, weight));
-        }
-        Ok(AliasRouting::from_entries(&routed))
     }
 
     /// `CreateAlias` (201, R34–R37, R46–R54).
@@ -203,14 +83,10 @@ impl Registry {
         Self::check_description(&mut v, req.description.as_deref());
         check_routing_map(&mut v, req.routing_config.as_ref());
         let fref = self.unqualified_target(v, fref)?;
-        let empty = AdditionalVersionWeights::new();
-        let entries = route_entries(
-            req.routing_config.as_ref().unwrap_or(&empty),
-            self.routing_mode,
-        )?;
-        for (key, _) in &entries {
-            check_route_against_primary(&req.function_version, key)?;
-        }
+        let entries = routing_entries(req.routing_config.as_ref());
+        let max = self.routing_mode.max_additional_versions();
+        check_shape(Some(&req.function_version), &entries, max)
+            .map_err(|e| routing_error(self, &fref, e))?;
 
         let f = self
             .lookup(&fref)
@@ -220,14 +96,17 @@ impl Registry {
             .name
             .parse()
             .map_err(|e: crate::ParseError| Error::new(ErrorKind::Validation, e.to_string()))?;
-        let routing = self.existing_routing(f, &fref, &entries)?;
+        let routing = f
+            .routing_to(&entries)
+            .map_err(|e| routing_error(self, &fref, e))?;
         if f.aliases.contains_key(&name) {
             return Err(Error::conflict(format!(
                 "Alias already exists: {}:{name}",
                 f.arn
             )));
         }
-        check_routing_roles(f, primary, routing)?;
+        f.check_routing_agreement(primary, routing)
+            .map_err(|e| routing_error(self, &fref, e))?;
         let key = f.name.clone();
 
         let description = req.description.unwrap_or_default();
@@ -253,7 +132,7 @@ impl Registry {
             .aliases
             .get(&name)
             .ok_or_else(|| Error::not_found(format!("Cannot find alias arn: {}:{name}", f.arn)))?;
-        Ok(f.alias_view(&name, alias))
+        Ok(AliasConfiguration::of(f, &name, alias))
     }
 
     /// `DeleteAlias` (204, R42): idempotent; deleting a missing alias of an existing
@@ -300,16 +179,14 @@ impl Registry {
         Self::check_description(&mut v, req.description.as_deref());
         check_routing_map(&mut v, req.routing_config.as_ref());
         let fref = self.unqualified_target(v, fref)?;
-        let requested_routes = match req.routing_config.as_ref() {
-            Some(map) => Some(route_entries(map, self.routing_mode)?),
-            None => None,
-        };
-        if let (Some(primary), Some(entries)) =
-            (req.function_version.as_deref(), requested_routes.as_ref())
-        {
-            for (key, _) in entries {
-                check_route_against_primary(primary, key)?;
-            }
+        let max = self.routing_mode.max_additional_versions();
+        let requested_routes = req
+            .routing_config
+            .as_ref()
+            .map(|m| routing_entries(Some(m)));
+        if let Some(entries) = &requested_routes {
+            check_shape(req.function_version.as_deref(), entries, max)
+                .map_err(|e| routing_error(self, &fref, e))?;
         }
 
         let f = self.existing(&fref)?;
@@ -336,12 +213,14 @@ impl Registry {
                 .routing
                 .map_or_else(Vec::new, |r| r.weights().into_iter().collect()),
         };
-        for (key, _) in &route_text {
-            check_route_against_primary(&primary_text, key)?;
-        }
+        check_shape(Some(&primary_text), &route_text, max)
+            .map_err(|e| routing_error(self, &fref, e))?;
         let primary = self.existing_version(f, &fref, &primary_text)?;
-        let routing = self.existing_routing(f, &fref, &route_text)?;
-        check_routing_roles(f, primary, routing)?;
+        let routing = f
+            .routing_to(&route_text)
+            .map_err(|e| routing_error(self, &fref, e))?;
+        f.check_routing_agreement(primary, routing)
+            .map_err(|e| routing_error(self, &fref, e))?;
         check_revision(req.revision_id.as_deref(), &current.revision_id)?;
         let description = req
             .description
@@ -359,7 +238,7 @@ impl Registry {
     /// # Errors
     ///
     /// As [`Registry::get_alias`].
-    pub fn alias_history(&self, req: GetAliasRequest) -> Result<Vec<AliasTarget>, Error> {
+    pub fn alias_history(&self, req: AliasHistoryRequest) -> Result<Vec<AliasTarget>, Error> {
         let (f, name) = self.alias_target(&req.function_name, &req.name)?;
         let alias = f
             .aliases
@@ -429,7 +308,7 @@ impl Registry {
                 next_marker = Some(pagination::encode(MarkerKind::Alias, name.as_str()));
                 break;
             }
-            aliases.push(f.alias_view(name, alias));
+            aliases.push(AliasConfiguration::of(f, name, alias));
         }
         Ok(ListAliasesResponse {
             aliases,
@@ -477,7 +356,7 @@ impl Registry {
             revision_id,
             history: past,
         };
-        let view = f.alias_view(&name, &alias);
+        let view = AliasConfiguration::of(f, &name, &alias);
         self.resolver
             .alias_set(key, &name, Route::new(primary, routing));
         f.aliases.insert(name, alias);

@@ -5,63 +5,23 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::checks::{
+    check_not_busy, check_revision, check_settings, exhausted, name_too_long, vanished,
+};
+use super::control::{Lifecycle, Registry, VersionNumbering};
 use super::{
-    GetFunctionRequest, InvokeRequest, InvokeTarget, REVISION_MISMATCH, Registry, RouteReason,
-    UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest, name_too_long, validated,
+    CreateFunctionRequest, DeleteFunctionRequest, FunctionConfiguration,
+    GetFunctionConfigurationRequest, GetFunctionRequest, GetFunctionResponse,
+    UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
 };
 use crate::arn::{FunctionArn, FunctionRef};
 use crate::config::FunctionConfig;
 use crate::error::{Error, ErrorKind};
 use crate::function::{Function, Latest};
-use crate::names::{FunctionName, Qualifier, Version, VersionNumber};
+use crate::names::{FunctionName, Version, VersionNumber};
 use crate::policy::PolicyTarget;
-use crate::registry::{
-    CreateFunctionRequest, DeleteFunctionRequest, FunctionConfiguration, GetFunctionResponse,
-    Lifecycle, VersionNumbering,
-};
-use crate::routing::AliasRouting;
 use crate::status::{LastUpdateStatus, State, VersionStatus};
-use crate::validate::{NamePattern, ROLE_PATTERN, Violations, is_digits, matches_role};
-
-/// What a qualifier resolved to inside one function.
-pub(super) struct Resolved {
-    pub(super) primary: Version,
-    pub(super) routing: Option<AliasRouting>,
-    pub(super) arn: FunctionArn,
-    pub(super) reason: RouteReason,
-}
-
-/// Records violations of the version-level settings shared by CreateFunction and
-/// UpdateFunctionConfiguration (model constraints).
-pub(super) fn check_settings(
-    v: &mut Violations,
-    role: Option<&str>,
-    handler: Option<&str>,
-    description: Option<&str>,
-    memory_size: Option<u32>,
-    timeout: Option<u32>,
-) {
-    if let Some(role) = role {
-        v.check_string(
-            role,
-            "role",
-            1,
-            2048,
-            Some((ROLE_PATTERN, matches_role(role))),
-        );
-    }
-    if let Some(handler) = handler {
-        let ok = !handler.is_empty() && !handler.chars().any(char::is_whitespace);
-        v.check_string(handler, "handler", 0, 128, Some((r"[^\s]+", ok)));
-    }
-    Registry::check_description(v, description);
-    if let Some(mb) = memory_size {
-        v.check_range(i64::from(mb), "memorySize", 128, 10240);
-    }
-    if let Some(seconds) = timeout {
-        v.check_range(i64::from(seconds), "timeout", 1, i64::from(u32::MAX));
-    }
-}
+use crate::validate::{NamePattern, Violations, is_digits};
 
 impl Registry {
     /// `CreateFunction` (201): creates `$LATEST` in state `Pending` and, with `Publish`,
@@ -134,7 +94,7 @@ impl Registry {
             pending_versions: Vec::new(),
             policies: BTreeMap::new(),
         };
-        let mut response = function.latest_view(arn, true);
+        let mut response = FunctionConfiguration::of_latest(&function, arn, true);
         let mut published = Vec::new();
         if req.publish {
             let version_revision = self.new_revision_id();
@@ -305,10 +265,10 @@ impl Registry {
                     )
                     .ok_or_else(exhausted)?;
                 self.resolver.version_published(&key, n);
-                f.version_view(n, f.arn.with_qualifier(n), true)
+                FunctionConfiguration::of_version(f, n, f.arn.with_qualifier(n), true)
                     .ok_or_else(exhausted)?
             }
-            None => f.latest_view(f.arn.clone(), true),
+            None => FunctionConfiguration::of_latest(f, f.arn.clone(), true),
         };
         if self.lifecycle == Lifecycle::Immediate {
             self.settle(&key);
@@ -327,9 +287,19 @@ impl Registry {
     /// when the name's suffix and the `Qualifier` disagree (R6).
     pub fn get_function_configuration(
         &self,
-        req: GetFunctionRequest,
+        req: GetFunctionConfigurationRequest,
     ) -> Result<FunctionConfiguration, Error> {
-        let (fref, qualifier) = self.check_qualified_request(&req)?;
+        self.configuration_of(&req.function_name, req.qualifier.as_deref())
+    }
+
+    /// The shared path of `GetFunction` and `GetFunctionConfiguration`.
+    fn configuration_of(
+        &self,
+        function_name: &str,
+        qualifier: Option<&str>,
+    ) -> Result<FunctionConfiguration, Error> {
+        let (fref, qualifier) =
+            self.qualified_target(Violations::new(), function_name, qualifier)?;
         let qualifier = qualifier.as_deref();
         let Some(f) = self.lookup(&fref) else {
             return Err(match qualifier {
@@ -338,7 +308,7 @@ impl Registry {
             });
         };
         let resolved = self.resolve_in(f, &fref, qualifier)?;
-        f.view(resolved.primary, resolved.arn, true)
+        FunctionConfiguration::of(f, resolved.primary, resolved.arn, true)
             .ok_or_else(|| self.qualified_not_found(&fref, qualifier.unwrap_or("$LATEST")))
     }
 
@@ -350,122 +320,8 @@ impl Registry {
     /// As [`Registry::get_function_configuration`].
     pub fn get_function(&self, req: GetFunctionRequest) -> Result<GetFunctionResponse, Error> {
         Ok(GetFunctionResponse {
-            configuration: self.get_function_configuration(req)?,
+            configuration: self.configuration_of(&req.function_name, req.qualifier.as_deref())?,
         })
-    }
-
-    /// Which version an `Invoke` runs and under which ARN (R64–R68), drawing the weighted
-    /// choice of an alias from `rng` (R55). Unqualified means `$LATEST` (R15).
-    ///
-    /// This is the control plane's answer, with full validation; the lock-free fast path
-    /// for the invoke hot path is the resolver.
-    ///
-    /// # Errors
-    ///
-    /// As [`Registry::get_function_configuration`], except that a missing function called
-    /// without a qualifier is reported as `Function not found: {arn}:$LATEST` (R65).
-    pub fn invoke_target<R: rand::Rng + ?Sized>(
-        &self,
-        req: InvokeRequest,
-        rng: &mut R,
-    ) -> Result<InvokeTarget, Error> {
-        let (fref, qualifier) = self.check_qualified_request(&req)?;
-        let qualifier = qualifier.as_deref();
-        let Some(f) = self.lookup(&fref) else {
-            return Err(self.qualified_not_found(&fref, qualifier.unwrap_or("$LATEST")));
-        };
-        let resolved = self.resolve_in(f, &fref, qualifier)?;
-        let (executed_version, reason) = match resolved.routing {
-            Some(routing) => {
-                let picked = routing.pick(resolved.primary, rng.next_u64());
-                if picked == resolved.primary {
-                    (picked, RouteReason::AliasPrimary)
-                } else {
-                    (picked, RouteReason::AliasAdditional)
-                }
-            }
-            None => (resolved.primary, resolved.reason),
-        };
-        Ok(InvokeTarget {
-            executed_version,
-            invoked_arn: resolved.arn,
-            reason,
-        })
-    }
-
-    /// The checks of `Invoke` up to the function's existence (R93, R7, R6, lookup): the
-    /// function's name and the effective qualifier, for a caller that then asks the
-    /// resolver which version runs. Anything else is the registry's error.
-    #[cfg(feature = "wire")]
-    pub(crate) fn invoke_route(
-        &self,
-        req: &InvokeRequest,
-    ) -> Result<(FunctionName, Option<String>), Error> {
-        let (fref, qualifier) = self.check_qualified_request(req)?;
-        match self.lookup(&fref) {
-            Some(f) => Ok((f.name.clone(), qualifier)),
-            None => Err(self.qualified_not_found(&fref, qualifier.as_deref().unwrap_or("$LATEST"))),
-        }
-    }
-
-    /// Validation, region check and qualifier agreement for the operations that take a
-    /// `Qualifier` parameter (R93, R7, R6, in that order).
-    pub(super) fn check_qualified_request(
-        &self,
-        req: &GetFunctionRequest,
-    ) -> Result<(FunctionRef, Option<String>), Error> {
-        let mut v = Violations::new();
-        let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Namespaced);
-        Self::check_qualifier_param(&mut v, req.qualifier.as_deref());
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        let qualifier =
-            Self::effective_qualifier(&fref, req.qualifier.as_deref())?.map(str::to_owned);
-        Ok((fref, qualifier))
-    }
-
-    /// Resolves `qualifier` inside `f`: the version it names (an alias's primary), its
-    /// routing, and the ARN the caller used.
-    fn resolve_in(
-        &self,
-        f: &Function,
-        fref: &FunctionRef,
-        qualifier: Option<&str>,
-    ) -> Result<Resolved, Error> {
-        let Some(q) = qualifier else {
-            return Ok(Resolved {
-                primary: Version::Latest,
-                routing: None,
-                arn: f.arn.clone(),
-                reason: RouteReason::Unqualified,
-            });
-        };
-        let not_found = || self.qualified_not_found(fref, q);
-        match q.parse::<Qualifier>().map_err(|_| not_found())? {
-            Qualifier::Latest => Ok(Resolved {
-                primary: Version::Latest,
-                routing: None,
-                arn: f.arn.with_qualifier(Qualifier::Latest),
-                reason: RouteReason::Latest,
-            }),
-            Qualifier::Version(n) if f.versions.contains_key(&n) => Ok(Resolved {
-                primary: Version::Published(n),
-                routing: None,
-                arn: f.arn.with_qualifier(n),
-                reason: RouteReason::DirectVersion,
-            }),
-            Qualifier::Version(_) => Err(not_found()),
-            Qualifier::Alias(name) => {
-                let alias = f.aliases.get(&name).ok_or_else(not_found)?;
-                Ok(Resolved {
-                    primary: alias.primary,
-                    routing: alias.routing,
-                    arn: f.arn.with_qualifier(name),
-                    reason: RouteReason::AliasPrimary,
-                })
-            }
-        }
     }
 
     /// `DeleteFunction` (204): without a qualifier deletes the function with every version,
@@ -480,7 +336,11 @@ impl Registry {
     /// `ResourceConflictException` naming the aliases that reference the version (R62;
     /// Q6: a reference as additional version counts too).
     pub fn delete_function(&mut self, req: DeleteFunctionRequest) -> Result<(), Error> {
-        let (fref, qualifier) = self.check_qualified_request(&req)?;
+        let (fref, qualifier) = self.qualified_target(
+            Violations::new(),
+            &req.function_name,
+            req.qualifier.as_deref(),
+        )?;
         if let Some(q) = qualifier.as_deref() {
             if q == "$LATEST" {
                 return Err(Error::invalid_parameter(
@@ -598,49 +458,4 @@ impl Registry {
             }
         }
     }
-}
-
-/// R23: publishing and updating wait while `$LATEST` is being created or updated.
-pub(super) fn check_not_busy(f: &Function) -> Result<(), Error> {
-    let status = &f.latest.status;
-    if status.state == State::Pending {
-        return Err(Error::conflict(format!(
-            "The operation cannot be performed at this time. The resource {} is currently in the following state: 'Pending'. StateReasonCode: 'Creating'",
-            f.arn
-        )));
-    }
-    if status.last_update_status == Some(LastUpdateStatus::InProgress) {
-        return Err(Error::conflict(format!(
-            "The operation cannot be performed at this time. An update is in progress for resource: {}",
-            f.arn
-        )));
-    }
-    Ok(())
-}
-
-/// R22, R40, R72: a supplied `RevisionId` must be the current one.
-pub(super) fn check_revision(
-    supplied: Option<&str>,
-    current: &crate::names::RevisionId,
-) -> Result<(), Error> {
-    match supplied {
-        Some(s) if !current.matches(s) => {
-            Err(Error::new(ErrorKind::PreconditionFailed, REVISION_MISMATCH))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// A function found during the checks is gone at the mutation step; impossible under
-/// `&mut self`, reported rather than panicking.
-pub(super) fn vanished() -> Error {
-    Error::new(ErrorKind::Service, "internal error: function vanished")
-}
-
-/// The version number space (`u64`) is used up; no real function gets there.
-pub(super) fn exhausted() -> Error {
-    Error::new(
-        ErrorKind::Service,
-        "internal error: version numbers are exhausted for this function",
-    )
 }

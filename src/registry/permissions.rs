@@ -1,11 +1,11 @@
 //! AddPermission, RemovePermission and GetPolicy (R73–R85, R90).
 
-use super::functions::vanished;
+use super::checks::{check_revision_against, vanished};
+use super::control::Registry;
 use super::{
-    AddPermissionRequest, AddPermissionResponse, GetPolicyRequest, GetPolicyResponse, Registry,
-    RemovePermissionRequest, validated,
+    AddPermissionRequest, AddPermissionResponse, GetPolicyRequest, GetPolicyResponse,
+    RemovePermissionRequest,
 };
-use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
 use crate::function::Function;
 use crate::names::{Qualifier, RevisionId};
@@ -14,7 +14,7 @@ use crate::policy::{
     document_json, document_size,
 };
 use crate::validate::{
-    ACTION_PATTERN, EVENT_SOURCE_TOKEN_PATTERN, NamePattern, ORG_ID_PATTERN, PRINCIPAL_PATTERN,
+    ACTION_PATTERN, EVENT_SOURCE_TOKEN_PATTERN, ORG_ID_PATTERN, PRINCIPAL_PATTERN,
     REMOVE_STATEMENT_ID_PATTERN, SOURCE_ACCOUNT_PATTERN, SOURCE_ARN_PATTERN, STATEMENT_ID_PATTERN,
     Violations, is_digits, is_name_char, matches_action, matches_org_id, matches_source_arn,
 };
@@ -36,29 +36,17 @@ enum Target {
 }
 
 fn target_of(f: &Function, qualifier: Option<&str>) -> Target {
-    let Some(q) = qualifier else {
-        return Target::Found(PolicyTarget::Function);
+    let parsed = match qualifier.map(str::parse::<Qualifier>) {
+        None => None,
+        Some(Ok(q)) => Some(q),
+        Some(Err(_)) if qualifier.is_some_and(is_digits) => return Target::MissingVersion,
+        Some(Err(_)) => return Target::Unknown,
     };
-    match q.parse::<Qualifier>() {
-        Ok(Qualifier::Version(n)) if f.versions.contains_key(&n) => {
-            Target::Found(PolicyTarget::Version(n))
-        }
-        Ok(Qualifier::Version(_)) => Target::MissingVersion,
-        Ok(Qualifier::Alias(a)) if f.aliases.contains_key(&a) => {
-            Target::Found(PolicyTarget::Alias(a))
-        }
-        Ok(Qualifier::Alias(_)) => Target::MissingAlias,
-        Ok(Qualifier::Latest) | Err(_) if is_digits(q) => Target::MissingVersion,
-        Ok(Qualifier::Latest) | Err(_) => Target::Unknown,
-    }
-}
-
-/// The ARN a statement on `target` names as its `Resource` (R75).
-fn resource_arn(f: &Function, target: &PolicyTarget) -> String {
-    match target {
-        PolicyTarget::Function => f.arn.to_string(),
-        PolicyTarget::Version(n) => f.arn.with_qualifier(*n).to_string(),
-        PolicyTarget::Alias(a) => f.arn.with_qualifier(a.clone()).to_string(),
+    match PolicyTarget::of(parsed.as_ref()) {
+        Some(t) if f.has_policy_target(&t) => Target::Found(t),
+        Some(PolicyTarget::Alias(_)) => Target::MissingAlias,
+        Some(_) => Target::MissingVersion,
+        None => Target::Unknown,
     }
 }
 
@@ -86,22 +74,6 @@ fn check_optional(
 }
 
 impl Registry {
-    /// Validation, region and qualifier agreement for the policy operations (R93, R7, R6).
-    fn policy_request(
-        &self,
-        mut v: Violations,
-        function_name: &str,
-        qualifier: Option<&str>,
-    ) -> Result<(FunctionRef, Option<String>), Error> {
-        let fref = Self::check_function_name(&mut v, function_name, NamePattern::Namespaced);
-        Self::check_qualifier_param(&mut v, qualifier);
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        let q = Self::effective_qualifier(&fref, qualifier)?.map(str::to_owned);
-        Ok((fref, q))
-    }
-
     /// `AddPermission` (201, R73–R82, R85, R90): appends a statement to the policy of the
     /// unqualified function, a version or an alias, and answers with the statement's JSON.
     ///
@@ -180,7 +152,7 @@ impl Registry {
             },
         );
         let (fref, qualifier) =
-            self.policy_request(v, &req.function_name, req.qualifier.as_deref())?;
+            self.qualified_target(v, &req.function_name, req.qualifier.as_deref())?;
 
         // (4) syntactic refusals.
         if qualifier.as_deref() == Some("$LATEST") {
@@ -234,18 +206,15 @@ impl Registry {
         }
 
         // (7) preconditions.
-        if let Some(supplied) = req.revision_id.as_deref() {
-            let current = match existing {
-                Some(p) => Some(p.revision_id),
-                None => resource_revision(f, &target),
-            };
-            if !current.is_some_and(|r| r.matches(supplied)) {
-                return Err(Error::new(
-                    ErrorKind::PreconditionFailed,
-                    POLICY_REVISION_MISMATCH,
-                ));
-            }
-        }
+        let current = match existing {
+            Some(p) => Some(p.revision_id),
+            None => resource_revision(f, &target),
+        };
+        check_revision_against(
+            req.revision_id.as_deref(),
+            current,
+            POLICY_REVISION_MISMATCH,
+        )?;
 
         let conditions = Conditions {
             source_arn: req.source_arn,
@@ -267,7 +236,7 @@ impl Registry {
             sid,
             principal,
             action: req.action,
-            resource: resource_arn(f, &target),
+            resource: target.resource(&f.arn).to_string(),
             conditions,
         };
         let size = document_size(
@@ -325,7 +294,7 @@ impl Registry {
             Some((REMOVE_STATEMENT_ID_PATTERN, sid_ok)),
         );
         let (fref, qualifier) =
-            self.policy_request(v, &req.function_name, req.qualifier.as_deref())?;
+            self.qualified_target(v, &req.function_name, req.qualifier.as_deref())?;
         let f = self.lookup(&fref).ok_or_else(|| {
             Error::not_found(format!("No policy found for: {}", self.arn_text(&fref)))
         })?;
@@ -352,14 +321,11 @@ impl Registry {
             .ok_or_else(|| {
                 Error::not_found(format!("Statement {sid} is not found in resource policy."))
             })?;
-        if let Some(supplied) = req.revision_id.as_deref()
-            && !policy.revision_id.matches(supplied)
-        {
-            return Err(Error::new(
-                ErrorKind::PreconditionFailed,
-                POLICY_REVISION_MISMATCH,
-            ));
-        }
+        check_revision_against(
+            req.revision_id.as_deref(),
+            Some(policy.revision_id),
+            POLICY_REVISION_MISMATCH,
+        )?;
         let key = f.name.clone();
         let revision_id = self.new_revision_id();
         let f = self.functions.get_mut(&key).ok_or_else(vanished)?;
@@ -382,7 +348,7 @@ impl Registry {
     /// function, version or alias is missing or has no statements (Q9: always for
     /// `$LATEST`).
     pub fn get_policy(&self, req: GetPolicyRequest) -> Result<GetPolicyResponse, Error> {
-        let (fref, qualifier) = self.policy_request(
+        let (fref, qualifier) = self.qualified_target(
             Violations::new(),
             &req.function_name,
             req.qualifier.as_deref(),

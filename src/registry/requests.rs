@@ -188,38 +188,64 @@ impl UpdateFunctionConfigurationRequest {
     }
 }
 
-/// `GetFunction`, `GetFunctionConfiguration` and the invoke-target resolution: a function
-/// and an optional `Qualifier` parameter.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct GetFunctionRequest {
-    /// `FunctionName` (namespaced pattern), possibly with a `:qualifier` suffix.
-    pub function_name: String,
-    /// The `Qualifier` parameter; must agree with a suffix (R6).
-    pub qualifier: Option<String>,
-}
-
-impl GetFunctionRequest {
-    /// Reads `function_name` (qualified by its suffix, if any).
-    pub fn new(function_name: impl Into<String>) -> Self {
-        GetFunctionRequest {
-            function_name: function_name.into(),
-            qualifier: None,
+/// Defines a request of a function and an optional `Qualifier` parameter.
+macro_rules! qualified_request {
+    ($(#[$doc:meta])* $name:ident, $verb:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub struct $name {
+            /// `FunctionName` (namespaced pattern), possibly with a `:qualifier` suffix.
+            pub function_name: String,
+            /// The `Qualifier` parameter; must agree with a suffix (R6).
+            pub qualifier: Option<String>,
         }
-    }
 
-    /// Sets the `Qualifier` parameter.
-    pub fn with_qualifier(mut self, qualifier: impl Into<String>) -> Self {
-        self.qualifier = Some(qualifier.into());
-        self
-    }
+        impl $name {
+            #[doc = concat!($verb, " `function_name` (qualified by its suffix, if any).")]
+            pub fn new(function_name: impl Into<String>) -> Self {
+                $name {
+                    function_name: function_name.into(),
+                    qualifier: None,
+                }
+            }
+
+            /// Sets the `Qualifier` parameter.
+            pub fn with_qualifier(mut self, qualifier: impl Into<String>) -> Self {
+                self.qualifier = Some(qualifier.into());
+                self
+            }
+        }
+    };
 }
 
-/// `Invoke` (the routing part: which version runs). Same members as [`GetFunctionRequest`].
-pub type InvokeRequest = GetFunctionRequest;
-
-/// `DeleteFunction`: the whole function, or one version with a numeric qualifier (R57–R62).
-pub type DeleteFunctionRequest = GetFunctionRequest;
+qualified_request!(
+    /// `GetFunction`: a function and an optional `Qualifier` (R64).
+    GetFunctionRequest,
+    "Reads"
+);
+qualified_request!(
+    /// `GetFunctionConfiguration`: a function and an optional `Qualifier` (R64).
+    GetFunctionConfigurationRequest,
+    "Reads the configuration of"
+);
+qualified_request!(
+    /// `Invoke`, the routing part: which version runs for a function and an optional
+    /// `Qualifier` (R64–R68).
+    InvokeRequest,
+    "Invokes"
+);
+qualified_request!(
+    /// `DeleteFunction`: the whole function, or one version with a numeric qualifier
+    /// (R57–R62).
+    DeleteFunctionRequest,
+    "Deletes"
+);
+qualified_request!(
+    /// `GetPolicy`: the policy of the function, a version or an alias (R83).
+    GetPolicyRequest,
+    "Reads the policy of"
+);
 
 /// `PublishVersion`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -276,7 +302,7 @@ impl PublishVersionRequest {
 /// `ListVersionsByFunction`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct ListVersionsRequest {
+pub struct ListVersionsByFunctionRequest {
     /// `FunctionName` (namespaced pattern).
     pub function_name: String,
     /// `Marker` from a previous `NextMarker`.
@@ -285,10 +311,10 @@ pub struct ListVersionsRequest {
     pub max_items: Option<i64>,
 }
 
-impl ListVersionsRequest {
+impl ListVersionsByFunctionRequest {
     /// Lists the versions of `function_name`.
     pub fn new(function_name: impl Into<String>) -> Self {
-        ListVersionsRequest {
+        ListVersionsByFunctionRequest {
             function_name: function_name.into(),
             ..Default::default()
         }
@@ -358,28 +384,44 @@ impl CreateAliasRequest {
     }
 }
 
-/// `GetAlias` and `DeleteAlias`: a function and an alias name.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct GetAliasRequest {
-    /// `FunctionName` (classic pattern).
-    pub function_name: String,
-    /// `Name` of the alias.
-    pub name: String,
-}
-
-impl GetAliasRequest {
-    /// Names alias `name` of `function_name`.
-    pub fn new(function_name: impl Into<String>, name: impl Into<String>) -> Self {
-        GetAliasRequest {
-            function_name: function_name.into(),
-            name: name.into(),
+/// Defines a request of a function and an alias name.
+macro_rules! alias_request {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub struct $name {
+            /// `FunctionName` (classic pattern).
+            pub function_name: String,
+            /// `Name` of the alias.
+            pub name: String,
         }
-    }
+
+        impl $name {
+            /// Names alias `name` of `function_name`.
+            pub fn new(function_name: impl Into<String>, name: impl Into<String>) -> Self {
+                $name {
+                    function_name: function_name.into(),
+                    name: name.into(),
+                }
+            }
+        }
+    };
 }
 
-/// `DeleteAlias` (R42). Same members as [`GetAliasRequest`].
-pub type DeleteAliasRequest = GetAliasRequest;
+alias_request!(
+    /// `GetAlias` (R38).
+    GetAliasRequest
+);
+alias_request!(
+    /// `DeleteAlias` (R42).
+    DeleteAliasRequest
+);
+alias_request!(
+    /// [`Registry::alias_history`](crate::Registry::alias_history): the earlier targets
+    /// of an alias (beyond the service).
+    AliasHistoryRequest
+);
 
 /// `UpdateAlias`: a partial update (R39).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -672,6 +714,3 @@ impl RemovePermissionRequest {
         self
     }
 }
-
-/// `GetPolicy` (R83). Same members as [`GetFunctionRequest`].
-pub type GetPolicyRequest = GetFunctionRequest;

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use crate::arn::FunctionArn;
 use crate::clock::Timestamp;
 use crate::config::FunctionConfig;
+use crate::function::{Alias, Function};
 use crate::names::{AliasName, FunctionName, RevisionId, Version, VersionNumber};
-use crate::routing::AliasRouting;
+use crate::routing::{AliasRouting, RouteReason};
 use crate::status::VersionStatus;
 
 /// One version's configuration as the service reports it (`FunctionConfiguration`).
@@ -61,17 +62,6 @@ pub struct AliasConfiguration {
     pub revision_id: RevisionId,
 }
 
-/// Where an alias sends traffic: its primary version and routing. An entry of the alias
-/// history ([`Registry::alias_history`](crate::Registry::alias_history)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct AliasTarget {
-    /// The primary version.
-    pub function_version: Version,
-    /// The routing, if any.
-    pub routing: Option<AliasRouting>,
-}
-
 /// What [`Registry::prune_versions`](crate::Registry::prune_versions) did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -88,7 +78,7 @@ pub struct PruneReport {
 /// One page of `ListVersionsByFunction` (R31, R32).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ListVersionsResponse {
+pub struct ListVersionsByFunctionResponse {
     /// `Versions`: `$LATEST` first, then published versions in ascending order.
     pub versions: Vec<FunctionConfiguration>,
     /// `NextMarker`, present while more items remain.
@@ -103,22 +93,6 @@ pub struct ListAliasesResponse {
     pub aliases: Vec<AliasConfiguration>,
     /// `NextMarker`, present while more items remain.
     pub next_marker: Option<String>,
-}
-
-/// How an invocation was routed to the version that runs (R64–R68).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RouteReason {
-    /// No qualifier: the call runs `$LATEST` (R15).
-    Unqualified,
-    /// The `$LATEST` qualifier.
-    Latest,
-    /// A version number qualifier.
-    DirectVersion,
-    /// An alias, which sent the call to its primary version.
-    AliasPrimary,
-    /// A weighted alias, which sent the call to its additional version.
-    AliasAdditional,
 }
 
 /// Which version runs for an invocation, and under which ARN (R66, R67).
@@ -153,4 +127,67 @@ pub struct GetPolicyResponse {
     pub revision_id: RevisionId,
     /// The statements, in insertion order.
     pub statements: Vec<crate::policy::Statement>,
+}
+
+impl FunctionConfiguration {
+    /// The view of `$LATEST` reported under `arn`.
+    pub(crate) fn of_latest(f: &Function, arn: FunctionArn, with_status: bool) -> Self {
+        FunctionConfiguration {
+            function_name: f.name.clone(),
+            function_arn: arn,
+            version: Version::Latest,
+            config: Arc::clone(&f.latest.config),
+            last_modified: f.latest.last_modified,
+            revision_id: f.latest.revision_id,
+            status: with_status.then(|| f.latest.status.clone()),
+            label: None,
+        }
+    }
+
+    /// The view of published version `n` reported under `arn`, if it exists.
+    pub(crate) fn of_version(
+        f: &Function,
+        n: VersionNumber,
+        arn: FunctionArn,
+        with_status: bool,
+    ) -> Option<Self> {
+        let v = f.versions.get(&n)?;
+        Some(FunctionConfiguration {
+            function_name: f.name.clone(),
+            function_arn: arn,
+            version: Version::Published(n),
+            config: Arc::clone(&v.config),
+            last_modified: v.last_modified,
+            revision_id: v.revision_id,
+            status: with_status.then(|| v.status.clone()),
+            label: v.label.clone(),
+        })
+    }
+
+    /// The view of `version` (either kind) reported under `arn`, if it exists.
+    pub(crate) fn of(
+        f: &Function,
+        version: Version,
+        arn: FunctionArn,
+        with_status: bool,
+    ) -> Option<Self> {
+        match version {
+            Version::Latest => Some(Self::of_latest(f, arn, with_status)),
+            Version::Published(n) => Self::of_version(f, n, arn, with_status),
+        }
+    }
+}
+
+impl AliasConfiguration {
+    /// The view of alias `name` of `f`.
+    pub(crate) fn of(f: &Function, name: &AliasName, alias: &Alias) -> Self {
+        AliasConfiguration {
+            alias_arn: f.arn.with_qualifier(name.clone()),
+            name: name.clone(),
+            function_version: alias.primary,
+            description: alias.description.clone(),
+            routing_config: alias.routing,
+            revision_id: alias.revision_id,
+        }
+    }
 }

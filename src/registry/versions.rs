@@ -2,17 +2,18 @@
 
 use std::ops::Bound;
 
-use super::functions::{check_not_busy, check_revision, exhausted, vanished};
+use super::FunctionConfiguration;
+use super::checks::{check_not_busy, check_revision, exhausted, vanished};
+use super::control::Registry;
 use super::pagination::{self, MarkerKind};
 use super::{
-    ListVersionsRequest, ListVersionsResponse, PruneReport, PruneVersionsRequest,
-    PublishVersionRequest, Registry,
+    ListVersionsByFunctionRequest, ListVersionsByFunctionResponse, PruneReport,
+    PruneVersionsRequest, PublishVersionRequest,
 };
 use crate::error::Error;
 use crate::function::Function;
 use crate::names::{Qualifier, VersionNumber};
 use crate::policy::PolicyTarget;
-use crate::registry::FunctionConfiguration;
 use crate::status::VersionStatus;
 use crate::validate::{NamePattern, Violations};
 
@@ -80,8 +81,7 @@ impl Registry {
                 }
             }
             let f = self.functions.get(&key).ok_or_else(vanished)?;
-            return f
-                .version_view(n, f.arn.with_qualifier(n), true)
+            return FunctionConfiguration::of_version(f, n, f.arn.with_qualifier(n), true)
                 .ok_or_else(exhausted);
         }
         let key = f.name.clone();
@@ -101,8 +101,7 @@ impl Registry {
             )
             .ok_or_else(exhausted)?;
         self.resolver.version_published(&key, n);
-        f.version_view(n, f.arn.with_qualifier(n), true)
-            .ok_or_else(exhausted)
+        FunctionConfiguration::of_version(f, n, f.arn.with_qualifier(n), true).ok_or_else(exhausted)
     }
 
     /// `ListVersionsByFunction` (200): `$LATEST` (with its qualified ARN) first, then the
@@ -116,8 +115,8 @@ impl Registry {
     /// this registry did not issue; `ResourceNotFoundException` for a missing function.
     pub fn list_versions_by_function(
         &self,
-        req: ListVersionsRequest,
-    ) -> Result<ListVersionsResponse, Error> {
+        req: ListVersionsByFunctionRequest,
+    ) -> Result<ListVersionsByFunctionResponse, Error> {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Namespaced);
         pagination::check_max_items(&mut v, req.max_items);
@@ -135,7 +134,11 @@ impl Registry {
         let mut versions = Vec::with_capacity(page.min(f.versions.len() + 1));
         let lower = match start {
             None => {
-                versions.push(f.latest_view(f.arn.with_qualifier(Qualifier::Latest), false));
+                versions.push(FunctionConfiguration::of_latest(
+                    f,
+                    f.arn.with_qualifier(Qualifier::Latest),
+                    false,
+                ));
                 Bound::Unbounded
             }
             Some(n) => Bound::Included(n),
@@ -147,11 +150,13 @@ impl Registry {
                 next_marker = Some(pagination::encode(MarkerKind::Version, &n.to_string()));
                 break;
             }
-            if let Some(view) = f.version_view(n, f.arn.with_qualifier(n), false) {
+            if let Some(view) =
+                FunctionConfiguration::of_version(f, n, f.arn.with_qualifier(n), false)
+            {
                 versions.push(view);
             }
         }
-        Ok(ListVersionsResponse {
+        Ok(ListVersionsByFunctionResponse {
             versions,
             next_marker,
         })
@@ -182,7 +187,7 @@ impl Registry {
     ) -> Result<FunctionConfiguration, Error> {
         let f = self.unqualified_function(function_name)?;
         f.version_labelled(label)
-            .and_then(|n| f.version_view(n, f.arn.with_qualifier(n), true))
+            .and_then(|n| FunctionConfiguration::of_version(f, n, f.arn.with_qualifier(n), true))
             .ok_or_else(|| Error::not_found(format!("No version of {} has label {label}", f.arn)))
     }
 
@@ -204,7 +209,9 @@ impl Registry {
             .filter_map(|(n, v)| v.label.as_ref().map(|l| (l, *n)))
             .filter(|(l, _)| requirement.matches(l))
             .max_by(|a, b| a.0.cmp(b.0))
-            .and_then(|(_, n)| f.version_view(n, f.arn.with_qualifier(n), true)))
+            .and_then(|(_, n)| {
+                FunctionConfiguration::of_version(f, n, f.arn.with_qualifier(n), true)
+            }))
     }
 
     /// Deletes every published version except the `keep_newest` newest, never one an

@@ -9,7 +9,7 @@ use super::{AliasSlot, ResolveError, sticky_point};
 use crate::arn::FunctionArn;
 use crate::error::Error;
 use crate::names::Version;
-use crate::registry::RouteReason;
+use crate::routing::RouteReason;
 
 /// A handle on one alias: resolves with no map lookup (one read of the alias's route
 /// slot and one draw). `Send + Sync`, cheap to clone.

@@ -71,7 +71,7 @@ use crate::error::Error;
 use crate::names::{
     AccountId, AliasName, FunctionName, Partition, Qualifier, Region, Version, VersionNumber,
 };
-use crate::registry::RouteReason;
+use crate::routing::RouteReason;
 
 const SHARDS: usize = 256;
 

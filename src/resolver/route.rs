@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering, fence};
 
 use crate::names::{Version, VersionNumber};
-use crate::routing::{AliasRouting, MAX_ADDITIONAL_VERSIONS};
+use crate::routing::{AliasRouting, MAX_ADDITIONAL_VERSIONS, pick_cumulative};
 
 /// `primary` value of an alias that was deleted.
 const GONE: u64 = u64::MAX;
@@ -32,17 +32,9 @@ pub(crate) struct Route {
 
 impl Route {
     pub(crate) fn new(primary: Version, routing: Option<AliasRouting>) -> Route {
-        let mut additional = [(0, 0); PAIRS];
-        if let Some(r) = routing {
-            let mut bound = 0u64;
-            for (slot, (v, w)) in additional.iter_mut().zip(r.entries()) {
-                bound = bound.saturating_add(w.threshold());
-                *slot = (v.get(), bound);
-            }
-        }
         Route {
             primary,
-            additional,
+            additional: routing.map_or([(0, 0); PAIRS], |r| r.cumulative()),
         }
     }
 }
@@ -62,6 +54,15 @@ fn next_seq(base: u64, more: bool) -> u64 {
 #[inline]
 fn primary_of(p: u64) -> Version {
     VersionNumber::new(p).map_or(Version::Latest, Version::Published)
+}
+
+/// The answer of a pick: the additional version it chose, or the primary.
+#[inline(always)]
+fn decide(p: u64, additional: Option<VersionNumber>) -> (Version, bool) {
+    match additional {
+        Some(n) => (Version::Published(n), true),
+        None => (primary_of(p), false),
+    }
 }
 
 /// The second and third pairs of a multi-version route, allocated the first time an
@@ -129,10 +130,7 @@ impl RouteCell {
         if p == GONE {
             return None;
         }
-        match VersionNumber::new(a) {
-            Some(n) if point() < t => Some((Version::Published(n), true)),
-            _ => Some((primary_of(p), false)),
-        }
+        Some(decide(p, pick_cumulative(&[(a, t)], point)))
     }
 
     /// [`RouteCell::pick`] for a route with more than one additional version, kept out
@@ -163,18 +161,7 @@ impl RouteCell {
         if p == GONE {
             return None;
         }
-        if pairs[0].0 != 0 {
-            let d = point();
-            for (v, bound) in pairs {
-                let Some(n) = VersionNumber::new(v) else {
-                    break;
-                };
-                if d < bound {
-                    return Some((Version::Published(n), true));
-                }
-            }
-        }
-        Some((primary_of(p), false))
+        Some(decide(p, pick_cumulative(&pairs, point)))
     }
 
     /// Whether the alias is deleted.

@@ -35,7 +35,7 @@ pub(crate) const fn fmix64(mut k: u64) -> u64 {
 /// alias at once.
 ///
 /// ```
-/// use lambda_versioning::resolver::{alias_salt, sticky_point};
+/// use lambda_versioning::{alias_salt, sticky_point};
 /// let point = sticky_point(alias_salt("checkout", "live"), b"user-42");
 /// assert_eq!(point, sticky_point(alias_salt("checkout", "live"), b"user-42"));
 /// ```

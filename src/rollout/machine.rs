@@ -10,7 +10,10 @@ use crate::Registry;
 use crate::clock::Timestamp;
 use crate::error::{Error, ErrorKind};
 use crate::names::{RevisionId, Version, VersionNumber};
-use crate::registry::{AliasConfiguration, GetAliasRequest, UpdateAliasRequest};
+use crate::registry::{
+    AliasConfiguration, GetAliasRequest, UpdateAliasRequest, routing_error_text,
+};
+use crate::routing::RoutingViolation;
 
 /// What a rollout does: move alias `alias` of `function` to version `target` along
 /// `schedule`.
@@ -279,14 +282,12 @@ impl Rollout {
             plan.alias.clone(),
         ))?;
         registry.get_function_configuration(
-            crate::registry::GetFunctionRequest::new(plan.function.clone())
+            crate::registry::GetFunctionConfigurationRequest::new(plan.function.clone())
                 .with_qualifier(plan.target.to_string()),
         )?;
         if alias.function_version == Version::Latest {
-            return Err(Error::new(
-                ErrorKind::InvalidParameterValue,
-                crate::registry::LATEST_NOT_ROUTABLE,
-            ));
+            // The registry's own wording of R47, as the first update would answer.
+            return Err(routing_error_text(RoutingViolation::LatestPrimary));
         }
         if alias.routing_config.is_some() {
             return Err(Error::new(

@@ -214,7 +214,7 @@ impl Schedule {
             return Err(ScheduleError::Empty);
         };
         for (index, &(after, weight)) in steps.iter().enumerate() {
-            if !(0.0..=1.0).contains(&weight) {
+            if !crate::routing::Weight::in_range(weight) {
                 return Err(ScheduleError::WeightOutOfRange { index, weight });
             }
             if let Some(&(previous_after, previous)) = index.checked_sub(1).map(|i| &steps[i]) {

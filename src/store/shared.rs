@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::names::FunctionName;
 use crate::registry::{
     AddPermissionRequest, CreateAliasRequest, CreateFunctionRequest, GetAliasRequest,
-    GetFunctionRequest, ListAliasesRequest, ListVersionsRequest, PruneVersionsRequest,
+    GetFunctionRequest, ListAliasesRequest, ListVersionsByFunctionRequest, PruneVersionsRequest,
     PublishVersionRequest, RemovePermissionRequest, UndoAliasRequest, UpdateAliasRequest,
     UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
 };
@@ -39,7 +39,7 @@ function_requests!(
     UpdateFunctionConfigurationRequest,
     GetFunctionRequest,
     PublishVersionRequest,
-    ListVersionsRequest,
+    ListVersionsByFunctionRequest,
     CreateAliasRequest,
     GetAliasRequest,
     UpdateAliasRequest,

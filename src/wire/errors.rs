@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
-use crate::registry::LATEST_NOT_ROUTABLE;
 
 /// How an exception spells its message member in the JSON body (R96).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -61,20 +60,6 @@ pub const fn message_case(kind: ErrorKind) -> MessageCase {
     }
 }
 
-/// The `"Type"` member of an error body: `"User"` for the modeled client faults,
-/// `"Service"` for `ServiceException`, absent for `ValidationException` (a framework
-/// error), `UnknownOperationException`, `AccessDeniedException`, and the one recorded
-/// refusal that carries none (`$LATEST is not supported for an alias pointing to more
-/// than 1 version`, §4).
-pub fn fault_type(err: &Error) -> Option<&'static str> {
-    match err.kind() {
-        ErrorKind::Validation | ErrorKind::UnknownOperation | ErrorKind::AccessDenied => None,
-        ErrorKind::Service => Some("Service"),
-        ErrorKind::InvalidParameterValue if err.message() == LATEST_NOT_ROUTABLE => None,
-        _ => Some("User"),
-    }
-}
-
 #[derive(Serialize)]
 struct ErrorBody<'a> {
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
@@ -108,7 +93,7 @@ pub fn error_body(err: &Error) -> Vec<u8> {
         MessageCase::Upper => (None, message),
     };
     let body = ErrorBody {
-        fault: fault_type(err),
+        fault: err.fault_type().map(|t| t.as_str()),
         lower,
         upper,
     };

@@ -71,7 +71,7 @@ mod responses;
 mod route;
 mod service;
 
-pub use errors::{MessageCase, error_body, error_response, fault_type, message_case};
+pub use errors::{MessageCase, error_body, error_response, message_case};
 pub use requests::{
     AddPermissionBody, CreateAliasBody, CreateFunctionBody, DRY_RUN_UNSUPPORTED, DeadLetterTarget,
     Environment, FunctionCode, NOT_A_ZIP, ONLY_ZIP_FILE, PublishVersionBody, RoutingConfigBody,

@@ -295,8 +295,8 @@ pub struct ListVersionsByFunctionResponse {
     pub next_marker: Option<String>,
 }
 
-impl From<&registry::ListVersionsResponse> for ListVersionsByFunctionResponse {
-    fn from(r: &registry::ListVersionsResponse) -> Self {
+impl From<&registry::ListVersionsByFunctionResponse> for ListVersionsByFunctionResponse {
+    fn from(r: &registry::ListVersionsByFunctionResponse) -> Self {
         ListVersionsByFunctionResponse {
             versions: r.versions.iter().map(Into::into).collect(),
             next_marker: r.next_marker.clone(),

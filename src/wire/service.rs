@@ -22,12 +22,12 @@ use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, ErrorKind};
 use crate::names::{FunctionName, RevisionId};
 use crate::registry::{
-    self, GetAliasRequest, GetFunctionRequest, Lifecycle, ListAliasesRequest, ListVersionsRequest,
+    self, GetAliasRequest, GetFunctionRequest, ListAliasesRequest, ListVersionsByFunctionRequest,
     RemovePermissionRequest,
 };
 use crate::resolver::Resolver;
 use crate::validate::Violations;
-use crate::{Registry, Version};
+use crate::{Lifecycle, Registry, Version};
 
 /// The largest `Invoke` payload of a synchronous (or dry-run) call, in bytes.
 const SYNC_PAYLOAD_LIMIT: usize = 6_291_456;
@@ -271,13 +271,19 @@ impl Service {
                 json(op, &GetFunctionResponse::from(&r))
             }
             Operation::GetFunctionConfiguration => {
-                let r = self
-                    .registry_read()
-                    .get_function_configuration(qualified())?;
+                let req = registry::GetFunctionConfigurationRequest {
+                    qualifier: qualifier(),
+                    ..registry::GetFunctionConfigurationRequest::new(name)
+                };
+                let r = self.registry_read().get_function_configuration(req)?;
                 json(op, &FunctionConfiguration::from(&r))
             }
             Operation::DeleteFunction => {
-                self.registry_write().delete_function(qualified())?;
+                let req = registry::DeleteFunctionRequest {
+                    qualifier: qualifier(),
+                    ..registry::DeleteFunctionRequest::new(name)
+                };
+                self.registry_write().delete_function(req)?;
                 empty(op)
             }
             Operation::UpdateFunctionCode => {
@@ -303,10 +309,10 @@ impl Service {
                 json(op, &FunctionConfiguration::from(&r))
             }
             Operation::ListVersionsByFunction => {
-                let req = ListVersionsRequest {
+                let req = ListVersionsByFunctionRequest {
                     marker: query.get("Marker").map(str::to_owned),
                     max_items: max_items(query)?,
-                    ..ListVersionsRequest::new(name)
+                    ..ListVersionsByFunctionRequest::new(name)
                 };
                 let r = self.registry_read().list_versions_by_function(req)?;
                 json(op, &ListVersionsByFunctionResponse::from(&r))
@@ -329,7 +335,7 @@ impl Service {
             }
             Operation::DeleteAlias => {
                 self.registry_write()
-                    .delete_alias(GetAliasRequest::new(name, resource))?;
+                    .delete_alias(registry::DeleteAliasRequest::new(name, resource))?;
                 empty(op)
             }
             Operation::ListAliases => {
@@ -348,7 +354,11 @@ impl Service {
                 json(op, &AddPermissionResponse::from(&r))
             }
             Operation::GetPolicy => {
-                let r = self.registry_read().get_policy(qualified())?;
+                let req = registry::GetPolicyRequest {
+                    qualifier: qualifier(),
+                    ..registry::GetPolicyRequest::new(name)
+                };
+                let r = self.registry_read().get_policy(req)?;
                 json(op, &GetPolicyResponse::from(&r))
             }
             Operation::RemovePermission => {
@@ -360,7 +370,13 @@ impl Service {
                 self.registry_write().remove_permission(req)?;
                 empty(op)
             }
-            Operation::Invoke => self.invoke(qualified(), headers, body),
+            Operation::Invoke => {
+                let req = registry::InvokeRequest {
+                    qualifier: qualifier(),
+                    ..registry::InvokeRequest::new(name)
+                };
+                self.invoke(req, headers, body)
+            }
         }
     }
 

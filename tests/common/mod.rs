@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 
 use lambda_versioning::registry::{
-    CreateFunctionRequest, FunctionConfiguration, GetFunctionRequest, ListVersionsRequest,
-    PublishVersionRequest, UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
+    CreateFunctionRequest, FunctionConfiguration, GetFunctionRequest,
+    ListVersionsByFunctionRequest, PublishVersionRequest, UpdateFunctionCodeRequest,
+    UpdateFunctionConfigurationRequest,
 };
 use lambda_versioning::{Code, Error, ErrorKind, FunctionConfig, ManualClock, Registry, Timestamp};
 
@@ -88,7 +89,7 @@ pub fn get(registry: &Registry, name: &str) -> FunctionConfiguration {
 #[track_caller]
 pub fn version_list(registry: &Registry, name: &str) -> Vec<String> {
     registry
-        .list_versions_by_function(ListVersionsRequest::new(name))
+        .list_versions_by_function(ListVersionsByFunctionRequest::new(name))
         .expect("list_versions_by_function")
         .versions
         .iter()

@@ -7,12 +7,12 @@
 //! and `$LATEST` has no policy, so no cross-account or service caller can be authorized
 //! for it. Without a matching statement the answer is an implicit deny.
 
+use super::control::Registry;
 use crate::arn::FunctionArn;
-use crate::names::{AccountId, Qualifier};
+use crate::names::AccountId;
 use crate::policy::{
     FunctionUrlAuthType, PolicyTarget, Principal, Statement, StatementId, arn_like,
 };
-use crate::registry::Registry;
 
 /// Who is calling, as the service knows it when it evaluates a resource policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -224,11 +224,8 @@ impl Registry {
         let Some(f) = self.functions.get(resource.name()) else {
             return Decision::ImplicitDeny;
         };
-        let target = match resource.qualifier() {
-            None => PolicyTarget::Function,
-            Some(Qualifier::Latest) => return Decision::ImplicitDeny,
-            Some(Qualifier::Version(n)) => PolicyTarget::Version(*n),
-            Some(Qualifier::Alias(a)) => PolicyTarget::Alias(a.clone()),
+        let Some(target) = PolicyTarget::of(resource.qualifier()) else {
+            return Decision::ImplicitDeny;
         };
         let Some(policy) = f.policies.get(&target) else {
             return Decision::ImplicitDeny;

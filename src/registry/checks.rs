@@ -1,0 +1,398 @@
+//! The steps of the order of checks (R94, docs/check-order.md) that every operation
+//! shares, and the texts they answer with. Each operation calls them in that order;
+//! nothing here mutates.
+
+use crate::arn::FunctionRef;
+use crate::error::{Error, ErrorKind};
+use crate::function::Function;
+use crate::names::{AliasName, RevisionId};
+use crate::routing::{RoutingViolation, Weight};
+use crate::status::{LastUpdateStatus, State};
+use crate::validate::{
+    ADDITIONAL_VERSION_PATTERN, ALIAS_NAME_PATTERN, FUNCTION_VERSION_PATTERN, NamePattern,
+    QUALIFIER_PATTERN, ROLE_PATTERN, Violations, is_digits, java_double, java_len,
+    matches_alias_name, matches_function_version, matches_qualifier_param, matches_role,
+    max_len_text, pattern_text,
+};
+
+use super::control::Registry;
+
+/// The `PreconditionFailedException` text for `$LATEST` and alias revisions (R22, R40).
+pub(crate) const REVISION_MISMATCH: &str = "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id";
+
+/// R10: code and configuration changes (and, by this crate's choice, the other operations
+/// without a `Qualifier` parameter) accept no qualifier but `$LATEST`.
+pub(crate) const ONLY_LATEST: &str = "Current operation does not support versions other than $LATEST. Please set the version to $LATEST or do not set a version in your request.";
+
+/// R6.
+pub(crate) const QUALIFIER_MISMATCH: &str =
+    "The derived qualifier from the function name does not match the specified qualifier.";
+
+impl Registry {
+    /// Records a `FunctionName` violation (length, then pattern) and returns the parsed
+    /// reference when the member is valid.
+    pub(super) fn check_function_name(
+        v: &mut Violations,
+        raw: &str,
+        pattern: NamePattern,
+    ) -> Option<FunctionRef> {
+        if !v.check_string(raw, "functionName", 1, pattern.max_len(), None) {
+            return None;
+        }
+        match FunctionRef::parse(raw, pattern) {
+            Ok(r) => Some(r),
+            Err(_) => {
+                v.push(raw, "functionName", &pattern_text(pattern.quoted()));
+                None
+            }
+        }
+    }
+
+    /// Records a violation of the `Qualifier` parameter, if any.
+    pub(super) fn check_qualifier_param(v: &mut Violations, qualifier: Option<&str>) {
+        if let Some(q) = qualifier {
+            v.check_string(
+                q,
+                "qualifier",
+                1,
+                128,
+                Some((QUALIFIER_PATTERN, matches_qualifier_param(q))),
+            );
+        }
+    }
+
+    /// Records a violation of an optional `Description` member.
+    pub(super) fn check_description(v: &mut Violations, description: Option<&str>) {
+        if let Some(d) = description {
+            v.check_string(d, "description", 0, 256, None);
+        }
+    }
+
+    /// R7: an ARN naming another region is not reachable here.
+    pub(super) fn check_region(&self, fref: &FunctionRef) -> Result<(), Error> {
+        match fref.region() {
+            Some(r) if *r != self.region => Err(Error::not_found(format!(
+                "Functions from '{r}' are not reachable in this region ('{}')",
+                self.region
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The unqualified ARN text used in messages for `fref` (its own partition and account
+    /// when it names them, this registry's otherwise).
+    pub(super) fn arn_text(&self, fref: &FunctionRef) -> String {
+        format!(
+            "arn:{}:lambda:{}:{}:function:{}",
+            fref.partition().unwrap_or(&self.partition),
+            self.region,
+            fref.account().unwrap_or(self.account),
+            fref.name()
+        )
+    }
+
+    /// The function `fref` names, if it lives in this registry.
+    pub(super) fn lookup(&self, fref: &FunctionRef) -> Option<&Function> {
+        if fref.account().is_some_and(|a| a != self.account)
+            || fref.partition().is_some_and(|p| *p != self.partition)
+        {
+            return None;
+        }
+        self.functions.get(fref.name())
+    }
+
+    /// Steps (1) to (3) of R94 for operations without a `Qualifier` parameter: the
+    /// recorded violations (R93), the region (R7) and the suffix rule (Q13).
+    pub(super) fn unqualified_target(
+        &self,
+        violations: Violations,
+        fref: Option<FunctionRef>,
+    ) -> Result<FunctionRef, Error> {
+        violations.finish()?;
+        let fref = validated(fref)?;
+        self.check_region(&fref)?;
+        Self::require_unqualified(&fref)?;
+        Ok(fref)
+    }
+
+    /// The function `fref` names, or `Function not found: {arn}`.
+    pub(super) fn existing(&self, fref: &FunctionRef) -> Result<&Function, Error> {
+        self.lookup(fref)
+            .ok_or_else(|| self.function_not_found(fref))
+    }
+
+    /// Steps 1 to 3 (R93, R7, R6) for the operations with a `Qualifier` parameter:
+    /// `FunctionName` (namespaced pattern) and `Qualifier` validated together with the
+    /// operation's other member `violations`, the region, and the agreement of suffix and
+    /// parameter. Returns the reference and the effective qualifier.
+    pub(super) fn qualified_target(
+        &self,
+        mut violations: Violations,
+        function_name: &str,
+        qualifier: Option<&str>,
+    ) -> Result<(FunctionRef, Option<String>), Error> {
+        let fref =
+            Self::check_function_name(&mut violations, function_name, NamePattern::Namespaced);
+        Self::check_qualifier_param(&mut violations, qualifier);
+        violations.finish()?;
+        let fref = validated(fref)?;
+        self.check_region(&fref)?;
+        let qualifier = Self::effective_qualifier(&fref, qualifier)?.map(str::to_owned);
+        Ok((fref, qualifier))
+    }
+
+    /// `Function not found: {arn}`.
+    pub(super) fn function_not_found(&self, fref: &FunctionRef) -> Error {
+        Error::not_found(format!("Function not found: {}", self.arn_text(fref)))
+    }
+
+    /// `Function not found: {arn}:{qualifier}`.
+    pub(super) fn qualified_not_found(&self, fref: &FunctionRef, qualifier: &str) -> Error {
+        Error::not_found(format!(
+            "Function not found: {}:{qualifier}",
+            self.arn_text(fref)
+        ))
+    }
+
+    /// Q13: operations without a `Qualifier` parameter accept a `:$LATEST` suffix as
+    /// unqualified and refuse any other suffix with the R10 text.
+    pub(super) fn require_unqualified(fref: &FunctionRef) -> Result<(), Error> {
+        match fref.qualifier() {
+            None | Some("$LATEST") => Ok(()),
+            Some(_) => Err(Error::invalid_parameter(ONLY_LATEST)),
+        }
+    }
+
+    /// R6: the suffix and the `Qualifier` parameter must agree; the effective qualifier.
+    pub(super) fn effective_qualifier<'a>(
+        fref: &'a FunctionRef,
+        param: Option<&'a str>,
+    ) -> Result<Option<&'a str>, Error> {
+        match (fref.qualifier(), param) {
+            (Some(a), Some(b)) if a != b => Err(Error::invalid_parameter(QUALIFIER_MISMATCH)),
+            (a, b) => Ok(a.or(b)),
+        }
+    }
+}
+
+/// Unwraps a member that framework validation has already accepted. Validation records a
+/// violation whenever it returns `None`, so this only fails on a bug in this crate.
+pub(super) fn validated<T>(member: Option<T>) -> Result<T, Error> {
+    member.ok_or_else(|| {
+        Error::new(
+            ErrorKind::Service,
+            "internal error: a validated member is missing",
+        )
+    })
+}
+
+/// Records `Member must have length less than or equal to 64` for a bare name that is too
+/// long, formatted the way CreateFunction reports it (R1).
+pub(super) fn name_too_long(name: &str) -> Error {
+    let mut v = Violations::new();
+    v.push(name, "functionName", &max_len_text(64));
+    match v.finish() {
+        Err(e) => Error::invalid_parameter(e.message().to_owned()),
+        Ok(()) => Error::new(ErrorKind::Service, "internal error"),
+    }
+}
+
+/// Records violations of the version-level settings shared by CreateFunction and
+/// UpdateFunctionConfiguration (model constraints).
+pub(super) fn check_settings(
+    v: &mut Violations,
+    role: Option<&str>,
+    handler: Option<&str>,
+    description: Option<&str>,
+    memory_size: Option<u32>,
+    timeout: Option<u32>,
+) {
+    if let Some(role) = role {
+        v.check_string(
+            role,
+            "role",
+            1,
+            2048,
+            Some((ROLE_PATTERN, matches_role(role))),
+        );
+    }
+    if let Some(handler) = handler {
+        let ok = !handler.is_empty() && !handler.chars().any(char::is_whitespace);
+        v.check_string(handler, "handler", 0, 128, Some((r"[^\s]+", ok)));
+    }
+    Registry::check_description(v, description);
+    if let Some(mb) = memory_size {
+        v.check_range(i64::from(mb), "memorySize", 128, 10240);
+    }
+    if let Some(seconds) = timeout {
+        v.check_range(i64::from(seconds), "timeout", 1, i64::from(u32::MAX));
+    }
+}
+
+/// R23: publishing and updating wait while `$LATEST` is being created or updated.
+pub(super) fn check_not_busy(f: &Function) -> Result<(), Error> {
+    let status = &f.latest.status;
+    if status.state == State::Pending {
+        return Err(Error::conflict(format!(
+            "The operation cannot be performed at this time. The resource {} is currently in the following state: 'Pending'. StateReasonCode: 'Creating'",
+            f.arn
+        )));
+    }
+    if status.last_update_status == Some(LastUpdateStatus::InProgress) {
+        return Err(Error::conflict(format!(
+            "The operation cannot be performed at this time. An update is in progress for resource: {}",
+            f.arn
+        )));
+    }
+    Ok(())
+}
+
+/// R22, R40, R72: a supplied `RevisionId` must be `$LATEST`'s or the alias's current one.
+pub(super) fn check_revision(supplied: Option<&str>, current: &RevisionId) -> Result<(), Error> {
+    check_revision_against(supplied, Some(*current), REVISION_MISMATCH)
+}
+
+/// The one `RevisionId` precondition (R72): when the caller supplied a revision, it must
+/// be `current`; otherwise `PreconditionFailedException` with `text` (the GetFunction /
+/// GetAlias wording, or the GetPolicy wording for policies, R85). A target without a
+/// revision (`None`) matches nothing.
+pub(super) fn check_revision_against(
+    supplied: Option<&str>,
+    current: Option<RevisionId>,
+    text: &'static str,
+) -> Result<(), Error> {
+    match supplied {
+        Some(s) if !current.is_some_and(|c| c.matches(s)) => {
+            Err(Error::new(ErrorKind::PreconditionFailed, text))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A function found during the checks is gone at the mutation step; impossible under
+/// `&mut self`, reported rather than panicking.
+pub(super) fn vanished() -> Error {
+    Error::new(ErrorKind::Service, "internal error: function vanished")
+}
+
+/// The version number space (`u64`) is used up; no real function gets there.
+pub(super) fn exhausted() -> Error {
+    Error::new(
+        ErrorKind::Service,
+        "internal error: version numbers are exhausted for this function",
+    )
+}
+
+/// The member of the routing map in validation messages.
+const ROUTING_MEMBER: &str = "routingConfig.additionalVersionWeights";
+
+/// R47. The service sends this refusal without `"Type": "User"`.
+pub(crate) const LATEST_NOT_ROUTABLE: &str =
+    "$LATEST is not supported for an alias pointing to more than 1 version";
+
+/// R52.
+const ROLE_MISMATCH: &str = "Specified versions must be associated with the same execution role";
+
+/// R52: the service's text for this case was not found (Q5); this is the crate's wording.
+const DEAD_LETTER_MISMATCH: &str =
+    "Specified versions must be associated with the same dead letter queue configuration";
+
+/// The service's wording of a routing violation (R46–R52), as the registry answers it;
+/// `fref` names the function in `Function not found` texts.
+pub(super) fn routing_error(
+    registry: &Registry,
+    fref: &FunctionRef,
+    violation: RoutingViolation,
+) -> Error {
+    match violation {
+        RoutingViolation::MissingVersion(key) => registry.qualified_not_found(fref, &key),
+        other => routing_error_text(other),
+    }
+}
+
+/// [`routing_error`] for the violations that need no function name (every one but R51's
+/// missing version, which then reads `Function not found: <key>`).
+pub(crate) fn routing_error_text(violation: RoutingViolation) -> Error {
+    match violation {
+        RoutingViolation::TooManyVersions { max, .. } => Error::invalid_parameter(format!(
+            "Number of items in AdditionalVersionWeights cannot be greater than {max}"
+        )),
+        RoutingViolation::WeightSumAboveOne => Error::invalid_parameter(super::WEIGHT_SUM_EXCEEDED),
+        RoutingViolation::LatestPrimary => {
+            Error::invalid_parameter(LATEST_NOT_ROUTABLE).without_fault_type()
+        }
+        RoutingViolation::RoutesToPrimary(key) | RoutingViolation::Duplicate(key) => {
+            Error::invalid_parameter(format!(
+                "Invalid function version {key}. Function version {key} is already included in routing configuration."
+            ))
+        }
+        RoutingViolation::MissingVersion(key) => {
+            Error::not_found(format!("Function not found: {key}"))
+        }
+        RoutingViolation::WeightOutOfRange(w) => match Weight::new(w) {
+            Err(e) => Error::new(ErrorKind::Validation, e.to_string()),
+            Ok(_) => Error::new(ErrorKind::Service, "internal error: weight in range"),
+        },
+        RoutingViolation::RoleMismatch => Error::invalid_parameter(ROLE_MISMATCH),
+        RoutingViolation::DeadLetterMismatch => Error::invalid_parameter(DEAD_LETTER_MISMATCH),
+    }
+}
+
+/// Records violations of an alias `Name` member (R33).
+pub(super) fn check_alias_name(v: &mut Violations, name: &str) {
+    v.check_string(
+        name,
+        "name",
+        1,
+        AliasName::MAX_LEN,
+        Some((ALIAS_NAME_PATTERN, matches_alias_name(name))),
+    );
+}
+
+/// Records violations of a `FunctionVersion` member.
+pub(super) fn check_function_version(v: &mut Violations, version: Option<&str>) {
+    if let Some(fv) = version {
+        v.check_string(
+            fv,
+            "functionVersion",
+            1,
+            1024,
+            Some((FUNCTION_VERSION_PATTERN, matches_function_version(fv))),
+        );
+    }
+}
+
+/// Records violations of `AdditionalVersionWeights` (R48, R49): the whole map is quoted in
+/// Java's `{key=value, …}` rendering.
+pub(super) fn check_routing_map(
+    v: &mut Violations,
+    weights: Option<&super::AdditionalVersionWeights>,
+) {
+    let Some(map) = weights else { return };
+    let rendered = || {
+        let items: Vec<String> = map
+            .iter()
+            .map(|(k, w)| format!("{k}={}", java_double(*w)))
+            .collect();
+        format!("{{{}}}", items.join(", "))
+    };
+    let keys_ok = map
+        .keys()
+        .all(|k| (1..=1024).contains(&java_len(k)) && is_digits(k));
+    if !keys_ok {
+        v.push(
+            &rendered(),
+            ROUTING_MEMBER,
+            &format!(
+                "Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: {ADDITIONAL_VERSION_PATTERN}]"
+            ),
+        );
+    }
+    if !map.values().all(|w| Weight::in_range(*w)) {
+        v.push(
+            &rendered(),
+            ROUTING_MEMBER,
+            "Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]",
+        );
+    }
+}

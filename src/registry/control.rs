@@ -1,0 +1,303 @@
+//! The [`Registry`] value, its [`RegistryBuilder`] and the options that shape it.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::clock::{Clock, SystemClock, Timestamp};
+use crate::function::Function;
+use crate::names::{AccountId, FunctionName, Partition, Region, RevisionId};
+use crate::resolver::Resolver;
+use crate::revision::{RandomRevisionIds, RevisionIdSource, SeededRevisionIds};
+
+/// How lifecycle transitions (R23, R25, R69) are driven.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Lifecycle {
+    /// Every operation reports the state the service reports in its response (`Pending`,
+    /// `InProgress`), then the registry settles it before returning, as if the code were
+    /// ready at once. Settling changes `$LATEST`'s `RevisionId` as the service does (R69).
+    #[default]
+    Immediate,
+    /// States stay `Pending` / `InProgress` until the embedding platform calls
+    /// [`Registry::finish_creation`] or [`Registry::finish_update`]; meanwhile publishing
+    /// and updating are refused (R23).
+    Manual,
+}
+
+/// What happens to version numbers when a function is deleted and created again (Q1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VersionNumbering {
+    /// Numbers continue after the highest number the deleted function ever used (the only
+    /// written statement of the service's behaviour).
+    #[default]
+    ContinueAfterRecreate,
+    /// A re-created function starts again at version 1.
+    RestartAfterRecreate,
+}
+
+/// How many versions an alias may split its traffic across (R46).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoutingMode {
+    /// The service's rule: a primary and at most one additional version.
+    #[default]
+    Aws,
+    /// Beyond the service, opt-in: a primary and up to
+    /// [`MAX_ADDITIONAL_VERSIONS`](crate::MAX_ADDITIONAL_VERSIONS) additional
+    /// versions, whose weights add up to at most 1.0 (the primary takes the rest). Every
+    /// other routing rule (R47–R52) applies to each additional version. Resolution costs
+    /// the same class as a two-way split: one draw and at most three compares.
+    MultiVersion,
+}
+
+impl RoutingMode {
+    /// The largest number of additional versions an alias may have.
+    pub const fn max_additional_versions(self) -> usize {
+        match self {
+            RoutingMode::Aws => 1,
+            RoutingMode::MultiVersion => crate::routing::MAX_ADDITIONAL_VERSIONS,
+        }
+    }
+}
+
+/// Builds a [`Registry`].
+///
+/// ```
+/// use lambda_versioning::{Lifecycle, ManualClock, Registry, Timestamp};
+/// let registry = Registry::builder()
+///     .region("eu-west-1".parse().unwrap())
+///     .account("111122223333".parse().unwrap())
+///     .clock(ManualClock::new(Timestamp::from_unix_millis(0)))
+///     .seed(42)
+///     .lifecycle(Lifecycle::Manual)
+///     .build();
+/// assert_eq!(registry.region().as_str(), "eu-west-1");
+/// ```
+pub struct RegistryBuilder {
+    pub(super) partition: Partition,
+    pub(super) region: Region,
+    pub(super) account: AccountId,
+    pub(super) clock: Box<dyn Clock>,
+    pub(super) revision_ids: Box<dyn RevisionIdSource + Sync>,
+    pub(super) lifecycle: Lifecycle,
+    pub(super) numbering: VersionNumbering,
+    pub(super) block_public_access: bool,
+    pub(super) routing_mode: RoutingMode,
+    pub(super) alias_history: usize,
+}
+
+impl RegistryBuilder {
+    /// The partition (default `aws`).
+    pub fn partition(mut self, partition: Partition) -> Self {
+        self.partition = partition;
+        self
+    }
+
+    /// The region this registry serves (default `us-east-1`).
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// The account this registry serves (default `123456789012`).
+    pub fn account(mut self, account: AccountId) -> Self {
+        self.account = account;
+        self
+    }
+
+    /// The clock for `LastModified` (default: the system clock).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    /// The source of new revision ids (default: random).
+    pub fn revision_ids(mut self, source: impl RevisionIdSource + Sync + 'static) -> Self {
+        self.revision_ids = Box::new(source);
+        self
+    }
+
+    /// Shorthand for `revision_ids(SeededRevisionIds::new(seed))`: with a fixed clock too,
+    /// the same calls give the same responses on every run.
+    pub fn seed(self, seed: u64) -> Self {
+        self.revision_ids(SeededRevisionIds::new(seed))
+    }
+
+    /// How lifecycle transitions are driven (default [`Lifecycle::Immediate`]).
+    pub fn lifecycle(mut self, lifecycle: Lifecycle) -> Self {
+        self.lifecycle = lifecycle;
+        self
+    }
+
+    /// Version numbering across delete and re-create (default
+    /// [`VersionNumbering::ContinueAfterRecreate`]).
+    pub fn version_numbering(mut self, numbering: VersionNumbering) -> Self {
+        self.numbering = numbering;
+        self
+    }
+
+    /// Lambda block public access (R90): when on, `AddPermission` refuses a statement that
+    /// grants `*` without a `SourceAccount`, `SourceArn` or `PrincipalOrgID` condition
+    /// (default off).
+    pub fn block_public_access(mut self, on: bool) -> Self {
+        self.block_public_access = on;
+        self
+    }
+
+    /// How many versions an alias may split across (default [`RoutingMode::Aws`]).
+    pub fn routing_mode(mut self, mode: RoutingMode) -> Self {
+        self.routing_mode = mode;
+        self
+    }
+
+    /// How many earlier targets each alias remembers for [`Registry::undo_alias`]
+    /// (default 10; 0 turns the history off).
+    pub fn alias_history(mut self, depth: usize) -> Self {
+        self.alias_history = depth;
+        self
+    }
+
+    /// The registry, empty.
+    pub fn build(self) -> Registry {
+        let resolver = Resolver::new(self.partition.clone(), self.region.clone(), self.account);
+        Registry {
+            resolver,
+            partition: self.partition,
+            region: self.region,
+            account: self.account,
+            clock: self.clock,
+            revision_ids: self.revision_ids,
+            lifecycle: self.lifecycle,
+            numbering: self.numbering,
+            block_public_access: self.block_public_access,
+            routing_mode: self.routing_mode,
+            alias_history: self.alias_history,
+            functions: HashMap::new(),
+            retired_counters: HashMap::new(),
+        }
+    }
+}
+
+impl fmt::Debug for RegistryBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RegistryBuilder")
+            .field("partition", &self.partition)
+            .field("region", &self.region)
+            .field("account", &self.account)
+            .field("lifecycle", &self.lifecycle)
+            .field("numbering", &self.numbering)
+            .field("routing_mode", &self.routing_mode)
+            .field("alias_history", &self.alias_history)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The control plane of one (partition, region, account).
+///
+/// Mutations take `&mut self` (a single writer); a platform serving concurrent requests
+/// wraps the registry in a mutex. See the crate documentation for an end-to-end example.
+pub struct Registry {
+    pub(super) resolver: Resolver,
+    pub(crate) partition: Partition,
+    pub(crate) region: Region,
+    pub(crate) account: AccountId,
+    pub(super) clock: Box<dyn Clock>,
+    pub(super) revision_ids: Box<dyn RevisionIdSource + Sync>,
+    pub(super) lifecycle: Lifecycle,
+    pub(super) numbering: VersionNumbering,
+    pub(super) block_public_access: bool,
+    pub(crate) routing_mode: RoutingMode,
+    pub(crate) alias_history: usize,
+    pub(crate) functions: HashMap<FunctionName, Function>,
+    /// Highest version number used by deleted functions, by name (Q1).
+    pub(super) retired_counters: HashMap<FunctionName, u64>,
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry")
+            .field("partition", &self.partition)
+            .field("region", &self.region)
+            .field("account", &self.account)
+            .field("lifecycle", &self.lifecycle)
+            .field("functions", &self.functions.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry::builder().build()
+    }
+}
+
+impl Registry {
+    /// A builder with the defaults: partition `aws`, region `us-east-1`, account
+    /// `123456789012`, system clock, random revision ids, [`Lifecycle::Immediate`].
+    pub fn builder() -> RegistryBuilder {
+        RegistryBuilder {
+            partition: Partition::AWS,
+            region: Region::US_EAST_1,
+            account: AccountId::EXAMPLE,
+            clock: Box::new(SystemClock),
+            revision_ids: Box::new(RandomRevisionIds),
+            lifecycle: Lifecycle::Immediate,
+            numbering: VersionNumbering::ContinueAfterRecreate,
+            block_public_access: false,
+            routing_mode: RoutingMode::Aws,
+            alias_history: 10,
+        }
+    }
+
+    /// The data-plane view of this registry: a lock-free [`Resolver`] that every
+    /// mutation keeps current. Clones share the same state.
+    pub fn resolver(&self) -> Resolver {
+        self.resolver.clone()
+    }
+
+    /// The partition this registry serves.
+    pub fn partition(&self) -> &Partition {
+        &self.partition
+    }
+
+    /// The region this registry serves.
+    pub fn region(&self) -> &Region {
+        &self.region
+    }
+
+    /// The account this registry serves.
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+
+    /// The lifecycle mode.
+    pub fn lifecycle(&self) -> Lifecycle {
+        self.lifecycle
+    }
+
+    /// The routing mode.
+    pub fn routing_mode(&self) -> RoutingMode {
+        self.routing_mode
+    }
+
+    /// The names of all functions, in name order.
+    pub fn function_names(&self) -> Vec<FunctionName> {
+        let mut names: Vec<FunctionName> = self.functions.keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// The number of functions.
+    pub fn function_count(&self) -> usize {
+        self.functions.len()
+    }
+
+    pub(super) fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub(super) fn new_revision_id(&mut self) -> RevisionId {
+        self.revision_ids.next_revision_id()
+    }
+}
