@@ -11,7 +11,7 @@ use std::num::NonZeroU64;
 use std::str::FromStr;
 
 use crate::error::{Component, ParseError, ParseErrorReason};
-use crate::validate::{is_digits, is_name_char, is_region};
+use crate::validate::{alias_pattern_problem, is_digits, is_name_char, is_region};
 
 /// Implements `TryFrom<&str>`, `TryFrom<String>`, `From<T> for String` and serde through
 /// the string form for a type that has `FromStr<Err = ParseError>` and `Display`.
@@ -170,21 +170,10 @@ impl FromStr for AliasName {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
         check_len(Component::AliasName, s, Self::MAX_LEN)?;
-        if !s.chars().all(is_name_char) {
-            return Err(ParseError::syntax(
-                Component::AliasName,
-                s,
-                "only letters, digits, '-' and '_' are allowed",
-            ));
+        match alias_pattern_problem(s) {
+            Some(problem) => Err(ParseError::syntax(Component::AliasName, s, problem)),
+            None => Ok(AliasName(s.into())),
         }
-        if s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ParseError::syntax(
-                Component::AliasName,
-                s,
-                "an alias name cannot be all digits",
-            ));
-        }
-        Ok(AliasName(s.into()))
     }
 }
 

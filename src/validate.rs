@@ -157,8 +157,21 @@ pub(crate) fn matches_qualifier_param(s: &str) -> bool {
         || (!s.is_empty() && s.chars().all(|c| is_name_char(c) || c == '$'))
 }
 
+/// What breaks the alias-name pattern `(?!^[0-9]+$)([a-zA-Z0-9-_]+)` (R4, R5, R33) in a
+/// non-empty `s`, if anything; lengths are checked separately. The one place the pattern
+/// is decided: request validation and `AliasName` parsing both ask it.
+pub(crate) fn alias_pattern_problem(s: &str) -> Option<&'static str> {
+    if !s.chars().all(is_name_char) {
+        Some("only letters, digits, '-' and '_' are allowed")
+    } else if s.bytes().all(|b| b.is_ascii_digit()) {
+        Some("an alias name cannot be all digits")
+    } else {
+        None
+    }
+}
+
 pub(crate) fn matches_alias_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(is_name_char) && !s.bytes().all(|b| b.is_ascii_digit())
+    !s.is_empty() && alias_pattern_problem(s).is_none()
 }
 
 pub(crate) fn matches_function_version(s: &str) -> bool {

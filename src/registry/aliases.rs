@@ -3,8 +3,8 @@
 use std::ops::Bound;
 
 use super::checks::{
-    check_alias_name, check_function_version, check_revision, check_routing_map, routing_error,
-    vanished,
+    NOTHING_TO_UNDO, check_alias_name, check_function_version, check_revision, check_routing_map,
+    routing_error, vanished,
 };
 use super::control::Registry;
 use super::pagination::{self, MarkerKind};
@@ -22,10 +22,6 @@ use crate::resolver::Route;
 use crate::routing::{AliasRouting, AliasTarget, check_shape};
 use crate::validate::{NamePattern, Violations};
 
-/// The `InvalidParameterValueException` text of [`Registry::undo_alias`] on an alias
-/// without history (this crate's wording).
-pub const NOTHING_TO_UNDO: &str = "The alias has no earlier target to restore";
-
 /// How a store of an alias changes its history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum HistoryStep {
@@ -36,11 +32,6 @@ enum HistoryStep {
     /// An undo: forget the target it restores.
     Undo,
 }
-
-/// The `InvalidParameterValueException` text when the weights of a multi-version split
-/// add up to more than 1.0 (this crate's wording; the service has no such mode).
-pub const WEIGHT_SUM_EXCEEDED: &str =
-    "The weights in AdditionalVersionWeights cannot add up to more than 1.0";
 
 /// The routing entries of a request map, in key order (an absent map has none).
 fn routing_entries(map: Option<&AdditionalVersionWeights>) -> Vec<(&str, f64)> {

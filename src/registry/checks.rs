@@ -283,6 +283,15 @@ pub(super) fn exhausted() -> Error {
     )
 }
 
+/// The `InvalidParameterValueException` text of [`Registry::undo_alias`](crate::Registry::undo_alias) on an alias
+/// without history (this crate's wording).
+pub const NOTHING_TO_UNDO: &str = "The alias has no earlier target to restore";
+
+/// The `InvalidParameterValueException` text when the weights of a multi-version split
+/// add up to more than 1.0 (this crate's wording; the service has no such mode).
+pub const WEIGHT_SUM_EXCEEDED: &str =
+    "The weights in AdditionalVersionWeights cannot add up to more than 1.0";
+
 /// The member of the routing map in validation messages.
 const ROUTING_MEMBER: &str = "routingConfig.additionalVersionWeights";
 
@@ -317,7 +326,7 @@ pub(crate) fn routing_error_text(violation: RoutingViolation) -> Error {
         RoutingViolation::TooManyVersions { max, .. } => Error::invalid_parameter(format!(
             "Number of items in AdditionalVersionWeights cannot be greater than {max}"
         )),
-        RoutingViolation::WeightSumAboveOne => Error::invalid_parameter(super::WEIGHT_SUM_EXCEEDED),
+        RoutingViolation::WeightSumAboveOne => Error::invalid_parameter(WEIGHT_SUM_EXCEEDED),
         RoutingViolation::LatestPrimary => {
             Error::invalid_parameter(LATEST_NOT_ROUTABLE).without_fault_type()
         }
