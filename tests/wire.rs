@@ -76,7 +76,9 @@ fn create_body(name: &str) -> String {
 }
 
 fn service() -> Service {
-    Service::new(Registry::builder().clock(clock()).seed(1).build())
+    Service::builder(Registry::builder().clock(clock()).seed(1).build())
+        .settle_immediately()
+        .build()
 }
 
 /// A function `f` with versions 1 and 2 (different code) and alias `live` on 1.
@@ -476,12 +478,14 @@ fn r96_error_bodies_use_each_exception_casing() {
         r#"{"message":"2 validation errors detected: Value '2024' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+); Value 'live' at 'functionVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\$LATEST(\\.PUBLISHED)?|[0-9]+)"}"#,
     );
     // PublicPolicyException: Message.
-    let blocked = Service::new(
+    let blocked = Service::builder(
         Registry::builder()
             .seed(1)
             .block_public_access(true)
             .build(),
-    );
+    )
+    .settle_immediately()
+    .build();
     send(
         &blocked,
         Method::POST,

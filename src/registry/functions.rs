@@ -429,6 +429,19 @@ impl Registry {
         Ok(updating)
     }
 
+    /// Changes how lifecycle transitions are driven. Switching to
+    /// [`Lifecycle::Immediate`] settles every transition still pending.
+    #[cfg(feature = "wire")]
+    pub(crate) fn set_lifecycle(&mut self, lifecycle: Lifecycle) {
+        self.lifecycle = lifecycle;
+        if lifecycle == Lifecycle::Immediate {
+            let names: Vec<FunctionName> = self.functions.keys().cloned().collect();
+            for name in names {
+                self.settle(&name);
+            }
+        }
+    }
+
     fn lifecycle_target(&self, function_name: &str) -> Result<FunctionName, Error> {
         let fref = FunctionRef::parse(function_name, NamePattern::Namespaced)
             .map_err(|e| Error::new(ErrorKind::Validation, e.to_string()))?;

@@ -66,23 +66,15 @@
 //! `X-Amz-Log-Result` with a three-line log. A non-empty payload must be JSON.
 
 mod errors;
+mod invoke;
+pub mod json;
 mod requests;
 mod responses;
 mod route;
 mod service;
+mod settle;
 
 pub use errors::{MessageCase, error_body, error_response, message_case};
-pub use requests::{
-    AddPermissionBody, CreateAliasBody, CreateFunctionBody, DRY_RUN_UNSUPPORTED, DeadLetterTarget,
-    Environment, FunctionCode, NOT_A_ZIP, ONLY_ZIP_FILE, PublishVersionBody, RoutingConfigBody,
-    UNPARSABLE_BODY, UpdateAliasBody, UpdateFunctionCodeBody, UpdateFunctionConfigurationBody,
-    parse_body,
-};
-pub use responses::{
-    AddPermissionResponse, AliasConfiguration, AliasRoutingConfiguration, DeadLetterConfig,
-    EnvironmentResponse, EphemeralStorage, FunctionConfiguration, GetFunctionResponse,
-    GetPolicyResponse, Layer, ListAliasesResponse, ListVersionsByFunctionResponse, LoggingConfig,
-    SnapStartResponse, TracingConfigResponse,
-};
+pub use invoke::InvokePayload;
 pub use route::{Operation, Query, Route, route};
-pub use service::{InvokePayload, Service, ServiceBuilder};
+pub use service::{Service, ServiceBuilder, request_too_large, unknown_operation};

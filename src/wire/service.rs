@@ -1,52 +1,56 @@
 //! [`Service`]: one registry behind the REST API, answering `http` requests.
 
-use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use base64::Engine as _;
 use http::{HeaderValue, Method, StatusCode};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::errors::error_response;
 use super::requests::{
     AddPermissionBody, CreateAliasBody, CreateFunctionBody, PublishVersionBody, UpdateAliasBody,
-    UpdateFunctionCodeBody, UpdateFunctionConfigurationBody, invalid_content, parse_body,
+    UpdateFunctionCodeBody, UpdateFunctionConfigurationBody, parse_body,
 };
 use super::responses::{
     AddPermissionResponse, AliasConfiguration, FunctionConfiguration, GetFunctionResponse,
     GetPolicyResponse, ListAliasesResponse, ListVersionsByFunctionResponse,
 };
 use super::route::{Operation, Query, Route, route};
-use crate::clock::{Clock, SystemClock, Timestamp};
+use super::settle::Settler;
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind};
-use crate::names::{FunctionName, RevisionId};
+use crate::names::RevisionId;
 use crate::registry::{
     self, GetAliasRequest, GetFunctionRequest, ListAliasesRequest, ListVersionsByFunctionRequest,
     RemovePermissionRequest,
 };
 use crate::resolver::Resolver;
-use crate::validate::Violations;
-use crate::{Lifecycle, Registry, Version};
-
-/// The largest `Invoke` payload of a synchronous (or dry-run) call, in bytes.
-const SYNC_PAYLOAD_LIMIT: usize = 6_291_456;
-/// The largest `Invoke` payload of an asynchronous call, in bytes.
-const ASYNC_PAYLOAD_LIMIT: usize = 1_048_576;
+use crate::{Lifecycle, Registry};
 
 /// Builds a [`Service`].
 pub struct ServiceBuilder {
     registry: Registry,
     clock: Box<dyn Clock>,
     settle_delay: Duration,
+    settle_immediately: bool,
     max_body_bytes: usize,
 }
 
 impl ServiceBuilder {
     /// How long after `CreateFunction` or an update the function settles (`Active`,
-    /// `Successful`), for a registry in [`Lifecycle::Manual`]. Default 200 ms.
+    /// `Successful`). Default 200 ms. Until then the service answers `Pending` /
+    /// `InProgress` and refuses to publish or update (R23), as the real service does.
     pub fn settle_delay(mut self, delay: Duration) -> Self {
         self.settle_delay = delay;
+        self
+    }
+
+    /// Settles every transition before answering (the registry's
+    /// [`Lifecycle::Immediate`]): responses report `Pending` / `InProgress` as the service
+    /// does, but the next request already sees `Active` / `Successful`, and the settle
+    /// delay is not used.
+    pub fn settle_immediately(mut self) -> Self {
+        self.settle_immediately = true;
         self
     }
 
@@ -64,16 +68,25 @@ impl ServiceBuilder {
         self
     }
 
-    /// The service.
-    pub fn build(self) -> Service {
+    /// The service. It owns the registry's lifecycle: whatever lifecycle the registry
+    /// was built with, the service switches it to [`Lifecycle::Manual`] and finishes each
+    /// transition after the settle delay, or to [`Lifecycle::Immediate`] with
+    /// [`ServiceBuilder::settle_immediately`]. So a service behaves the same whichever
+    /// registry it was given.
+    pub fn build(mut self) -> Service {
+        let lifecycle = if self.settle_immediately {
+            Lifecycle::Immediate
+        } else {
+            Lifecycle::Manual
+        };
+        self.registry.set_lifecycle(lifecycle);
+        let delay_ms = i64::try_from(self.settle_delay.as_millis()).unwrap_or(i64::MAX);
         Service {
             resolver: self.registry.resolver(),
-            settles: self.registry.lifecycle() == Lifecycle::Manual,
+            settles: lifecycle == Lifecycle::Manual,
             registry: RwLock::new(self.registry),
-            clock: self.clock,
-            settle_delay_ms: i64::try_from(self.settle_delay.as_millis()).unwrap_or(i64::MAX),
+            settler: Settler::new(self.clock, delay_ms),
             max_body_bytes: self.max_body_bytes,
-            pending: Mutex::new(BTreeMap::new()),
         }
     }
 }
@@ -86,40 +99,21 @@ impl ServiceBuilder {
 pub struct Service {
     registry: RwLock<Registry>,
     resolver: Resolver,
-    /// The registry's lifecycle is `Manual` (fixed when built): updates need settling.
+    /// Transitions finish after the settle delay (the registry is `Manual`).
     settles: bool,
-    clock: Box<dyn Clock>,
-    settle_delay_ms: i64,
+    settler: Settler,
     max_body_bytes: usize,
-    /// Functions with a lifecycle transition to finish, and when.
-    pending: Mutex<BTreeMap<FunctionName, Timestamp>>,
 }
 
 impl std::fmt::Debug for Service {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Service")
-            .field("settle_delay_ms", &self.settle_delay_ms)
+            .field("settles", &self.settles)
+            .field("settle_delay_ms", &self.settler.delay_ms())
             .field("max_body_bytes", &self.max_body_bytes)
             .finish_non_exhaustive()
     }
 }
-
-/// The JSON payload of a synchronous `Invoke`: no code runs, so the answer says which
-/// version would have.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct InvokePayload {
-    /// The version the resolver chose (also in `X-Amz-Executed-Version`).
-    pub executed_version: String,
-    /// The ARN the caller invoked (R67).
-    pub invoked_function_arn: String,
-    /// A fixed note that no code ran.
-    pub message: String,
-}
-
-/// The note in every [`InvokePayload`].
-const NO_CODE_RAN: &str = "lambda-versioning: no code ran; this is the version the resolver chose";
 
 impl Service {
     /// A service with the defaults of [`Service::builder`].
@@ -133,14 +127,32 @@ impl Service {
             registry,
             clock: Box::new(SystemClock),
             settle_delay: Duration::from_millis(200),
+            settle_immediately: false,
             max_body_bytes: 8 << 20,
         }
     }
 
-    /// The largest request body accepted, in bytes. A server should stop reading a body
-    /// after `max_body_bytes() + 1` bytes and pass what it read: the service answers 413.
+    /// The largest request body accepted, in bytes. A server that reads at most
+    /// `max_body_bytes() + 1` bytes can pass what it read to [`Service::handle`], which
+    /// answers 413 when it is over; a server whose framework refuses oversized bodies by
+    /// itself answers with [`Service::body_too_large`] instead.
     pub fn max_body_bytes(&self) -> usize {
         self.max_body_bytes
+    }
+
+    /// The answer to a request whose body is over [`Service::max_body_bytes`]:
+    /// `RequestTooLargeException` (413), as [`Service::handle`] would give it, for
+    /// servers that stop reading an oversized body before calling the service (the body
+    /// need not be read or allocated at all).
+    pub fn body_too_large(&self) -> http::Response<Vec<u8>> {
+        with_request_id(error_response(&request_too_large(self.max_body_bytes)))
+    }
+
+    /// The answer to a method and path bound to no operation:
+    /// `UnknownOperationException` (404), as [`Service::handle`] would give it, for servers
+    /// that route some paths themselves (a health check, say) and send the rest on.
+    pub fn unknown_operation(&self, method: &Method, path: &str) -> http::Response<Vec<u8>> {
+        with_request_id(error_response(&unknown_operation(method, path)))
     }
 
     /// The resolver that picks the version of each `Invoke`.
@@ -158,7 +170,7 @@ impl Service {
         f(&mut self.registry_write())
     }
 
-    fn registry_read(&self) -> RwLockReadGuard<'_, Registry> {
+    pub(super) fn registry_read(&self) -> RwLockReadGuard<'_, Registry> {
         // The registry never panics while holding the lock with a half-applied change
         // (every refusal happens before the mutation), so a poisoned lock is still sound.
         self.registry.read().unwrap_or_else(PoisonError::into_inner)
@@ -176,44 +188,16 @@ impl Service {
         if !self.settles {
             return;
         }
-        let now = self.clock.now();
-        let due: Vec<FunctionName> = {
-            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-            let due: Vec<FunctionName> = pending
-                .iter()
-                .filter(|(_, at)| **at <= now)
-                .map(|(name, _)| name.clone())
-                .collect();
-            for name in &due {
-                pending.remove(name);
-            }
-            due
-        };
-        if due.is_empty() {
-            return;
-        }
-        let mut registry = self.registry_write();
-        for name in due {
-            // A function deleted meanwhile has nothing to finish.
-            let _ = registry.finish_creation(name.as_str());
-            let _ = registry.finish_update(name.as_str());
+        let due = self.settler.take_due();
+        if !due.is_empty() {
+            Settler::finish(&mut self.registry_write(), due);
         }
     }
 
-    fn schedule_settle(&self, name: &str) {
-        let Ok(name) = name.parse::<FunctionName>() else {
-            return;
-        };
-        let at = Timestamp::from_unix_millis(
-            self.clock
-                .now()
-                .unix_millis()
-                .saturating_add(self.settle_delay_ms),
-        );
-        self.pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(name, at);
+    fn schedule_settle(&self, name: &crate::FunctionName) {
+        if self.settles {
+            self.settler.schedule(name);
+        }
     }
 
     /// Answers one request. Never panics on any input; every refusal is the service's
@@ -222,10 +206,10 @@ impl Service {
         self.settle_due();
         let (parts, body) = request.into_parts();
         let body = body.as_ref();
-        let mut response = match route(&parts.method, parts.uri.path()) {
+        let response = match route(&parts.method, parts.uri.path()) {
             None => error_response(&unknown_operation(&parts.method, parts.uri.path())),
             Some(_) if body.len() > self.max_body_bytes => {
-                error_response(&too_large(self.max_body_bytes))
+                error_response(&request_too_large(self.max_body_bytes))
             }
             Some(route) => {
                 let query = Query::parse(parts.uri.query().unwrap_or(""));
@@ -233,12 +217,7 @@ impl Service {
                     .unwrap_or_else(|e| error_response(&e))
             }
         };
-        let mut id = [0u8; 16];
-        rand::fill(&mut id);
-        if let Ok(value) = HeaderValue::from_str(&RevisionId::from_random_bytes(id).to_string()) {
-            response.headers_mut().insert("x-amzn-requestid", value);
-        }
-        response
+        with_request_id(response)
     }
 
     fn dispatch(
@@ -256,14 +235,11 @@ impl Service {
             qualifier: qualifier(),
             ..GetFunctionRequest::new(name.clone())
         };
-        let settles = self.settles;
         match op {
             Operation::CreateFunction => {
                 let req = parse_body::<CreateFunctionBody>(body)?.into_request()?;
                 let created = self.registry_write().create_function(req)?;
-                if settles {
-                    self.schedule_settle(created.function_name.as_str());
-                }
+                self.schedule_settle(&created.function_name);
                 json(op, &FunctionConfiguration::from(&created))
             }
             Operation::GetFunction => {
@@ -289,18 +265,14 @@ impl Service {
             Operation::UpdateFunctionCode => {
                 let req = parse_body::<UpdateFunctionCodeBody>(body)?.into_request(name)?;
                 let r = self.registry_write().update_function_code(req)?;
-                if settles {
-                    self.schedule_settle(r.function_name.as_str());
-                }
+                self.schedule_settle(&r.function_name);
                 json(op, &FunctionConfiguration::from(&r))
             }
             Operation::UpdateFunctionConfiguration => {
                 let req =
                     parse_body::<UpdateFunctionConfigurationBody>(body)?.into_request(name)?;
                 let r = self.registry_write().update_function_configuration(req)?;
-                if settles {
-                    self.schedule_settle(r.function_name.as_str());
-                }
+                self.schedule_settle(&r.function_name);
                 json(op, &FunctionConfiguration::from(&r))
             }
             Operation::PublishVersion => {
@@ -379,133 +351,6 @@ impl Service {
             }
         }
     }
-
-    fn invoke(
-        &self,
-        req: registry::InvokeRequest,
-        headers: &http::HeaderMap,
-        payload: &[u8],
-    ) -> Result<http::Response<Vec<u8>>, Error> {
-        let mut v = Violations::new();
-        let invocation_type = match header(headers, "x-amz-invocation-type") {
-            None => Some(InvocationType::RequestResponse),
-            Some(value) => {
-                let parsed = InvocationType::parse(value);
-                if parsed.is_none() {
-                    v.push(
-                        value,
-                        "invocationType",
-                        "Member must satisfy enum value set: [Event, RequestResponse, DryRun]",
-                    );
-                }
-                parsed
-            }
-        };
-        let tail = match header(headers, "x-amz-log-type") {
-            None | Some("None") => false,
-            Some("Tail") => true,
-            Some(value) => {
-                v.push(
-                    value,
-                    "logType",
-                    "Member must satisfy enum value set: [None, Tail]",
-                );
-                false
-            }
-        };
-        v.finish()?;
-        let invocation_type = invocation_type.unwrap_or(InvocationType::RequestResponse);
-        let limit = match invocation_type {
-            InvocationType::Event => ASYNC_PAYLOAD_LIMIT,
-            _ => SYNC_PAYLOAD_LIMIT,
-        };
-        if payload.len() > limit {
-            return Err(Error::new(
-                ErrorKind::RequestTooLarge,
-                format!(
-                    "Request must be smaller than {limit} bytes for the InvokeFunction operation"
-                ),
-            ));
-        }
-        if !payload.iter().all(u8::is_ascii_whitespace) {
-            serde_json::from_slice::<serde::de::IgnoredAny>(payload)
-                .map_err(|e| invalid_content(&format!("Could not parse payload into json: {e}")))?;
-        }
-
-        // The registry's checks up to the function's existence, then the resolver's
-        // lock-free choice. If the resolver finds no target (a version or alias that does
-        // not exist, or one deleted since), the registry words the error.
-        let (function, qualifier) = self.registry_read().invoke_route(&req)?;
-        let chosen = self
-            .resolver
-            .resolve_fast(function.as_str(), qualifier.as_deref())
-            .map(|r| (r.executed_version(), r.invoked_arn().to_string()));
-        let (executed, invoked_arn) = match chosen {
-            Ok(found) => found,
-            Err(_) => {
-                let mut rng = rand::rng();
-                let target = self.registry_read().invoke_target(req, &mut rng)?;
-                (target.executed_version, target.invoked_arn.to_string())
-            }
-        };
-
-        let mut response = match invocation_type {
-            InvocationType::Event => status_only(StatusCode::ACCEPTED),
-            InvocationType::DryRun => status_only(StatusCode::NO_CONTENT),
-            InvocationType::RequestResponse => {
-                let payload = InvokePayload {
-                    executed_version: executed.to_string(),
-                    invoked_function_arn: invoked_arn,
-                    message: NO_CODE_RAN.to_owned(),
-                };
-                let mut response = json_with_status(StatusCode::OK, &payload)?;
-                if let Ok(value) = HeaderValue::from_str(&executed.to_string()) {
-                    response
-                        .headers_mut()
-                        .insert("x-amz-executed-version", value);
-                }
-                response
-            }
-        };
-        if tail && invocation_type == InvocationType::RequestResponse {
-            let log = log_tail(executed);
-            if let Ok(value) = HeaderValue::from_str(&log) {
-                response.headers_mut().insert("x-amz-log-result", value);
-            }
-        }
-        Ok(response)
-    }
-}
-
-/// `X-Amz-Invocation-Type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum InvocationType {
-    RequestResponse,
-    Event,
-    DryRun,
-}
-
-impl InvocationType {
-    fn parse(value: &str) -> Option<InvocationType> {
-        match value {
-            "RequestResponse" => Some(InvocationType::RequestResponse),
-            "Event" => Some(InvocationType::Event),
-            "DryRun" => Some(InvocationType::DryRun),
-            _ => None,
-        }
-    }
-}
-
-/// Base64 of a short log, as `X-Amz-Log-Result` carries the last 4 KB of the real one.
-fn log_tail(executed: Version) -> String {
-    let text = format!(
-        "START Version: {executed}\nlambda-versioning: no code ran\nEND Version: {executed}\n"
-    );
-    base64::engine::general_purpose::STANDARD.encode(text)
-}
-
-fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"))
 }
 
 /// `MaxItems` from the query: an integer, or `InvalidRequestContentException`.
@@ -523,7 +368,20 @@ fn max_items(query: &Query) -> Result<Option<i64>, Error> {
         .transpose()
 }
 
-fn unknown_operation(method: &Method, path: &str) -> Error {
+/// `x-amzn-RequestId`: on every answer, a fresh random id.
+fn with_request_id(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
+    let mut id = [0u8; 16];
+    rand::fill(&mut id);
+    if let Ok(value) = HeaderValue::from_str(&RevisionId::from_random_bytes(id).to_string()) {
+        response.headers_mut().insert("x-amzn-requestid", value);
+    }
+    response
+}
+
+/// `UnknownOperationException` (404) for a method and path bound to no operation (the
+/// crate's wording: `No operation is bound to <METHOD> <path>`, the path cut at 256
+/// characters).
+pub fn unknown_operation(method: &Method, path: &str) -> Error {
     let path: String = path.chars().take(256).collect();
     Error::new(
         ErrorKind::UnknownOperation,
@@ -531,20 +389,22 @@ fn unknown_operation(method: &Method, path: &str) -> Error {
     )
 }
 
-fn too_large(limit: usize) -> Error {
+/// `RequestTooLargeException` (413) for a body over `limit` bytes (the crate's wording:
+/// `Request must be smaller than <limit> bytes`).
+pub fn request_too_large(limit: usize) -> Error {
     Error::new(
         ErrorKind::RequestTooLarge,
         format!("Request must be smaller than {limit} bytes"),
     )
 }
 
-fn status_only(status: StatusCode) -> http::Response<Vec<u8>> {
+pub(super) fn status_only(status: StatusCode) -> http::Response<Vec<u8>> {
     let mut response = http::Response::new(Vec::new());
     *response.status_mut() = status;
     response
 }
 
-fn json_with_status<T: Serialize>(
+pub(super) fn json_with_status<T: Serialize>(
     status: StatusCode,
     value: &T,
 ) -> Result<http::Response<Vec<u8>>, Error> {

@@ -1,0 +1,19 @@
+//! The JSON bodies of the REST API with the service's member names (PascalCase):
+//! request bodies as they arrive, and response bodies as the service sends them (absent
+//! members absent, never `null`). The names of the response shapes are the service's
+//! own (`FunctionConfiguration`, `AliasConfiguration`, …); the registry's typed values of
+//! the same names are in [`registry`](crate::registry) and convert into these with
+//! `From`.
+
+pub use super::requests::{
+    AddPermissionBody, CreateAliasBody, CreateFunctionBody, DRY_RUN_UNSUPPORTED, DeadLetterTarget,
+    Environment, FunctionCode, NOT_A_ZIP, ONLY_ZIP_FILE, PublishVersionBody, RoutingConfigBody,
+    UNPARSABLE_BODY, UpdateAliasBody, UpdateFunctionCodeBody, UpdateFunctionConfigurationBody,
+    parse_body,
+};
+pub use super::responses::{
+    AddPermissionResponse, AliasConfiguration, AliasRoutingConfiguration, DeadLetterConfig,
+    EnvironmentResponse, EphemeralStorage, FunctionConfiguration, GetFunctionResponse,
+    GetPolicyResponse, Layer, ListAliasesResponse, ListVersionsByFunctionResponse, LoggingConfig,
+    SnapStartResponse, TracingConfigResponse,
+};
