@@ -106,7 +106,7 @@ impl fmt::Display for Architecture {
 ///     .with_runtime("python3.12")
 ///     .with_handler("app.handler")
 ///     .with_memory_size(256)
-///     .with_env("STAGE", "prod");
+///     .with_environment_variable("STAGE", "prod");
 /// assert_eq!(config.timeout, 3);
 /// assert_eq!(config.environment["STAGE"], "prod");
 /// ```
@@ -181,8 +181,18 @@ impl FunctionConfig {
         self
     }
 
+    /// Sets `Environment.Variables` (replaces the whole map).
+    pub fn with_environment(mut self, variables: BTreeMap<String, String>) -> Self {
+        self.environment = variables;
+        self
+    }
+
     /// Adds one environment variable.
-    pub fn with_env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_environment_variable(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.environment.insert(key.into(), value.into());
         self
     }
@@ -190,6 +200,12 @@ impl FunctionConfig {
     /// Sets `DeadLetterConfig.TargetArn`.
     pub fn with_dead_letter_target(mut self, arn: impl Into<String>) -> Self {
         self.dead_letter_target = Some(arn.into());
+        self
+    }
+
+    /// Sets `Layers` (replaces the whole list).
+    pub fn with_layers(mut self, layers: Vec<String>) -> Self {
+        self.layers = layers;
         self
     }
 

@@ -1,8 +1,9 @@
 //! One function's state in and out of a registry, for a store shared by several
 //! processes (crate-internal; used by [`crate::store`]).
 
-use super::Registry;
-use super::snapshot::{FunctionSnapshot, SnapshotError, export_function, import_function};
+use super::control::Registry;
+use super::snapshot::import::import_function;
+use super::snapshot::{FunctionSnapshot, SnapshotError, export_function};
 use crate::function::Function;
 use crate::names::FunctionName;
 use crate::resolver::Route;

@@ -163,9 +163,22 @@ impl UpdateFunctionConfigurationRequest {
         self
     }
 
-    /// Sets `Environment.Variables`.
+    /// Sets `Environment.Variables` (replaces the whole map).
     pub fn with_environment(mut self, variables: BTreeMap<String, String>) -> Self {
         self.environment = Some(variables);
+        self
+    }
+
+    /// Adds one variable to the `Environment.Variables` this update sets (an update that
+    /// sets variables replaces the whole map).
+    pub fn with_environment_variable(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.environment
+            .get_or_insert_with(BTreeMap::new)
+            .insert(key.into(), value.into());
         self
     }
 
@@ -175,9 +188,16 @@ impl UpdateFunctionConfigurationRequest {
         self
     }
 
-    /// Sets `Layers`.
+    /// Sets `Layers` (replaces the whole list).
     pub fn with_layers(mut self, layers: Vec<String>) -> Self {
         self.layers = Some(layers);
+        self
+    }
+
+    /// Appends one layer version ARN to the `Layers` this update sets (an update that
+    /// sets layers replaces the whole list).
+    pub fn with_layer(mut self, arn: impl Into<String>) -> Self {
+        self.layers.get_or_insert_with(Vec::new).push(arn.into());
         self
     }
 

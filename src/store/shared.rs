@@ -10,21 +10,31 @@ use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
 use crate::names::FunctionName;
 use crate::registry::{
-    AddPermissionRequest, CreateAliasRequest, CreateFunctionRequest, GetAliasRequest,
-    GetFunctionRequest, ListAliasesRequest, ListVersionsByFunctionRequest, PruneVersionsRequest,
-    PublishVersionRequest, RemovePermissionRequest, UndoAliasRequest, UpdateAliasRequest,
-    UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
+    AddPermissionRequest, AliasHistoryRequest, CreateAliasRequest, CreateFunctionRequest,
+    DeleteAliasRequest, DeleteFunctionRequest, GetAliasRequest, GetFunctionConfigurationRequest,
+    GetFunctionRequest, GetPolicyRequest, InvokeRequest, ListAliasesRequest,
+    ListVersionsByFunctionRequest, PruneVersionsRequest, PublishVersionRequest,
+    RemovePermissionRequest, UndoAliasRequest, UpdateAliasRequest, UpdateFunctionCodeRequest,
+    UpdateFunctionConfigurationRequest,
 };
 use crate::validate::NamePattern;
 
-/// A request that names one function (its `FunctionName` member, in any form).
-pub trait FunctionRequest: Clone {
+mod sealed {
+    /// Only the registry's request types name a function the store can lock on.
+    pub trait Sealed {}
+}
+
+/// A request that names one function (its `FunctionName` member, in any form): every
+/// request type of [`registry`](crate::registry) that [`SharedRegistry::execute`] can
+/// run. Sealed: it is implemented for those types only.
+pub trait FunctionRequest: Clone + sealed::Sealed {
     /// The raw `FunctionName` member.
     fn function_name(&self) -> &str;
 }
 
 macro_rules! function_requests {
     ($($t:ty),* $(,)?) => {$(
+        impl sealed::Sealed for $t {}
         impl FunctionRequest for $t {
             fn function_name(&self) -> &str {
                 &self.function_name
@@ -38,10 +48,16 @@ function_requests!(
     UpdateFunctionCodeRequest,
     UpdateFunctionConfigurationRequest,
     GetFunctionRequest,
+    GetFunctionConfigurationRequest,
+    InvokeRequest,
+    DeleteFunctionRequest,
+    GetPolicyRequest,
     PublishVersionRequest,
     ListVersionsByFunctionRequest,
     CreateAliasRequest,
     GetAliasRequest,
+    DeleteAliasRequest,
+    AliasHistoryRequest,
     UpdateAliasRequest,
     ListAliasesRequest,
     AddPermissionRequest,

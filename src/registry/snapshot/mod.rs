@@ -17,7 +17,7 @@ use crate::policy::{PolicyTarget, Statement};
 use crate::routing::{AliasRouting, Weight};
 use crate::status::VersionStatus;
 
-mod import;
+pub(super) mod import;
 
 /// The snapshot format this crate writes and reads.
 pub(super) const FORMAT: u32 = 1;
