@@ -226,9 +226,11 @@ pub mod rollout;
 mod routing;
 mod status;
 #[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub mod store;
 mod validate;
 #[cfg(feature = "wire")]
+#[cfg_attr(docsrs, doc(cfg(feature = "wire")))]
 pub mod wire;
 
 pub use arn::{FunctionArn, FunctionRef, FunctionRefForm};

@@ -4,14 +4,29 @@
 //! threshold, behind a sequence word. The first pair lives in the slot; the second and
 //! third live in a block allocated the first time the alias needs them (multi-version
 //! routing only). The single writer (the registry, under `&mut`) sets the sequence
-//! word's "writing" bit, writes the words and stores a new counter value;
-//! a reader reads the sequence word, the words and the sequence word again, and retries
-//! in the rare case a write overlapped. Readers never block the writer and never write
-//! to shared memory. A flag in the sequence word tells whether the route has more than
-//! one additional version, so an alias in the service's mode reads three words.
+//! word's "writing" bit, writes the words (each a release store) and stores a new
+//! counter value; a reader reads the sequence word, the words, an acquire fence and the
+//! sequence word again, and retries in the rare case a write overlapped: a reader that
+//! saw any word of a write synchronizes with it through the fence, so it also sees that
+//! write's "writing" bit and retries. Readers never block the writer and never write to
+//! shared memory. A flag in the sequence word tells whether the route has more than one
+//! additional version, so an alias in the service's mode reads three words.
+//!
+//! With the internal cargo feature `loom-model` the atomics are loom's, and the model
+//! tests at the end of this file explore every interleaving of a reader and a writer.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering, fence};
+
+#[cfg(feature = "loom-model")]
+use loom::{
+    hint::spin_loop,
+    sync::atomic::{AtomicU64, Ordering, fence},
+};
+#[cfg(not(feature = "loom-model"))]
+use std::{
+    hint::spin_loop,
+    sync::atomic::{AtomicU64, Ordering, fence},
+};
 
 use crate::names::{Version, VersionNumber};
 use crate::routing::{AliasRouting, MAX_ADDITIONAL_VERSIONS, pick_cumulative};
@@ -125,7 +140,7 @@ impl RouteCell {
             } else if s1 & MORE_PAIRS != 0 {
                 return self.pick_multi(point);
             }
-            std::hint::spin_loop();
+            spin_loop();
         };
         if p == GONE {
             return None;
@@ -156,7 +171,7 @@ impl RouteCell {
                     break (p, pairs);
                 }
             }
-            std::hint::spin_loop();
+            spin_loop();
         };
         if p == GONE {
             return None;
@@ -174,10 +189,11 @@ impl RouteCell {
         let (p, pairs) = encode(route);
         let base = self.seq.load(Ordering::Relaxed) & !(WRITING | MORE_PAIRS);
         self.seq.store(base | WRITING, Ordering::Relaxed);
-        fence(Ordering::Release);
-        self.primary.store(p, Ordering::Relaxed);
-        self.first.0.store(pairs[0].0, Ordering::Relaxed);
-        self.first.1.store(pairs[0].1, Ordering::Relaxed);
+        // Release stores: a reader that loads any of these words and then passes its
+        // acquire fence also sees the "writing" bit stored above, and retries.
+        self.primary.store(p, Ordering::Release);
+        self.first.0.store(pairs[0].0, Ordering::Release);
+        self.first.1.store(pairs[0].1, Ordering::Release);
         let more = if pairs[1].0 != 0 {
             Some(self.more.get_or_init(Default::default))
         } else {
@@ -185,11 +201,80 @@ impl RouteCell {
         };
         if let Some(more) = more {
             for ((v, t), (nv, nt)) in more.iter().zip(&pairs[1..]) {
-                v.store(*nv, Ordering::Relaxed);
-                t.store(*nt, Ordering::Relaxed);
+                v.store(*nv, Ordering::Release);
+                t.store(*nt, Ordering::Release);
             }
         }
         self.seq
             .store(next_seq(base, pairs[1].0 != 0), Ordering::Release);
+    }
+}
+
+/// Model tests of the route slot under loom: a reader racing one write never decides
+/// from a mix of the two routes. Run with
+/// `cargo test --release --features loom-model --lib loom_model`.
+#[cfg(all(test, feature = "loom-model"))]
+mod loom_model {
+    use std::sync::Arc;
+
+    use super::{Route, RouteCell};
+    use crate::names::{Version, VersionNumber};
+    use crate::routing::{AliasRouting, Weight};
+
+    fn v(n: u64) -> VersionNumber {
+        VersionNumber::new(n).expect("non-zero")
+    }
+
+    /// A route whose pick does not depend on the draw: weights 0 or 1 only.
+    fn route(primary: u64, additional: &[(u64, f64)]) -> Route {
+        let entries: Vec<(VersionNumber, Weight)> = additional
+            .iter()
+            .map(|&(n, w)| (v(n), Weight::new(w).expect("weight")))
+            .collect();
+        Route::new(
+            Version::Published(v(primary)),
+            AliasRouting::from_entries(&entries),
+        )
+    }
+
+    /// Runs a reader against one write from `before` to `after`, in every interleaving
+    /// loom explores, and checks the reader's pick is one of the two routes' answers.
+    fn race(before: Route, after: Route, legit: [u64; 2]) {
+        loom::model(move || {
+            let cell = Arc::new(RouteCell::new(before));
+            let writer = {
+                let cell = Arc::clone(&cell);
+                loom::thread::spawn(move || cell.write(Some(after)))
+            };
+            let picked = cell.pick(|| 0).map(|(version, _)| version);
+            writer.join().expect("writer");
+            let ok = legit.map(|n| Some(Version::Published(v(n))));
+            assert!(ok.contains(&picked), "torn read: {picked:?}");
+        });
+    }
+
+    #[test]
+    fn two_way_route_is_never_torn() {
+        // Before: always the additional version 2; after: always the primary 3.
+        race(route(1, &[(2, 1.0)]), route(3, &[(4, 0.0)]), [2, 3]);
+    }
+
+    #[test]
+    fn four_way_route_is_never_torn() {
+        // Before: always the third additional version 4; after: always the primary 5.
+        race(
+            route(1, &[(2, 0.0), (3, 0.0), (4, 1.0)]),
+            route(5, &[(6, 0.0), (7, 0.0), (8, 0.0)]),
+            [4, 5],
+        );
+    }
+
+    #[test]
+    fn switching_from_two_way_to_four_way_is_never_torn() {
+        race(
+            route(1, &[(2, 1.0)]),
+            route(5, &[(6, 0.0), (7, 0.0), (8, 1.0)]),
+            [2, 8],
+        );
     }
 }
