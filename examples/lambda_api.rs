@@ -24,8 +24,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lambda_versioning::wire::{Service, error_response};
-use lambda_versioning::{AccountId, Error, ErrorKind, Lifecycle, Region, Registry};
+use lambda_versioning::wire::{Service, error_response, unknown_operation};
+use lambda_versioning::{AccountId, Error, ErrorKind, Region, Registry};
 
 struct Options {
     addr: SocketAddr,
@@ -84,7 +84,6 @@ fn main() {
     let registry = Registry::builder()
         .region(options.region.clone())
         .account(options.account)
-        .lifecycle(Lifecycle::Manual)
         .build();
     let service = Arc::new(
         Service::builder(registry)
@@ -169,12 +168,12 @@ fn to_http_request(
     request: &tiny_http::Request,
     body: Vec<u8>,
 ) -> Result<http::Request<Vec<u8>>, Error> {
+    // A method or URL the `http` crate cannot represent is bound to no operation; the
+    // library words that answer (with the method as `GET` when it has none).
     let unknown = || {
-        let url: String = request.url().chars().take(256).collect();
-        Error::new(
-            ErrorKind::UnknownOperation,
-            format!("No operation is bound to {} {url}", request.method()),
-        )
+        let method = http::Method::from_bytes(request.method().as_str().as_bytes())
+            .unwrap_or(http::Method::GET);
+        unknown_operation(&method, request.url())
     };
     let method =
         http::Method::from_bytes(request.method().as_str().as_bytes()).map_err(|_| unknown())?;
