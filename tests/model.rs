@@ -4,21 +4,26 @@
 //! success or error kind and full message, returned version numbers and routing — must
 //! agree, and invariants are checked after every step, including the resolver's answers.
 //!
+//! Beyond the service, the same sequences drive multi-version routing (in half the runs
+//! the registry is in `RoutingMode::MultiVersion`), alias history and undo, semantic
+//! version labels, pruning, and export → import round trips of the whole state.
+//!
 //! Cases: `PROPTEST_CASES` (default 256 sequences of up to 60 steps).
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use common::*;
 use lambda_versioning::registry::{
-    AddPermissionRequest, CreateAliasRequest, CreateFunctionRequest, DeleteAliasRequest,
-    DeleteFunctionRequest, GetAliasRequest, GetFunctionRequest, GetPolicyRequest,
-    ListAliasesRequest, ListVersionsByFunctionRequest, PublishVersionRequest,
-    RemovePermissionRequest, UpdateAliasRequest, UpdateFunctionCodeRequest,
-    UpdateFunctionConfigurationRequest,
+    AddPermissionRequest, AliasHistoryRequest, CreateAliasRequest, CreateFunctionRequest,
+    DeleteAliasRequest, DeleteFunctionRequest, GetAliasRequest, GetFunctionRequest,
+    GetPolicyRequest, ListAliasesRequest, ListVersionsByFunctionRequest, NOTHING_TO_UNDO,
+    PruneVersionsRequest, PublishVersionRequest, RemovePermissionRequest, UndoAliasRequest,
+    UpdateAliasRequest, UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
+    WEIGHT_SUM_EXCEEDED,
 };
-use lambda_versioning::{Code, Error, ErrorKind, Lifecycle, Registry, Version};
+use lambda_versioning::{Code, Error, ErrorKind, Lifecycle, Registry, RoutingMode, Version};
 use proptest::prelude::*;
 use rand::SeedableRng as _;
 
@@ -26,6 +31,9 @@ const FUNCTIONS: [&str; 2] = ["f0", "f1"];
 const ALIASES: [&str; 2] = ["a0", "a1"];
 const CODES: [&[u8]; 3] = [b"c0", b"c1", b"c2"];
 const ROLES: [&str; 2] = [ROLE, OTHER_ROLE];
+const LABELS: [&str; 2] = ["1.0.0", "2.0.0"];
+/// How many earlier targets an alias remembers (the registry's default).
+const HISTORY: usize = 10;
 
 #[derive(Clone, Copy, Debug)]
 enum Sel {
@@ -51,11 +59,15 @@ enum Pre {
     Wrong,
 }
 
+/// Routing entries as a request writes them (key, weight); the request's map keeps the
+/// last weight of a repeated key and orders keys as strings.
+type Entries = Vec<(Sel, f64)>;
+
 #[derive(Clone, Debug)]
 enum Route {
     Keep,
     Clear,
-    Set(Sel, f64),
+    Set(Entries),
 }
 
 #[derive(Clone, Debug)]
@@ -63,8 +75,8 @@ enum Op {
     Create(usize),
     Code(usize, usize),
     Role(usize, usize),
-    Publish(usize, Pre, Pre),
-    CreateAlias(usize, usize, Sel, Option<(Sel, f64)>),
+    Publish(usize, Pre, Pre, Option<usize>),
+    CreateAlias(usize, usize, Sel, Entries),
     UpdateAlias(usize, usize, Option<Sel>, Route, Pre),
     DeleteAlias(usize, usize),
     DeleteVersion(usize, String),
@@ -74,6 +86,9 @@ enum Op {
     FinishCreation(usize),
     FinishUpdate(usize),
     PublishBadName,
+    Undo(usize, usize),
+    Prune(usize, usize),
+    RoundTrip,
 }
 
 const SIDS: [&str; 2] = ["s0", "s1"];
@@ -96,14 +111,14 @@ fn prelude() -> Vec<Op> {
     vec![
         Op::Create(0),
         Op::FinishCreation(0),
-        Op::Publish(0, Pre::None, Pre::None),
+        Op::Publish(0, Pre::None, Pre::None, None),
         Op::Code(0, 1),
         Op::FinishUpdate(0),
-        Op::Publish(0, Pre::None, Pre::None),
-        Op::CreateAlias(0, 0, Sel::N(1), Some((Sel::N(2), 0.3))),
+        Op::Publish(0, Pre::None, Pre::None, Some(0)),
+        Op::CreateAlias(0, 0, Sel::N(1), vec![(Sel::N(2), 0.3)]),
         Op::Create(1),
         Op::FinishCreation(1),
-        Op::Publish(1, Pre::None, Pre::None),
+        Op::Publish(1, Pre::None, Pre::None, None),
     ]
 }
 
@@ -122,23 +137,33 @@ fn op() -> impl Strategy<Value = Op> {
     // Mostly the first function, so that sequences build up state worth testing.
     let f = prop_oneof![4 => Just(0usize), 1 => Just(1usize)];
     let a = 0..ALIASES.len();
-    let route = || prop_oneof![2 => Just(None), 1 => (sel(), weight()).prop_map(Some)];
+    let entries = || {
+        prop_oneof![
+            4 => proptest::collection::vec((sel(), weight()), 1..=1),
+            1 => proptest::collection::vec((sel(), weight()), 2..=3),
+        ]
+    };
+    let route = move || prop_oneof![2 => Just(Vec::new()), 1 => entries()];
+    let label = || prop_oneof![3 => Just(None), 1 => (0..LABELS.len()).prop_map(Some)];
     prop_oneof![
         2 => f.clone().prop_map(Op::Create),
         2 => (f.clone(), 0..CODES.len()).prop_map(|(f, c)| Op::Code(f, c)),
         1 => (f.clone(), prop_oneof![4 => Just(0usize), 1 => Just(1usize)]).prop_map(|(f, r)| Op::Role(f, r)),
-        4 => (f.clone(), pre(), pre()).prop_map(|(f, s, r)| Op::Publish(f, s, r)),
+        4 => (f.clone(), pre(), pre(), label()).prop_map(|(f, s, r, l)| Op::Publish(f, s, r, l)),
         4 => (f.clone(), a.clone(), sel(), route())
             .prop_map(|(f, a, p, r)| Op::CreateAlias(f, a, p, r)),
         3 => (
             f.clone(),
             a.clone(),
             proptest::option::of(sel()),
-            prop_oneof![2 => Just(Route::Keep), 1 => Just(Route::Clear), 2 => (sel(), weight()).prop_map(|(s, w)| Route::Set(s, w))],
+            prop_oneof![2 => Just(Route::Keep), 1 => Just(Route::Clear), 2 => entries().prop_map(Route::Set)],
             pre()
         )
             .prop_map(|(f, a, p, r, v)| Op::UpdateAlias(f, a, p, r, v)),
-        1 => (f.clone(), a).prop_map(|(f, a)| Op::DeleteAlias(f, a)),
+        1 => (f.clone(), a.clone()).prop_map(|(f, a)| Op::DeleteAlias(f, a)),
+        2 => (f.clone(), a).prop_map(|(f, a)| Op::Undo(f, a)),
+        1 => (f.clone(), 0usize..3).prop_map(|(f, k)| Op::Prune(f, k)),
+        1 => Just(Op::RoundTrip),
         2 => (f.clone(), prop_oneof![(1u64..4).prop_map(|n| n.to_string()), Just("$LATEST".to_owned()), Just("a0".to_owned())])
             .prop_map(|(f, q)| Op::DeleteVersion(f, q)),
         1 => f.clone().prop_map(Op::DeleteFunction),
@@ -156,12 +181,28 @@ fn op() -> impl Strategy<Value = Op> {
 struct MVersion {
     code: usize,
     role: usize,
+    label: Option<usize>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// An alias's target: its primary (`None` = `$LATEST`) and routing entries in key order.
+type MTarget = (Option<u64>, Vec<(u64, f64)>);
+
+#[derive(Clone, Debug)]
 struct MAlias {
     primary: Option<u64>, // None = $LATEST
-    route: Option<(u64, f64)>,
+    route: Vec<(u64, f64)>,
+    /// Earlier targets, newest first.
+    history: VecDeque<MTarget>,
+}
+
+/// Targets compare weights by their bits, as the registry does.
+fn same_target(a: &MTarget, b: &MTarget) -> bool {
+    a.0 == b.0
+        && a.1.len() == b.1.len()
+        && a.1
+            .iter()
+            .zip(&b.1)
+            .all(|(x, y)| x.0 == y.0 && x.1.to_bits() == y.1.to_bits())
 }
 
 #[derive(Clone, Debug)]
@@ -185,6 +226,8 @@ struct Model {
     retired: BTreeMap<String, u64>,
     /// Lifecycle::Manual: states stay busy until a Finish step.
     manual: bool,
+    /// RoutingMode::MultiVersion: up to three additional versions.
+    multi: bool,
 }
 
 fn busy_error(f: &str, creating: bool) -> Res {
@@ -212,8 +255,9 @@ fn busy_error(f: &str, creating: bool) -> Res {
 enum Out {
     Unit,
     Version(u64),
-    Alias(Option<u64>, Option<(u64, u64)>), // primary, (additional, weight bits)
+    Alias(Option<u64>, Vec<(u64, u64)>), // primary, (additional, weight bits)
     Changed(bool),
+    Pruned(Vec<u64>),
 }
 
 type Res = Result<Out, (ErrorKind, String)>;
@@ -244,21 +288,30 @@ fn java(w: f64) -> String {
     }
 }
 
-/// The framework validation of `FunctionVersion` and one routing entry.
+/// The routing map a request carries for `entries`.
+fn route_map(entries: &[(Sel, f64)]) -> BTreeMap<String, f64> {
+    entries.iter().map(|(k, w)| (k.text(), *w)).collect()
+}
+
+/// The framework validation of `FunctionVersion` and the routing map.
 fn alias_validation(
     primary: Option<Sel>,
-    route: Option<(Sel, f64)>,
+    route: Option<&BTreeMap<String, f64>>,
 ) -> Option<(ErrorKind, String)> {
     let mut items = Vec::new();
     if let Some(Sel::Bad) = primary {
         items.push("Value 'x' at 'functionVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\$LATEST(\\.PUBLISHED)?|[0-9]+)".to_owned());
     }
-    if let Some((key, w)) = route {
-        let map = format!("{{{}={}}}", key.text(), java(w));
-        if !matches!(key, Sel::N(_)) {
+    if let Some(route) = route.filter(|m| !m.is_empty()) {
+        let pairs: Vec<String> = route
+            .iter()
+            .map(|(k, w)| format!("{k}={}", java(*w)))
+            .collect();
+        let map = format!("{{{}}}", pairs.join(", "));
+        if !route.keys().all(|k| k.bytes().all(|b| b.is_ascii_digit())) {
             items.push(format!("Value '{map}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: {ROUTE_KEY_CONSTRAINT}"));
         }
-        if !(0.0..=1.0).contains(&w) {
+        if !route.values().all(|w| (0.0..=1.0).contains(w)) {
             items.push(format!("Value '{map}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: {ROUTE_VALUE_CONSTRAINT}"));
         }
     }
@@ -273,6 +326,27 @@ fn alias_validation(
             format!("{n} validation errors detected: {}", items.join("; ")),
         )),
     }
+}
+
+/// R46 (and the multi-version weight sum), then R47 and R50 on each key, written from
+/// the rulebook's order of checks.
+fn route_shape(
+    primary: Option<&str>,
+    route: &BTreeMap<String, f64>,
+    multi: bool,
+) -> Option<(ErrorKind, String)> {
+    let max = if multi { 3 } else { 1 };
+    if route.len() > max {
+        return Some((
+            ErrorKind::InvalidParameterValue,
+            format!("Number of items in AdditionalVersionWeights cannot be greater than {max}"),
+        ));
+    }
+    if route.values().sum::<f64>() > 1.0 {
+        return Some((ErrorKind::InvalidParameterValue, WEIGHT_SUM_EXCEEDED.into()));
+    }
+    let primary = primary?;
+    route.keys().find_map(|k| route_syntax(primary, k))
 }
 
 /// R47 and R50 on a primary and a routing key.
@@ -294,14 +368,139 @@ fn route_syntax(primary: &str, key: &str) -> Option<(ErrorKind, String)> {
     None
 }
 
+/// How storing an alias changes its history.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Step {
+    /// A new alias: no history.
+    Start,
+    /// An update: remember the target it replaces, if it changed.
+    Record,
+    /// An undo: forget the target it restores.
+    Undo,
+}
+
+/// The request map of a routing held by an alias.
+fn map_of(route: &[(u64, f64)]) -> BTreeMap<String, f64> {
+    route.iter().map(|(k, w)| (k.to_string(), *w)).collect()
+}
+
 impl Model {
     /// Stores an alias of an existing function and reports it as the registry does.
-    fn store_alias(&mut self, f: &str, a: &str, alias: MAlias) -> Res {
-        let out = Out::Alias(alias.primary, alias.route.map(|(k, w)| (k, w.to_bits())));
+    fn store_alias(&mut self, f: &str, a: &str, target: MTarget, step: Step) -> Res {
+        let out = Out::Alias(
+            target.0,
+            target.1.iter().map(|(k, w)| (*k, w.to_bits())).collect(),
+        );
         if let Some(m) = self.functions.get_mut(f) {
-            m.aliases.insert(a.into(), alias);
+            let old = m.aliases.get(a);
+            let mut history = old.map(|x| x.history.clone()).unwrap_or_default();
+            match (step, old) {
+                (Step::Record, Some(old)) => {
+                    let before = (old.primary, old.route.clone());
+                    if !same_target(&before, &target) {
+                        history.push_front(before);
+                        history.truncate(HISTORY);
+                    }
+                }
+                (Step::Undo, _) => {
+                    history.pop_front();
+                }
+                _ => history.clear(),
+            }
+            m.aliases.insert(
+                a.into(),
+                MAlias {
+                    primary: target.0,
+                    route: target.1,
+                    history,
+                },
+            );
         }
         Ok(out)
+    }
+
+    /// The routing keys of `route` resolved against `m`'s versions (R51), in key order.
+    fn routed(
+        m: &MFunction,
+        f: &str,
+        route: &BTreeMap<String, f64>,
+    ) -> Result<Vec<(u64, f64)>, (ErrorKind, String)> {
+        let mut out = Vec::new();
+        for (k, w) in route {
+            match k.parse::<u64>() {
+                Ok(n) if m.versions.contains_key(&n) => out.push((n, *w)),
+                _ => return not_found_q(f, k).map(|_| Vec::new()),
+            }
+        }
+        Ok(out)
+    }
+
+    /// R52 on every routed version.
+    fn roles_agree(m: &MFunction, p: Option<u64>, route: &[(u64, f64)]) -> Res {
+        if let Some(p) = p
+            && route
+                .iter()
+                .any(|(k, _)| m.versions[&p].role != m.versions[k].role)
+        {
+            return err(
+                ErrorKind::InvalidParameterValue,
+                "Specified versions must be associated with the same execution role",
+            );
+        }
+        Ok(Out::Unit)
+    }
+
+    /// `UpdateAlias` (and undo, which is an update with the earlier target).
+    fn update_alias(
+        &mut self,
+        f: &str,
+        a: &str,
+        primary: Option<Sel>,
+        requested: Option<BTreeMap<String, f64>>,
+        rev: Pre,
+        step: Step,
+    ) -> Res {
+        if let Some(e) = alias_validation(primary, requested.as_ref()) {
+            return Err(e);
+        }
+        if let Some(route) = &requested
+            && let Some(e) = route_shape(primary.map(Sel::text).as_deref(), route, self.multi)
+        {
+            return Err(e);
+        }
+        let Some(m) = self.functions.get(f) else {
+            return err(
+                ErrorKind::ResourceNotFound,
+                format!("Function not found: {}", arn(f)),
+            );
+        };
+        let Some(current) = m.aliases.get(a) else {
+            return err(
+                ErrorKind::ResourceNotFound,
+                format!("Alias not found: {}:{a}", arn(f)),
+            );
+        };
+        let primary_text = primary
+            .map(Sel::text)
+            .unwrap_or_else(|| current.primary.map_or("$LATEST".into(), |n| n.to_string()));
+        let route = requested.unwrap_or_else(|| map_of(&current.route));
+        if let Some(e) = route_shape(Some(&primary_text), &route, self.multi) {
+            return Err(e);
+        }
+        let p = if primary_text == "$LATEST" {
+            None
+        } else {
+            match primary_text.parse::<u64>() {
+                Ok(n) if m.versions.contains_key(&n) => Some(n),
+                _ => return not_found_q(f, &primary_text),
+            }
+        };
+        let r = Model::routed(m, f, &route)?;
+        Model::roles_agree(m, p, &r)?;
+        if let Pre::Wrong = rev {
+            return err(ErrorKind::PreconditionFailed, REVISION_MISMATCH);
+        }
+        self.store_alias(f, a, (p, r), step)
     }
 
     fn apply(&mut self, op: &Op) -> Res {
@@ -353,7 +552,7 @@ impl Model {
                 }
                 Ok(Out::Unit)
             }
-            Op::Publish(fi, sha, rev) => {
+            Op::Publish(fi, sha, rev, label) => {
                 let f = FUNCTIONS[*fi];
                 let Some(m) = self.functions.get_mut(f) else {
                     return err(
@@ -376,9 +575,44 @@ impl Model {
                         ),
                     );
                 }
-                if !m.dirty
-                    && let Some(n) = m.last_published.filter(|n| m.versions.contains_key(n))
+                let noop = if m.dirty {
+                    None
+                } else {
+                    m.last_published.filter(|n| m.versions.contains_key(n))
+                };
+                let holder = label.and_then(|l| {
+                    m.versions
+                        .iter()
+                        .find(|(_, v)| v.label == Some(l))
+                        .map(|(n, _)| *n)
+                });
+                if let (Some(l), Some(h)) = (*label, holder)
+                    && Some(h) != noop
                 {
+                    return err(
+                        ErrorKind::ResourceConflict,
+                        format!(
+                            "Label {} is already attached to version {h} of {}",
+                            LABELS[l],
+                            arn(f)
+                        ),
+                    );
+                }
+                if let Some(n) = noop {
+                    let v = m.versions.get_mut(&n).expect("noop names a version");
+                    match (v.label, *label) {
+                        (Some(e), Some(l)) if e != l => {
+                            return err(
+                                ErrorKind::InvalidParameterValue,
+                                format!(
+                                    "Nothing changed since version {n} was published, and it already has label {}",
+                                    LABELS[e]
+                                ),
+                            );
+                        }
+                        (None, Some(l)) => v.label = Some(l),
+                        _ => {}
+                    }
                     return Ok(Out::Version(n));
                 }
                 m.counter += 1;
@@ -388,6 +622,7 @@ impl Model {
                     MVersion {
                         code: m.code,
                         role: m.role,
+                        label: *label,
                     },
                 );
                 m.last_published = Some(n);
@@ -396,12 +631,11 @@ impl Model {
             }
             Op::CreateAlias(fi, ai, primary, route) => {
                 let (f, a) = (FUNCTIONS[*fi], ALIASES[*ai]);
-                if let Some(e) = alias_validation(Some(*primary), *route) {
+                let route = route_map(route);
+                if let Some(e) = alias_validation(Some(*primary), Some(&route)) {
                     return Err(e);
                 }
-                if let Some((key, _)) = route
-                    && let Some(e) = route_syntax(&primary.text(), &key.text())
-                {
+                if let Some(e) = route_shape(Some(&primary.text()), &route, self.multi) {
                     return Err(e);
                 }
                 let Some(m) = self.functions.get(f) else {
@@ -412,108 +646,79 @@ impl Model {
                     Sel::N(n) if m.versions.contains_key(n) => Some(*n),
                     _ => return not_found_q(f, &primary.text()),
                 };
-                let r = match route {
-                    None => None,
-                    Some((Sel::N(k), w)) if m.versions.contains_key(k) => Some((*k, *w)),
-                    Some((key, _)) => return not_found_q(f, &key.text()),
-                };
+                let r = Model::routed(m, f, &route)?;
                 if m.aliases.contains_key(a) {
                     return err(
                         ErrorKind::ResourceConflict,
                         format!("Alias already exists: {}:{a}", arn(f)),
                     );
                 }
-                if let (Some(p), Some((k, _))) = (p, r)
-                    && m.versions[&p].role != m.versions[&k].role
-                {
-                    return err(
-                        ErrorKind::InvalidParameterValue,
-                        "Specified versions must be associated with the same execution role",
-                    );
-                }
-                self.store_alias(
-                    f,
-                    a,
-                    MAlias {
-                        primary: p,
-                        route: r,
-                    },
-                )
+                Model::roles_agree(m, p, &r)?;
+                self.store_alias(f, a, (p, r), Step::Start)
             }
             Op::UpdateAlias(fi, ai, primary, route, rev) => {
-                let (f, a) = (FUNCTIONS[*fi], ALIASES[*ai]);
                 let requested = match route {
-                    Route::Set(s, w) => Some((*s, *w)),
-                    _ => None,
+                    Route::Keep => None,
+                    Route::Clear => Some(BTreeMap::new()),
+                    Route::Set(entries) => Some(route_map(entries)),
                 };
-                if let Some(e) = alias_validation(*primary, requested) {
-                    return Err(e);
-                }
-                if let (Some(p), Some((k, _))) = (primary, requested)
-                    && let Some(e) = route_syntax(&p.text(), &k.text())
-                {
-                    return Err(e);
-                }
+                let (f, a) = (FUNCTIONS[*fi], ALIASES[*ai]);
+                self.update_alias(f, a, *primary, requested, *rev, Step::Record)
+            }
+            Op::Undo(fi, ai) => {
+                let (f, a) = (FUNCTIONS[*fi], ALIASES[*ai]);
                 let Some(m) = self.functions.get(f) else {
                     return err(
                         ErrorKind::ResourceNotFound,
                         format!("Function not found: {}", arn(f)),
                     );
                 };
-                let Some(current) = m.aliases.get(a) else {
+                let Some(alias) = m.aliases.get(a) else {
                     return err(
                         ErrorKind::ResourceNotFound,
                         format!("Alias not found: {}:{a}", arn(f)),
                     );
                 };
-                let primary_text = primary
-                    .map(Sel::text)
-                    .unwrap_or_else(|| current.primary.map_or("$LATEST".into(), |n| n.to_string()));
-                let route_text: Option<(String, f64)> = match route {
-                    Route::Keep => current.route.map(|(k, w)| (k.to_string(), w)),
-                    Route::Clear => None,
-                    Route::Set(s, w) => Some((s.text(), *w)),
+                let Some((primary, route)) = alias.history.front().cloned() else {
+                    return err(ErrorKind::InvalidParameterValue, NOTHING_TO_UNDO);
                 };
-                if let Some((k, _)) = &route_text
-                    && let Some(e) = route_syntax(&primary_text, k)
-                {
-                    return Err(e);
-                }
-                let p = if primary_text == "$LATEST" {
-                    None
-                } else {
-                    match primary_text.parse::<u64>() {
-                        Ok(n) if m.versions.contains_key(&n) => Some(n),
-                        _ => return not_found_q(f, &primary_text),
-                    }
-                };
-                let r = match route_text {
-                    None => None,
-                    Some((k, w)) => match k.parse::<u64>() {
-                        Ok(n) if m.versions.contains_key(&n) => Some((n, w)),
-                        _ => return not_found_q(f, &k),
-                    },
-                };
-                if let (Some(p), Some((k, _))) = (p, r)
-                    && m.versions[&p].role != m.versions[&k].role
-                {
-                    return err(
-                        ErrorKind::InvalidParameterValue,
-                        "Specified versions must be associated with the same execution role",
-                    );
-                }
-                if let Pre::Wrong = rev {
-                    return err(ErrorKind::PreconditionFailed, REVISION_MISMATCH);
-                }
-                self.store_alias(
+                let primary = primary.map_or(Sel::Latest, Sel::N);
+                self.update_alias(
                     f,
                     a,
-                    MAlias {
-                        primary: p,
-                        route: r,
-                    },
+                    Some(primary),
+                    Some(map_of(&route)),
+                    Pre::None,
+                    Step::Undo,
                 )
             }
+            Op::Prune(fi, keep) => {
+                let f = FUNCTIONS[*fi];
+                let Some(m) = self.functions.get_mut(f) else {
+                    return err(
+                        ErrorKind::ResourceNotFound,
+                        format!("Function not found: {}", arn(f)),
+                    );
+                };
+                let newest: Vec<u64> = m.versions.keys().rev().take(*keep).copied().collect();
+                let doomed: Vec<u64> = m
+                    .versions
+                    .keys()
+                    .copied()
+                    .filter(|n| !newest.contains(n))
+                    .filter(|n| {
+                        !m.aliases
+                            .values()
+                            .any(|a| a.primary == Some(*n) || a.route.iter().any(|(k, _)| k == n))
+                    })
+                    .collect();
+                for n in &doomed {
+                    m.versions.remove(n);
+                    m.policies.remove(&Some(n.to_string()));
+                }
+                Ok(Out::Pruned(doomed))
+            }
+            Op::RoundTrip => Ok(Out::Unit),
             Op::DeleteAlias(fi, ai) => {
                 let f = FUNCTIONS[*fi];
                 let Some(m) = self.functions.get_mut(f) else {
@@ -553,7 +758,7 @@ impl Model {
                 let refs: Vec<&str> = m
                     .aliases
                     .iter()
-                    .filter(|(_, a)| a.primary == Some(n) || a.route.is_some_and(|(k, _)| k == n))
+                    .filter(|(_, a)| a.primary == Some(n) || a.route.iter().any(|(k, _)| *k == n))
                     .map(|(name, _)| name.as_str())
                     .collect();
                 if !refs.is_empty() {
@@ -726,9 +931,10 @@ fn run(r: &mut Registry, op: &Op) -> Res {
                 UpdateFunctionConfigurationRequest::new(FUNCTIONS[*fi]).with_role(ROLES[*ri]),
             )
             .map(|_| Out::Unit),
-        Op::Publish(fi, sha, rev) => {
+        Op::Publish(fi, sha, rev, label) => {
             let f = FUNCTIONS[*fi];
             let mut req = PublishVersionRequest::new(f);
+            req.label = label.map(|l| LABELS[l].parse().unwrap());
             req.code_sha256 = match sha {
                 Pre::None => None,
                 Pre::Right => r
@@ -747,8 +953,8 @@ fn run(r: &mut Registry, op: &Op) -> Res {
         }
         Op::CreateAlias(fi, ai, p, route) => {
             let mut req = CreateAliasRequest::new(FUNCTIONS[*fi], ALIASES[*ai], p.text());
-            if let Some((k, w)) = route {
-                req = req.with_routing(k.text(), *w);
+            if !route.is_empty() {
+                req = req.with_routing_config(route_map(route));
             }
             r.create_alias(req).map(alias_out)
         }
@@ -759,7 +965,7 @@ fn run(r: &mut Registry, op: &Op) -> Res {
             req = match route {
                 Route::Keep => req,
                 Route::Clear => req.without_routing(),
-                Route::Set(k, w) => req.with_routing(k.text(), *w),
+                Route::Set(entries) => req.with_routing_config(route_map(entries)),
             };
             req.revision_id = match rev {
                 Pre::None => None,
@@ -801,6 +1007,34 @@ fn run(r: &mut Registry, op: &Op) -> Res {
         Op::PublishBadName => r
             .publish_version(PublishVersionRequest::new("f!"))
             .map(|_| Out::Unit),
+        Op::Undo(fi, ai) => r
+            .undo_alias(UndoAliasRequest::new(FUNCTIONS[*fi], ALIASES[*ai]))
+            .map(alias_out),
+        Op::Prune(fi, keep) => r
+            .prune_versions(PruneVersionsRequest::new(FUNCTIONS[*fi], *keep))
+            .map(|report| Out::Pruned(report.deleted.iter().map(|n| n.get()).collect())),
+        Op::RoundTrip => {
+            // The whole state through JSON and a strict import, into a registry with the
+            // same options; nothing observable may change.
+            let json = serde_json::to_string(&r.export()).unwrap();
+            let rebuilt = Registry::builder()
+                .clock(clock())
+                .seed(9)
+                .lifecycle(r.lifecycle())
+                .routing_mode(r.routing_mode())
+                .build_from_snapshot(serde_json::from_str(&json).unwrap());
+            match rebuilt {
+                Ok(rebuilt) if rebuilt.export() == r.export() => {
+                    *r = rebuilt;
+                    Ok(Out::Unit)
+                }
+                Ok(_) => Err(Error::new(
+                    ErrorKind::Service,
+                    "round trip changed the state",
+                )),
+                Err(e) => Err(Error::new(ErrorKind::Service, e.to_string())),
+            }
+        }
     };
     out.map_err(conv)
 }
@@ -808,9 +1042,17 @@ fn run(r: &mut Registry, op: &Op) -> Res {
 fn alias_out(a: lambda_versioning::registry::AliasConfiguration) -> Out {
     Out::Alias(
         a.function_version.number().map(|n| n.get()),
-        a.routing_config
-            .map(|r| (r.additional_version().get(), r.weight().get().to_bits())),
+        entries_of(a.routing_config)
+            .into_iter()
+            .map(|(n, w)| (n, w.to_bits()))
+            .collect(),
     )
+}
+
+fn entries_of(routing: Option<lambda_versioning::AliasRouting>) -> Vec<(u64, f64)> {
+    routing.map_or_else(Vec::new, |r| {
+        r.entries().map(|(n, w)| (n.get(), w.get())).collect()
+    })
 }
 
 /// The registry's observable state equals the model's, and the invariants hold.
@@ -849,17 +1091,41 @@ fn check(r: &Registry, m: &Model) -> Result<(), TestCaseError> {
         for a in aliases {
             let ma = &mf.aliases[a.name.as_str()];
             prop_assert_eq!(a.function_version.number().map(|n| n.get()), ma.primary);
-            let route = a
-                .routing_config
-                .map(|x| (x.additional_version().get(), x.weight().get()));
-            prop_assert_eq!(route, ma.route);
+            let route = entries_of(a.routing_config);
+            prop_assert!(
+                same_target(&(None, route), &(None, ma.route.clone())),
+                "routing of {}",
+                a.name
+            );
+            // The alias history, newest first.
+            let history: Vec<MTarget> = r
+                .alias_history(AliasHistoryRequest::new(name.as_str(), a.name.as_str()))
+                .unwrap()
+                .into_iter()
+                .map(|t| {
+                    (
+                        t.function_version.number().map(|n| n.get()),
+                        entries_of(t.routing),
+                    )
+                })
+                .collect();
+            prop_assert_eq!(history.len(), ma.history.len());
+            for (got, want) in history.iter().zip(&ma.history) {
+                prop_assert!(
+                    same_target(got, want),
+                    "history of {}: {:?} vs {:?}",
+                    a.name,
+                    got,
+                    want
+                );
+            }
             // Invariants: targets exist, routing never names $LATEST or the primary.
             if let Some(p) = ma.primary {
                 prop_assert!(mf.versions.contains_key(&p));
             }
-            if let Some((k, _)) = ma.route {
-                prop_assert!(mf.versions.contains_key(&k));
-                prop_assert!(ma.primary.is_some() && ma.primary != Some(k));
+            for (k, _) in &ma.route {
+                prop_assert!(mf.versions.contains_key(k));
+                prop_assert!(ma.primary.is_some() && ma.primary != Some(*k));
             }
             // Every resolution agrees with the registry's state.
             for _ in 0..4 {
@@ -871,7 +1137,7 @@ fn check(r: &Registry, m: &Model) -> Result<(), TestCaseError> {
                     .primary
                     .map_or(Version::Latest, |p| p.to_string().parse().unwrap())]
                 .into_iter()
-                .chain(ma.route.map(|(k, _)| k.to_string().parse().unwrap()))
+                .chain(ma.route.iter().map(|(k, _)| k.to_string().parse().unwrap()))
                 .collect();
                 prop_assert!(allowed.contains(&v), "{:?} not in {:?}", v, allowed);
             }
@@ -897,6 +1163,18 @@ fn check(r: &Registry, m: &Model) -> Result<(), TestCaseError> {
                 .unwrap_or_default();
             prop_assert_eq!(got, want, "policy of {:?}", target);
         }
+        for (l, label) in LABELS.iter().enumerate() {
+            let got = r
+                .version_by_label(name, &label.parse().unwrap())
+                .ok()
+                .and_then(|c| c.version.number().map(|n| n.get()));
+            let want = mf
+                .versions
+                .iter()
+                .find(|(_, v)| v.label == Some(l))
+                .map(|(n, _)| *n);
+            prop_assert_eq!(got, want, "label {}", label);
+        }
         for n in 1..7u64 {
             let direct = resolver
                 .resolve(name, Some(&n.to_string()), &mut rng)
@@ -919,10 +1197,20 @@ proptest! {
     })]
 
     #[test]
-    fn registry_agrees_with_the_reference_model(ops in proptest::collection::vec(op(), 1..60), manual in any::<bool>()) {
+    fn registry_agrees_with_the_reference_model(
+        ops in proptest::collection::vec(op(), 1..60),
+        manual in any::<bool>(),
+        multi in any::<bool>(),
+    ) {
         let lifecycle = if manual { Lifecycle::Manual } else { Lifecycle::Immediate };
-        let mut r = Registry::builder().clock(clock()).seed(1).lifecycle(lifecycle).build();
-        let mut m = Model { manual, ..Model::default() };
+        let mode = if multi { RoutingMode::MultiVersion } else { RoutingMode::Aws };
+        let mut r = Registry::builder()
+            .clock(clock())
+            .seed(1)
+            .lifecycle(lifecycle)
+            .routing_mode(mode)
+            .build();
+        let mut m = Model { manual, multi, ..Model::default() };
         for (i, op) in prelude().iter().chain(&ops).enumerate() {
             let want = m.apply(op);
             let got = run(&mut r, op);
