@@ -1,4 +1,4 @@
-//! Control-plane costs that must not grow with the number of versions (DESIGN.md P5):
+//! Control-plane costs that must not grow with the number of versions (docs/performance.md, P5):
 //! publishing with 10 000 existing versions vs 10, and reading one list page with
 //! 10 000 versions vs 10. Compare the ratios within one run.
 

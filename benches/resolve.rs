@@ -1,4 +1,4 @@
-//! Resolver benchmarks (issue 3; DESIGN.md targets P1–P3). Keep the benchmark ids stable
+//! Resolver benchmarks (docs/performance.md, targets P1–P3). Keep the benchmark ids stable
 //! so results compare across commits:
 //!
 //! * `resolve/{floor, cached_handle, handle, by_name, baseline_rwlock}`

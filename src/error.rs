@@ -2,7 +2,7 @@
 //!
 //! [`Error`] carries what the AWS Lambda service would answer: the exception name
 //! ([`ErrorKind::exception_name`]), the HTTP status ([`ErrorKind::http_status`]) and the
-//! exact message text of the rulebook's error catalogue ([`Error::message`]).
+//! exact message text the service sends ([`Error::message`]; catalogue in docs/wire.md).
 //! [`ParseError`] is what `FromStr` on a vocabulary type returns; its messages are written
 //! for Rust users (lower case, no trailing period) rather than copied from the service.
 
@@ -10,7 +10,7 @@ use std::fmt;
 
 /// The AWS exception an [`Error`] stands for.
 ///
-/// Each kind knows its exception name and HTTP status (rulebook §4, R95, R96).
+/// Each kind knows its exception name and HTTP status (R95, R96; docs/wire.md#errors).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -76,7 +76,7 @@ impl ErrorKind {
         }
     }
 
-    /// The HTTP status the service answers with (R95, §4).
+    /// The HTTP status the service answers with (R95; docs/wire.md#errors).
     ///
     /// ```
     /// use lambda_versioning::ErrorKind;

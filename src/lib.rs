@@ -131,7 +131,7 @@
 //!
 //! # Behaviour where the service is ambiguous
 //!
-//! The rulebook lists open questions; this crate answers them as follows, and tests pin
+//! docs/decisions.md lists the open questions; this crate answers them as follows, and tests pin
 //! each answer.
 //!
 //! * **Q1** — after a function is deleted and re-created, version numbers continue after

@@ -1,6 +1,6 @@
 //! Model-based state-machine test: random sequences of control-plane calls (valid and
 //! invalid) applied both to the `Registry` and to a small reference model written here
-//! from the rulebook (plain maps, no code shared with the library). Every outcome —
+//! from docs/rules.md (plain maps, no code shared with the library). Every outcome —
 //! success or error kind and full message, returned version numbers and routing — must
 //! agree, and invariants are checked after every step, including the resolver's answers.
 //!
@@ -329,7 +329,7 @@ fn alias_validation(
 }
 
 /// R46 (and the multi-version weight sum), then R47 and R50 on each key, written from
-/// the rulebook's order of checks.
+/// docs/check-order.md.
 fn route_shape(
     primary: Option<&str>,
     route: &BTreeMap<String, f64>,

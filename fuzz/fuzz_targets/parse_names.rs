@@ -19,7 +19,9 @@ fn round_trip<T: FromStr + Display + PartialEq + std::fmt::Debug>(s: &str) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     round_trip::<FunctionName>(s);
     round_trip::<AliasName>(s);
     round_trip::<VersionNumber>(s);
@@ -34,7 +36,10 @@ fuzz_target!(|data: &[u8]| {
     for pattern in [NamePattern::Classic, NamePattern::Namespaced] {
         if let Ok(r) = FunctionRef::parse(s, pattern) {
             assert_eq!(r.to_string(), s);
-            assert_eq!(FunctionRef::parse(&r.to_string(), pattern).ok(), Some(r.clone()));
+            assert_eq!(
+                FunctionRef::parse(&r.to_string(), pattern).ok(),
+                Some(r.clone())
+            );
             let _ = r.function_name();
         }
     }

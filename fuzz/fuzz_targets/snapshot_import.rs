@@ -6,8 +6,12 @@ use lambda_versioning::{Registry, Snapshot};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(snapshot) = serde_json::from_slice::<Snapshot>(data) else { return };
-    let Ok(registry) = Registry::builder().build_from_snapshot(snapshot) else { return };
+    let Ok(snapshot) = serde_json::from_slice::<Snapshot>(data) else {
+        return;
+    };
+    let Ok(registry) = Registry::builder().build_from_snapshot(snapshot) else {
+        return;
+    };
     let exported = registry.export();
     let again = Registry::builder()
         .build_from_snapshot(exported.clone())

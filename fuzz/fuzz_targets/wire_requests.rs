@@ -17,6 +17,7 @@ fn populated() -> Service {
     let service = Service::builder(Registry::builder().clock(clock.clone()).seed(0).build())
         .clock(clock)
         .max_body_bytes(1 << 16)
+        .settle_immediately()
         .build();
     let create = format!(
         r#"{{"FunctionName":"f","Role":"arn:aws:iam::123456789012:role/r","Code":{{"ZipFile":"{EMPTY_ZIP_B64}"}}}}"#
@@ -24,7 +25,11 @@ fn populated() -> Service {
     for (method, path, body) in [
         ("POST", "/2015-03-31/functions", create.as_str()),
         ("POST", "/2015-03-31/functions/f/versions", ""),
-        ("POST", "/2015-03-31/functions/f/aliases", r#"{"Name":"live","FunctionVersion":"1"}"#),
+        (
+            "POST",
+            "/2015-03-31/functions/f/aliases",
+            r#"{"Name":"live","FunctionVersion":"1"}"#,
+        ),
     ] {
         let request = http::Request::builder()
             .method(method)
@@ -76,8 +81,15 @@ fuzz_target!(|data: &[u8]| {
                 assert!(response.headers().contains_key("x-amzn-errortype"));
                 let body: serde_json::Value =
                     serde_json::from_slice(response.body()).expect("error bodies are JSON");
-                assert!(body.get("message").or(body.get("Message")).is_some_and(|m| m.is_string()));
-                assert!(service.read(|r| r.export()) == before, "a refusal changed the registry");
+                assert!(
+                    body.get("message")
+                        .or(body.get("Message"))
+                        .is_some_and(|m| m.is_string())
+                );
+                assert!(
+                    service.read(|r| r.export()) == before,
+                    "a refusal changed the registry"
+                );
             }
         }
         match next {

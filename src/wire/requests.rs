@@ -1,4 +1,4 @@
-//! Request bodies with the service's member names (rulebook §3.4, §3.5), and their
+//! Request bodies with the service's member names (docs/wire.md#request-bodies), and their
 //! conversion into the registry's requests.
 //!
 //! Bodies are read leniently the way the service reads them: members the service knows
@@ -350,7 +350,7 @@ impl UpdateFunctionConfigurationBody {
     }
 }
 
-/// `PublishVersion` body (§3.4).
+/// `PublishVersion` body (docs/wire.md#request-bodies).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
@@ -382,7 +382,7 @@ pub struct RoutingConfigBody {
     pub additional_version_weights: Option<AdditionalVersionWeights>,
 }
 
-/// `CreateAlias` body (§3.4).
+/// `CreateAlias` body (docs/wire.md#request-bodies).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
@@ -428,7 +428,7 @@ impl CreateAliasBody {
     }
 }
 
-/// `UpdateAlias` body (§3.4).
+/// `UpdateAlias` body (docs/wire.md#request-bodies).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
@@ -457,7 +457,7 @@ impl UpdateAliasBody {
     }
 }
 
-/// `AddPermission` body (§3.5); `Qualifier` is a query parameter.
+/// `AddPermission` body (docs/wire.md#policies); `Qualifier` is a query parameter.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]

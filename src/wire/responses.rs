@@ -1,4 +1,4 @@
-//! Response bodies with the service's member names (rulebook §3.2, §3.3, §3.5, §3.6).
+//! Response bodies with the service's member names (docs/wire.md#response-bodies).
 //!
 //! Every type serializes exactly the members the service emits: optional members are
 //! absent, never `null`. They also deserialize, so a test tool can read what a server
@@ -72,7 +72,7 @@ pub struct LoggingConfig {
     pub log_group: String,
 }
 
-/// `FunctionConfiguration` (§3.2): what `GetFunctionConfiguration`, `PublishVersion`,
+/// `FunctionConfiguration` (docs/wire.md#response-bodies): what `GetFunctionConfiguration`, `PublishVersion`,
 /// `CreateFunction` and the updates answer, and each entry of `Versions`.
 ///
 /// Besides the members this crate models, it carries the constant members every answer
@@ -235,7 +235,7 @@ impl From<&registry::GetFunctionResponse> for GetFunctionResponse {
     }
 }
 
-/// `AliasRoutingConfiguration` (§3.3).
+/// `AliasRoutingConfiguration` (docs/wire.md#response-bodies).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AliasRoutingConfiguration {
@@ -244,7 +244,7 @@ pub struct AliasRoutingConfiguration {
     pub additional_version_weights: Option<BTreeMap<String, f64>>,
 }
 
-/// `AliasConfiguration` (§3.3); `RoutingConfig` only when an additional version is set
+/// `AliasConfiguration` (docs/wire.md#response-bodies); `RoutingConfig` only when an additional version is set
 /// (R37).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -283,7 +283,7 @@ impl From<&registry::AliasConfiguration> for AliasConfiguration {
     }
 }
 
-/// `ListVersionsByFunctionResponse` (§3.6).
+/// `ListVersionsByFunctionResponse` (docs/wire.md#response-bodies).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
@@ -304,7 +304,7 @@ impl From<&registry::ListVersionsByFunctionResponse> for ListVersionsByFunctionR
     }
 }
 
-/// `ListAliasesResponse` (§3.6).
+/// `ListAliasesResponse` (docs/wire.md#response-bodies).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
@@ -325,7 +325,7 @@ impl From<&registry::ListAliasesResponse> for ListAliasesResponse {
     }
 }
 
-/// What `AddPermission` answers (§3.5): the statement as JSON text.
+/// What `AddPermission` answers (docs/wire.md#policies): the statement as JSON text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
@@ -342,7 +342,7 @@ impl From<&registry::AddPermissionResponse> for AddPermissionResponse {
     }
 }
 
-/// What `GetPolicy` answers (§3.5): the document as JSON text and its revision.
+/// What `GetPolicy` answers (docs/wire.md#policies): the document as JSON text and its revision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]

@@ -1,4 +1,4 @@
-//! HTTP bindings of the Lambda REST API (2015-03-31), rulebook §3.1: which operation a
+//! HTTP bindings of the Lambda REST API (2015-03-31), docs/wire.md#bindings: which operation a
 //! method and path name, with the path's parameters percent-decoded.
 
 use std::borrow::Cow;
