@@ -7,8 +7,8 @@
 //!     CreateAliasRequest, CreateFunctionRequest, InvokeRequest, PublishVersionRequest,
 //!     UpdateFunctionCodeRequest,
 //! };
+//! use lambda_versioning::rand::SeedableRng as _;
 //! use lambda_versioning::{Code, FunctionConfig, Registry, Version, VersionNumber};
-//! use rand::SeedableRng as _;
 //!
 //! let mut registry = Registry::builder().seed(7).build();
 //! let role = "arn:aws:iam::123456789012:role/checkout-exec";
@@ -36,7 +36,7 @@
 //! );
 //!
 //! // Resolve invocations of `checkout:live` with a seeded generator.
-//! let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+//! let mut rng = lambda_versioning::rand::rngs::StdRng::seed_from_u64(1);
 //! let v2_number = Version::Published(VersionNumber::new(2).unwrap());
 //! let mut on_v2 = 0;
 //! for _ in 0..10_000 {
@@ -63,6 +63,11 @@
 //!
 //! # What is here
 //!
+//! The repository's `docs/` folder is the reference this documentation cites: the rules
+//! (R1–R97) by id, the order of checks, the decisions where the service's behaviour is
+//! not recorded (Q1–Q30, also listed below), the wire format, and the performance
+//! targets (P1–P7).
+//!
 //! * **Vocabulary** — [`FunctionName`], [`AliasName`], [`VersionNumber`], [`Version`],
 //!   [`Qualifier`], [`Partition`], [`Region`], [`AccountId`], [`RevisionId`],
 //!   [`FunctionArn`] and [`FunctionRef`] (the `FunctionName` request parameter in all its
@@ -79,7 +84,7 @@
 //! * **Data plane** — [`Resolver`] (from [`Registry::resolver`]): which version runs for
 //!   an invocation, answered without locks and kept current by every registry mutation;
 //!   [`AliasHandle`]s that skip every lookup; seeded, thread-local or sticky (key-hashed)
-//!   choice. See [`resolver`].
+//!   choice. See [`Resolver`].
 //! * **Resource policies** — per target (the unqualified function, each version, each
 //!   alias; never `$LATEST`): `add_permission`, `remove_permission`, `get_policy` with
 //!   the service's statement JSON, 20 480-byte limit and policy revisions, and
@@ -99,12 +104,17 @@
 //! * **Shared store** (cargo feature `postgres`, off by default) — `store::SharedRegistry`
 //!   and `store::StoreFollower`: one registry for several processes through PostgreSQL.
 //! * **Wire** (cargo feature `wire`, on by default) — the Lambda REST API's JSON bodies
-//!   with the service's member names, error bodies as the service sends them, the HTTP
-//!   bindings, and `wire::Service`, which answers an `http::Request` with the service's
-//!   `http::Response` (no server or runtime in the library; the `lambda_api` example
-//!   serves it on loopback).
-//! * **Errors** — one [`Error`] with the exception ([`ErrorKind`]), the HTTP status and
-//!   the exact message. A refused request changes nothing.
+//!   with the service's member names (`wire::json`), error bodies as the service sends
+//!   them, the HTTP bindings, and `wire::Service`, which answers an `http::Request` with
+//!   the service's `http::Response` (no server or runtime in the library; the
+//!   `lambda_api` example serves it on loopback with `tiny_http`, `axum_embed` from
+//!   axum). The service owns its registry's lifecycle, so it answers the same whichever
+//!   registry it was given.
+//! * **Errors** — one [`Error`] with the exception ([`ErrorKind`]), the HTTP status, the
+//!   exact message and the body's `"Type"` ([`FaultType`]). A refused request changes
+//!   nothing.
+//! * **`rand`** — the generators the API takes are `rand` 0.10's; the crate re-exports
+//!   it as [`lambda_versioning::rand`](crate::rand) so callers name the same version.
 //!
 //! # Scope
 //!

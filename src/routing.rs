@@ -216,8 +216,9 @@ impl AliasRouting {
         out
     }
 
-    /// Which version a uniformly random 64-bit draw selects, given the alias's primary
-    /// (see [`pick_cumulative`]).
+    /// Which version a uniformly random 64-bit draw selects, given the alias's primary:
+    /// entry `i` takes the draws (shifted right by one) below the running sum of the
+    /// thresholds up to `i`; the rest go to the primary.
     #[inline]
     pub fn pick(&self, primary: Version, draw: u64) -> Version {
         match pick_cumulative(&self.cumulative(), || draw >> 1) {

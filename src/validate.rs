@@ -101,6 +101,7 @@ fn compile(pattern: &str) -> Regex {
 
 /// Which of the two `FunctionName` grammars an operation uses (R2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum NamePattern {
     /// The classic `FunctionName` shape: names of `[a-zA-Z0-9-_]`, at most 140 characters
     /// in all. Used by CreateFunction, PublishVersion, UpdateFunctionCode,

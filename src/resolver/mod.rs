@@ -4,47 +4,8 @@
 //! keeps current: every mutation that changes routing is visible to every resolve that
 //! starts after the mutation returns.
 //!
-//! # Structure
-//!
-//! * Functions live in 256 shards, each an immutable map behind an `ArcSwap`. Creating or
-//!   deleting a function, or creating or deleting an alias, copies one shard (about
-//!   1/256 of the functions, cloning reference-counted pointers only); nothing copies
-//!   the whole table.
-//! * Each alias has a *route slot*: its primary version, additional version(s) and
-//!   integer thresholds behind a sequence counter. An alias update writes the slot in place — O(1)
-//!   in the number of functions and aliases — and readers read it with plain loads,
-//!   retrying only if a write overlapped their read. Readers take no lock and write no
-//!   shared memory.
-//! * Resolving by name reads the shard through a per-thread `arc_swap::Cache`, which
-//!   costs a pointer comparison when nothing changed, then two hash-map lookups and the
-//!   slot. An [`AliasHandle`] holds the slot itself and skips the lookups.
-//!
-//! # Handles and deletion
-//!
-//! A handle keeps answering for its alias while the alias exists. Once the deletion of
-//! the alias (or of its function) is visible, it answers [`ResolveError::AliasGone`] and
-//! never a version from before the deletion; an alias created again under the same name
-//! is a new alias, reached through a new handle.
-//!
-//! # Per-thread caches
-//!
-//! The first resolve by name on a thread creates that thread's caches for this resolver;
-//! they keep the shard versions they last read alive until the thread reads those shards
-//! again, exits, or calls [`Resolver::clear_thread_cache`]. A thread that resolved once
-//! and then only idles can hold on to an old copy of the index; call
-//! `clear_thread_cache` there if that matters.
-//!
-//! # What the resolver does not check
-//!
-//! Names are looked up, not validated (anything malformed is simply not found), the
-//! function is named by its bare name, and lifecycle states are not consulted: the
-//! resolver answers which version runs, not whether it is ready.
-//!
-//! # Randomness
-//!
-//! Every resolve takes any [`rand::Rng`]; with a seeded generator a sequence of
-//! resolutions is reproducible. The `*_fast` methods use a thread-local `SmallRng`.
-//! Sticky resolution hashes a caller-supplied key instead (see [`sticky_point`]).
+//! The type-level documentation of [`Resolver`] describes the structure, handles,
+//! per-thread caches and randomness.
 
 mod handle;
 mod index;
@@ -166,6 +127,48 @@ impl Resolution<'_> {
 /// assert_eq!(resolver.resolve("f", None, &mut rng).unwrap().executed_version(), Version::Latest);
 /// # Ok::<(), lambda_versioning::Error>(())
 /// ```
+///
+/// # Structure
+///
+/// * Functions live in 256 shards, each an immutable map behind an `ArcSwap`. Creating or
+///   deleting a function, or creating or deleting an alias, copies one shard (about
+///   1/256 of the functions, cloning reference-counted pointers only); nothing copies
+///   the whole table.
+/// * Each alias has a *route slot*: its primary version, additional version(s) and
+///   integer thresholds behind a sequence counter. An alias update writes the slot in place — O(1)
+///   in the number of functions and aliases — and readers read it with plain loads,
+///   retrying only if a write overlapped their read. Readers take no lock and write no
+///   shared memory.
+/// * Resolving by name reads the shard through a per-thread `arc_swap::Cache`, which
+///   costs a pointer comparison when nothing changed, then two hash-map lookups and the
+///   slot. An [`AliasHandle`] holds the slot itself and skips the lookups.
+///
+/// # Handles and deletion
+///
+/// A handle keeps answering for its alias while the alias exists. Once the deletion of
+/// the alias (or of its function) is visible, it answers [`ResolveError::AliasGone`] and
+/// never a version from before the deletion; an alias created again under the same name
+/// is a new alias, reached through a new handle.
+///
+/// # Per-thread caches
+///
+/// The first resolve by name on a thread creates that thread's caches for this resolver;
+/// they keep the shard versions they last read alive until the thread reads those shards
+/// again, exits, or calls [`Resolver::clear_thread_cache`]. A thread that resolved once
+/// and then only idles can hold on to an old copy of the index; call
+/// `clear_thread_cache` there if that matters.
+///
+/// # What the resolver does not check
+///
+/// Names are looked up, not validated (anything malformed is simply not found), the
+/// function is named by its bare name, and lifecycle states are not consulted: the
+/// resolver answers which version runs, not whether it is ready.
+///
+/// # Randomness
+///
+/// Every resolve takes any [`rand::Rng`]; with a seeded generator a sequence of
+/// resolutions is reproducible. The `*_fast` methods use a thread-local `SmallRng`.
+/// Sticky resolution hashes a caller-supplied key instead (see [`sticky_point`]).
 #[derive(Clone)]
 pub struct Resolver {
     shared: Arc<Shared>,

@@ -76,6 +76,7 @@ impl RolloutPlan {
 
 /// The health signal the caller supplies on each tick (an alarm state, an error rate).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Health {
     /// Keep going.
     Healthy,
@@ -85,6 +86,7 @@ pub enum Health {
 
 /// The result of a lifecycle hook.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HookOutcome {
     /// The hook passed.
     Succeeded,

@@ -9,6 +9,7 @@ use std::time::Duration;
 /// One step of a schedule: from `after` (counted from the moment traffic starts to
 /// shift) the new version receives `weight` of the invocations.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Step {
     /// Offset from the start of traffic shifting.
     pub after: Duration,

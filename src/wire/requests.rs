@@ -45,6 +45,7 @@ pub(crate) fn invalid_content(reason: &str) -> Error {
 /// `Environment` in a request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Environment {
     /// `Variables`.
     pub variables: Option<BTreeMap<String, String>>,
@@ -53,6 +54,7 @@ pub struct Environment {
 /// `DeadLetterConfig` in a request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct DeadLetterTarget {
     /// `TargetArn`; absent or empty removes the target.
     pub target_arn: Option<String>,
@@ -62,6 +64,7 @@ pub struct DeadLetterTarget {
 /// served here; `S3Bucket`/`S3Key`/`S3ObjectVersion`/`ImageUri` are refused.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct FunctionCode {
     /// `ZipFile`, Base64.
     pub zip_file: Option<String>,
@@ -377,6 +380,7 @@ impl PublishVersionBody {
 /// `RoutingConfig` in a request.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct RoutingConfigBody {
     /// `AdditionalVersionWeights`; absent or `{}` removes the routing (R41, R53).
     pub additional_version_weights: Option<AdditionalVersionWeights>,

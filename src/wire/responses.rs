@@ -13,6 +13,7 @@ use crate::registry;
 /// `Environment` in a response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct EnvironmentResponse {
     /// `Variables`.
     pub variables: BTreeMap<String, String>,
@@ -21,6 +22,7 @@ pub struct EnvironmentResponse {
 /// `DeadLetterConfig`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct DeadLetterConfig {
     /// `TargetArn`.
     pub target_arn: String,
@@ -29,6 +31,7 @@ pub struct DeadLetterConfig {
 /// One entry of `Layers` in a response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Layer {
     /// `Arn`, the layer version ARN.
     pub arn: String,
@@ -39,6 +42,7 @@ pub struct Layer {
 /// `TracingConfig` in a response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct TracingConfigResponse {
     /// `Mode`: `PassThrough` (tracing is not modelled).
     pub mode: String,
@@ -47,6 +51,7 @@ pub struct TracingConfigResponse {
 /// `EphemeralStorage`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct EphemeralStorage {
     /// `Size` in MB: 512, the service's default.
     pub size: u32,
@@ -55,6 +60,7 @@ pub struct EphemeralStorage {
 /// `SnapStart` in a response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct SnapStartResponse {
     /// `ApplyOn`: `None`.
     pub apply_on: String,
@@ -65,6 +71,7 @@ pub struct SnapStartResponse {
 /// `LoggingConfig`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct LoggingConfig {
     /// `LogFormat`: `Text`.
     pub log_format: String,
@@ -238,6 +245,7 @@ impl From<&registry::GetFunctionResponse> for GetFunctionResponse {
 /// `AliasRoutingConfiguration` (docs/wire.md#response-bodies).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct AliasRoutingConfiguration {
     /// `AdditionalVersionWeights`: version to weight, as the caller gave it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

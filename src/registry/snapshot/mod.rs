@@ -26,7 +26,7 @@ pub(super) const FORMAT: u32 = 1;
 /// aliases and policies, plus the version counters of deleted functions (Q1).
 ///
 /// Serialize it with serde (JSON round-trips exactly); rebuild a registry with
-/// [`RegistryBuilder::build_from_snapshot`], which refuses a snapshot that breaks any
+/// [`RegistryBuilder::build_from_snapshot`](crate::RegistryBuilder::build_from_snapshot), which refuses a snapshot that breaks any
 /// invariant.
 ///
 /// ```
