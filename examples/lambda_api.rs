@@ -4,7 +4,9 @@
 //!
 //! ```text
 //! cargo run --example lambda_api -- [--addr 127.0.0.1:9001] [--region us-east-1]
-//!     [--account 123456789012] [--settle-ms 200] [--max-body-bytes 8388608] [--threads 4]
+//!     [--account 123456789012] [--settle-ms 200] [--max-body-bytes 8388608] [--threads 2]
+//!     [--max-connections 256] [--header-timeout-ms 5000] [--body-timeout-ms 30000]
+//!     [--max-header-bytes 65536]
 //! ```
 //!
 //! Then, for example:
@@ -18,14 +20,29 @@
 //! invoke answers which version the resolver chose). The first line it prints is
 //! `listening on http://<addr>`, so a script can start it with `--addr 127.0.0.1:0` and
 //! read the port.
+//!
+//! The HTTP side is hyper on tokio, bounded so that no client can exhaust it: headers
+//! must arrive within `--header-timeout-ms` (also while a keep-alive connection waits for
+//! its next request) and fit in `--max-header-bytes`; a body must arrive within
+//! `--body-timeout-ms` and is read at most up to `--max-body-bytes` (a larger declared or
+//! sent body is answered with the service's 413 without reading or allocating the rest);
+//! at most `--max-connections` connections are served at once, the next wait to be
+//! accepted; a failed accept (`EMFILE` and the like) is retried after a pause instead of
+//! ending the listener; responses go out with `TCP_NODELAY`.
 
-use std::io::{Read as _, Write as _};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lambda_versioning::wire::{Service, error_response, unknown_operation};
+use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use lambda_versioning::wire::{Service, error_response};
 use lambda_versioning::{AccountId, Error, ErrorKind, Region, Registry};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 struct Options {
     addr: SocketAddr,
@@ -34,10 +51,15 @@ struct Options {
     settle: Duration,
     max_body_bytes: usize,
     threads: usize,
+    max_connections: usize,
+    header_timeout: Duration,
+    body_timeout: Duration,
+    max_header_bytes: usize,
 }
 
 const USAGE: &str = "usage: lambda_api [--addr HOST:PORT] [--region REGION] [--account ACCOUNT_ID] \
-[--settle-ms MILLIS] [--max-body-bytes BYTES] [--threads N]";
+[--settle-ms MILLIS] [--max-body-bytes BYTES] [--threads N] [--max-connections N] \
+[--header-timeout-ms MILLIS] [--body-timeout-ms MILLIS] [--max-header-bytes BYTES]";
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
@@ -46,7 +68,11 @@ fn parse_options() -> Result<Options, String> {
         account: AccountId::EXAMPLE,
         settle: Duration::from_millis(200),
         max_body_bytes: 8 << 20,
-        threads: 4,
+        threads: 2,
+        max_connections: 256,
+        header_timeout: Duration::from_secs(5),
+        body_timeout: Duration::from_secs(30),
+        max_header_bytes: 64 << 10,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -57,20 +83,36 @@ fn parse_options() -> Result<Options, String> {
             .next()
             .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
         let bad = |e: &dyn std::fmt::Display| format!("{flag} {value}: {e}");
+        let millis = |v: &str| v.parse().map(Duration::from_millis).map_err(|e| bad(&e));
         match flag.as_str() {
             "--addr" => options.addr = value.parse().map_err(|e| bad(&e))?,
             "--region" => options.region = value.parse().map_err(|e| bad(&e))?,
             "--account" => options.account = value.parse().map_err(|e| bad(&e))?,
-            "--settle-ms" => {
-                options.settle = Duration::from_millis(value.parse().map_err(|e| bad(&e))?)
-            }
+            "--settle-ms" => options.settle = millis(&value)?,
             "--max-body-bytes" => options.max_body_bytes = value.parse().map_err(|e| bad(&e))?,
             "--threads" => options.threads = value.parse().map_err(|e| bad(&e))?,
+            "--max-connections" => {
+                options.max_connections = value.parse().map_err(|e| bad(&e))?
+            }
+            "--header-timeout-ms" => options.header_timeout = millis(&value)?,
+            "--body-timeout-ms" => options.body_timeout = millis(&value)?,
+            "--max-header-bytes" => {
+                options.max_header_bytes = value.parse().map_err(|e| bad(&e))?
+            }
             _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
         }
     }
     options.threads = options.threads.max(1);
+    options.max_connections = options.max_connections.max(1);
+    // hyper needs room for at least one buffered read.
+    options.max_header_bytes = options.max_header_bytes.max(8192);
     Ok(options)
+}
+
+/// The limits one connection is served with.
+#[derive(Clone, Copy)]
+struct Limits {
+    body_timeout: Duration,
 }
 
 fn main() {
@@ -81,6 +123,20 @@ fn main() {
             std::process::exit(2);
         }
     };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(options.threads)
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(serve(options)),
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn serve(options: Options) {
     let registry = Registry::builder()
         .region(options.region.clone())
         .account(options.account)
@@ -91,17 +147,16 @@ fn main() {
             .max_body_bytes(options.max_body_bytes)
             .build(),
     );
-    let server = match tiny_http::Server::http(options.addr) {
-        Ok(server) => Arc::new(server),
+    let listener = match TcpListener::bind(options.addr).await {
+        Ok(listener) => listener,
         Err(e) => {
             eprintln!("cannot listen on {}: {e}", options.addr);
             std::process::exit(1);
         }
     };
-    let bound = server
-        .server_addr()
-        .to_ip()
-        .map_or_else(|| options.addr.to_string(), |a| a.to_string());
+    let bound = listener
+        .local_addr()
+        .map_or_else(|_| options.addr.to_string(), |a| a.to_string());
     println!("listening on http://{bound}");
     println!(
         "region {} account {}; try: aws --endpoint-url http://{bound} --region {} lambda list-versions-by-function --function-name my-fn",
@@ -112,74 +167,94 @@ fn main() {
             "warning: listening on a non-loopback address; this endpoint checks no signatures"
         );
     }
-    let _ = std::io::stdout().flush();
 
-    let workers: Vec<_> = (0..options.threads)
-        .map(|_| {
-            let server = Arc::clone(&server);
-            let service = Arc::clone(&service);
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    serve(&service, request);
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        let _ = worker.join();
+    let connections = Arc::new(Semaphore::new(options.max_connections));
+    let limits = Limits {
+        body_timeout: options.body_timeout,
+    };
+    loop {
+        // At most `max_connections` at once: the next connection waits in the backlog.
+        let Ok(permit) = Arc::clone(&connections).acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // EMFILE, ECONNABORTED and the like pass: keep the listener, pause, retry.
+                eprintln!("accept failed ({e}); retrying");
+                drop(permit);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let service = Arc::clone(&service);
+        let mut http = http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(options.header_timeout)
+            .max_buf_size(options.max_header_bytes)
+            .keep_alive(true);
+        tokio::spawn(async move {
+            let answer = service_fn(move |request| {
+                let service = Arc::clone(&service);
+                async move { Ok::<_, std::convert::Infallible>(answer(&service, request, limits).await) }
+            });
+            // A client that breaks the protocol or times out only ends its own connection.
+            let _ = http.serve_connection(TokioIo::new(stream), answer).await;
+            drop(permit);
+        });
     }
 }
 
-/// Answers one request; nothing a client sends can make this panic.
-fn serve(service: &Service, mut request: tiny_http::Request) {
+/// Answers one request: the body is read up to the service's limit and within the body
+/// timeout, then the service answers.
+async fn answer(
+    service: &Service,
+    request: hyper::Request<Incoming>,
+    limits: Limits,
+) -> hyper::Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
     let limit = service.max_body_bytes();
-    let mut body = Vec::new();
-    let read = request
-        .as_reader()
-        .take(limit as u64 + 1)
-        .read_to_end(&mut body);
-    let oversized = body.len() > limit;
-    let response = match (read, to_http_request(&request, body)) {
-        (Err(e), _) => error_response(&Error::new(
-            ErrorKind::InvalidRequestContent,
-            format!("Could not read request body: {e}"),
-        )),
-        (Ok(_), Ok(http_request)) => service.handle(http_request),
-        (Ok(_), Err(e)) => error_response(&e),
+    let declared_too_large = parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u128>().ok())
+        .is_some_and(|n| n > limit as u128);
+    let response = if declared_too_large {
+        // Refused on the declared length: nothing of the body is read or allocated.
+        closing(service.body_too_large())
+    } else {
+        let read = tokio::time::timeout(limits.body_timeout, Limited::new(body, limit).collect());
+        match read.await {
+            Ok(Ok(collected)) => {
+                service.handle(http::Request::from_parts(parts, collected.to_bytes()))
+            }
+            Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
+                closing(service.body_too_large())
+            }
+            Ok(Err(e)) => closing(error_response(&Error::new(
+                ErrorKind::InvalidRequestContent,
+                format!("Could not read request body: {e}"),
+            ))),
+            Err(_) => closing(error_response(&Error::new(
+                ErrorKind::InvalidRequestContent,
+                format!(
+                    "Could not read request body: it did not arrive within {} ms",
+                    limits.body_timeout.as_millis()
+                ),
+            ))),
+        }
     };
-    let status = response.status().as_u16();
-    let mut reply =
-        tiny_http::Response::from_data(response.body().clone()).with_status_code(status);
-    for (name, value) in response.headers() {
-        if let Ok(header) = tiny_http::Header::from_bytes(name.as_str(), value.as_bytes()) {
-            reply.add_header(header);
-        }
-    }
-    if oversized {
-        // The rest of the body was not read: do not reuse the connection.
-        if let Ok(header) = tiny_http::Header::from_bytes("Connection", "close") {
-            reply.add_header(header);
-        }
-    }
-    let _ = request.respond(reply);
+    response.map(|body| Full::new(Bytes::from(body)))
 }
 
-fn to_http_request(
-    request: &tiny_http::Request,
-    body: Vec<u8>,
-) -> Result<http::Request<Vec<u8>>, Error> {
-    // A method or URL the `http` crate cannot represent is bound to no operation; the
-    // library words that answer (with the method as `GET` when it has none).
-    let unknown = || {
-        let method = http::Method::from_bytes(request.method().as_str().as_bytes())
-            .unwrap_or(http::Method::GET);
-        unknown_operation(&method, request.url())
-    };
-    let method =
-        http::Method::from_bytes(request.method().as_str().as_bytes()).map_err(|_| unknown())?;
-    let mut builder = http::Request::builder().method(method).uri(request.url());
-    for header in request.headers() {
-        builder = builder.header(header.field.as_str().as_str(), header.value.as_str());
-    }
-    builder.body(body).map_err(|_| unknown())
+/// The answer with `Connection: close`: the rest of the body was not read, so the
+/// connection cannot carry another request.
+fn closing(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
+    response.headers_mut().insert(
+        http::header::CONNECTION,
+        http::HeaderValue::from_static("close"),
+    );
+    response
 }

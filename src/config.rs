@@ -52,6 +52,13 @@ impl Code {
     }
 }
 
+/// The size of `/tmp` a version gets unless configured: 512 MB.
+const DEFAULT_EPHEMERAL_STORAGE: u32 = 512;
+
+fn default_ephemeral_storage() -> u32 {
+    DEFAULT_EPHEMERAL_STORAGE
+}
+
 /// An instruction set architecture (`Architectures`).
 #[derive(
     Clone,
@@ -126,12 +133,17 @@ pub struct FunctionConfig {
     pub memory_size: u32,
     /// `Timeout` in seconds (at least 1, default 3).
     pub timeout: u32,
-    /// `Environment.Variables`.
+    /// `Environment.Variables` (at most 4 KB as JSON; names match
+    /// `[a-zA-Z]([a-zA-Z0-9_])+`).
+    #[serde(deserialize_with = "crate::json_map::unique_keys")]
     pub environment: BTreeMap<String, String>,
     /// `DeadLetterConfig.TargetArn`. Routing compares it (R52).
     pub dead_letter_target: Option<String>,
-    /// `Layers`, as layer version ARNs.
+    /// `Layers`, as layer version ARNs (at most 5).
     pub layers: Vec<String>,
+    /// `EphemeralStorage.Size`: the size of `/tmp` in MB (512–10240, default 512).
+    #[serde(default = "default_ephemeral_storage")]
+    pub ephemeral_storage: u32,
     /// `Architectures` (one entry).
     pub architecture: Architecture,
     /// `Description` (0–256 characters).
@@ -152,6 +164,7 @@ impl FunctionConfig {
             environment: BTreeMap::new(),
             dead_letter_target: None,
             layers: Vec::new(),
+            ephemeral_storage: DEFAULT_EPHEMERAL_STORAGE,
             architecture: Architecture::X86_64,
             description: String::new(),
         }
@@ -212,6 +225,12 @@ impl FunctionConfig {
     /// Appends a layer version ARN.
     pub fn with_layer(mut self, arn: impl Into<String>) -> Self {
         self.layers.push(arn.into());
+        self
+    }
+
+    /// Sets `EphemeralStorage.Size` in MB.
+    pub fn with_ephemeral_storage(mut self, mb: u32) -> Self {
+        self.ephemeral_storage = mb;
         self
     }
 

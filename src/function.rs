@@ -79,6 +79,14 @@ pub(crate) struct Function {
 }
 
 impl Function {
+    /// The code this function stores: `$LATEST` plus every published version (R28).
+    pub(crate) fn stored_bytes(&self) -> u64 {
+        self.versions
+            .values()
+            .map(|v| v.config.code.size())
+            .fold(self.latest.config.code.size(), u64::saturating_add)
+    }
+
     /// The names of the aliases that reference version `n`, in name order.
     pub(crate) fn aliases_referencing(&self, n: VersionNumber) -> Vec<&AliasName> {
         self.aliases
@@ -168,7 +176,8 @@ impl Function {
     }
 
     /// Freezes `$LATEST` into a new version numbered after every number ever used (R29,
-    /// R30) and returns that number; `None` only if the number space is exhausted.
+    /// R30) and returns that number; `None` once the numbers up to
+    /// [`VersionNumber::MAX_PUBLISHED`] are used up.
     pub(crate) fn publish(
         &mut self,
         label: Option<semver::Version>,
@@ -178,7 +187,11 @@ impl Function {
         now: Timestamp,
         status: VersionStatus,
     ) -> Option<VersionNumber> {
-        let number = VersionNumber::new(self.last_allocated.checked_add(1)?)?;
+        let next = self.last_allocated.checked_add(1)?;
+        if next > VersionNumber::MAX_PUBLISHED {
+            return None;
+        }
+        let number = VersionNumber::new(next)?;
         let config = match description {
             Some(d) if d != self.latest.config.description => {
                 let mut c = FunctionConfig::clone(&self.latest.config);

@@ -227,6 +227,7 @@ mod clock;
 mod config;
 mod error;
 mod function;
+mod json_map;
 mod names;
 mod policy;
 pub mod registry;

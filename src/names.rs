@@ -215,6 +215,12 @@ impl VersionNumber {
     /// Version `1`.
     pub const ONE: VersionNumber = VersionNumber(NonZeroU64::MIN);
 
+    /// The highest number a registry publishes or imports: 4 294 967 295. No function
+    /// gets near it (every version counts against the code-storage quota), and a bound
+    /// keeps hostile snapshots and counters from sizing anything. A qualifier may still
+    /// name a larger number; it simply names no version.
+    pub const MAX_PUBLISHED: u64 = u32::MAX as u64;
+
     /// The version with number `n`, or `None` for 0.
     pub const fn new(n: u64) -> Option<VersionNumber> {
         match NonZeroU64::new(n) {

@@ -53,6 +53,85 @@ pub(crate) fn matches_role(s: &str) -> bool {
     ROLE_RE.is_match(s)
 }
 
+/// The `Environment.Variables` key pattern (model text).
+pub(crate) const ENVIRONMENT_KEY_PATTERN: &str = "[a-zA-Z]([a-zA-Z0-9_])+";
+
+pub(crate) fn matches_environment_key(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.len() >= 2
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The layer version ARN pattern, as the service quotes it (reported text).
+pub(crate) const LAYER_ARN_PATTERN: &str = r"(arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)";
+
+static LAYER_ARN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:layer:[a-zA-Z0-9_-]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9_-]+)$",
+    )
+});
+
+pub(crate) fn matches_layer_arn(s: &str) -> bool {
+    LAYER_ARN_RE.is_match(s)
+}
+
+/// The `Runtime` enum of the service's API model (botocore 1.44.8).
+pub(crate) const RUNTIMES: &[&str] = &[
+    "nodejs",
+    "nodejs4.3",
+    "nodejs6.10",
+    "nodejs8.10",
+    "nodejs10.x",
+    "nodejs12.x",
+    "nodejs14.x",
+    "nodejs16.x",
+    "nodejs18.x",
+    "nodejs20.x",
+    "nodejs22.x",
+    "nodejs24.x",
+    "java8",
+    "java8.al2",
+    "java11",
+    "java17",
+    "java21",
+    "java25",
+    "python2.7",
+    "python3.6",
+    "python3.7",
+    "python3.8",
+    "python3.9",
+    "python3.10",
+    "python3.11",
+    "python3.12",
+    "python3.13",
+    "python3.14",
+    "dotnetcore1.0",
+    "dotnetcore2.0",
+    "dotnetcore2.1",
+    "dotnetcore3.1",
+    "dotnet6",
+    "dotnet8",
+    "dotnet10",
+    "nodejs4.3-edge",
+    "go1.x",
+    "ruby2.5",
+    "ruby2.7",
+    "ruby3.2",
+    "ruby3.3",
+    "ruby3.4",
+    "ruby4.0",
+    "provided",
+    "provided.al2",
+    "provided.al2023",
+    "nodejs26.x",
+    "python3.15",
+    "java8.al2023",
+    "java11.al2023",
+    "java17.al2023",
+    "custom",
+];
+
 /// `AddPermission` member patterns (model text).
 pub(crate) const STATEMENT_ID_PATTERN: &str = "([a-zA-Z0-9-_]+)";
 /// `RemovePermission`'s path parameter admits `.` as well.
@@ -237,6 +316,14 @@ impl Violations {
     pub(crate) fn push(&mut self, value: &str, member: &str, constraint: &str) {
         self.items.push(format!(
             "Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+        ));
+    }
+
+    /// Records one violation of a sensitive member, whose value the service never
+    /// quotes.
+    pub(crate) fn push_unquoted(&mut self, member: &str, constraint: &str) {
+        self.items.push(format!(
+            "Value at '{member}' failed to satisfy constraint: {constraint}"
         ));
     }
 

@@ -7,7 +7,7 @@ use lambda_versioning::registry::{
     AddPermissionRequest, CreateAliasRequest, GetPolicyRequest, RemovePermissionRequest,
     UpdateAliasRequest, UpdateFunctionConfigurationRequest,
 };
-use lambda_versioning::{AccountId, Caller, Decision, FunctionArn, FunctionUrlAuthType, Registry};
+use lambda_versioning::{CallerPrincipal, AccountId, Caller, Decision, FunctionArn, FunctionUrlAuthType, Registry};
 use proptest::prelude::*;
 
 const INVOKE: &str = "lambda:InvokeFunction";
@@ -235,10 +235,28 @@ fn caller_strategy() -> impl Strategy<Value = Caller> {
             .prop_map(|a| Caller::account(a.parse().unwrap())),
         prop_oneof![
             Just("arn:aws:iam::210987654321:role/a"),
-            Just("arn:aws:iam::333333333333:role/b")
+            Just("arn:aws:iam::333333333333:role/b"),
+            Just("arn:aws:sts::210987654321:assumed-role/a/s"),
+            // Strings with the account in their fifth field that are not IAM ARNs of
+            // this registry's partition: they name nobody.
+            Just("arn:aws-us-gov:iam::210987654321:role/a"),
+            Just("x:y:z:w:210987654321:whatever"),
+            Just("arn:aws:s3::210987654321:bucket"),
         ]
         .prop_map(Caller::iam),
     ]
+}
+
+/// Whether `caller` is an identity of account 210987654321 in partition `aws`.
+fn of_account_210987654321(caller: &Caller) -> bool {
+    match &caller.principal {
+        CallerPrincipal::Account(a) => a.as_str() == "210987654321",
+        CallerPrincipal::Iam(arn) => {
+            arn.starts_with("arn:aws:iam::210987654321:")
+                || arn.starts_with("arn:aws:sts::210987654321:")
+        }
+        _ => false,
+    }
 }
 
 fn action_strategy() -> impl Strategy<Value = &'static str> {
@@ -283,6 +301,21 @@ proptest! {
                 prop_assert_eq!(r.authorize(&caller, action, &arn(q)), Decision::ImplicitDeny, "{:?}", q);
             }
         }
+    }
+
+    /// R86: a grant to an account allows exactly that account's identities: the account
+    /// itself and well-formed IAM or STS ARNs of the registry's partition, nothing else.
+    #[test]
+    fn account_grant_allows_exactly_the_account(caller in caller_strategy(), q in proptest::sample::select(RESOURCES.to_vec())) {
+        let mut r = setup();
+        let grant = AddPermissionRequest::new("f", "acct", "lambda:*", "210987654321");
+        let grant = match q {
+            Some("$LATEST") | None => grant,
+            Some(q) => grant.with_qualifier(q),
+        };
+        r.add_permission(grant).unwrap();
+        let want = of_account_210987654321(&caller) && q != Some("$LATEST");
+        prop_assert_eq!(r.authorize(&caller, INVOKE, &arn(q)).is_allowed(), want, "{:?} on {:?}", caller, q);
     }
 
     /// Removing a statement revokes exactly what it granted.

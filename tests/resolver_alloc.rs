@@ -1,5 +1,6 @@
-//! The resolver's hot paths allocate nothing, failures included (issue 3): counted with a
-//! global allocator that tallies this test binary's allocations.
+//! The resolver's hot paths allocate nothing, failures included, and its memory follows
+//! the versions that exist, not their numbers: counted with a global allocator that
+//! tallies this test binary's allocations.
 
 mod common;
 
@@ -15,11 +16,13 @@ use rand::rngs::SmallRng;
 struct Counting;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+static BYTES: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: forwards to the system allocator and only counts calls.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        BYTES.fetch_add(layout.size(), Ordering::SeqCst);
         // SAFETY: same layout contract as the caller's.
         unsafe { System.alloc(layout) }
     }
@@ -33,8 +36,12 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
+/// The counters are global: the tests of this binary take turns.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn resolving_and_failing_allocate_nothing() {
+    let _turn = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut r = registry();
     with_versions(&mut r, "f", 2);
     r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.5))
@@ -69,4 +76,32 @@ fn resolving_and_failing_allocate_nothing() {
     }
     let after = ALLOCATIONS.load(Ordering::SeqCst);
     assert_eq!(after - before, 0, "allocations on the resolve paths");
+}
+
+/// R30: a version numbered in the billions costs the resolver a few bytes, not a bitmap
+/// sized by its number (the dense version bitmap allocated 512 MiB for this import and a
+/// publish after it).
+#[test]
+fn r30_resolver_memory_follows_the_versions_not_their_numbers() {
+    let _turn = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut r = registry();
+    with_versions(&mut r, "f", 2);
+    let json = serde_json::to_string(&r.export())
+        .unwrap()
+        .replace("\"number\":\"2\"", "\"number\":\"4294967294\"")
+        .replace("\"last_allocated\":2", "\"last_allocated\":4294967294");
+    let snapshot: lambda_versioning::Snapshot = serde_json::from_str(&json).unwrap();
+    let before = BYTES.load(Ordering::SeqCst);
+    let mut imported = lambda_versioning::Registry::builder()
+        .build_from_snapshot(snapshot)
+        .unwrap();
+    update_code(&mut imported, "f", b"last");
+    assert_eq!(publish(&mut imported, "f").version.to_string(), "4294967295");
+    let allocated = BYTES.load(Ordering::SeqCst) - before;
+    assert!(allocated < 4 << 20, "{allocated} bytes allocated");
+    let resolver = imported.resolver();
+    for q in ["1", "4294967294", "4294967295"] {
+        assert!(resolver.resolve_fast("f", Some(q)).is_ok(), "{q}");
+    }
+    assert!(resolver.resolve_fast("f", Some("2")).is_err());
 }

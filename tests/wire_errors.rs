@@ -341,3 +341,35 @@ fn refusal_answers_for_servers_that_stop_before_the_service() {
         (413, "Request must be smaller than 10 bytes")
     );
 }
+
+/// A JSON object naming a key twice is refused rather than resolved to one of them
+/// (the service's parser is unrecorded; docs/decisions.md), and changes nothing.
+#[test]
+fn duplicate_json_keys_are_refused() {
+    let s = populated();
+    let before = snapshot(&s);
+    let twice = send(
+        &s,
+        Method::POST,
+        "/2015-03-31/functions/f/aliases",
+        r#"{"Name":"split","FunctionVersion":"1","RoutingConfig":{"AdditionalVersionWeights":{"2":0.1,"2":0.9}}}"#,
+    );
+    assert_error(
+        &twice,
+        400,
+        "InvalidRequestContentException",
+        r#"{"Type":"User","message":"Could not parse request body into json: duplicate key \"2\" at line 1 column 99"}"#,
+    );
+    let env = send(
+        &s,
+        Method::PUT,
+        "/2015-03-31/functions/f/configuration",
+        r#"{"Environment":{"Variables":{"AB":"1","AB":"2"}}}"#,
+    );
+    assert_eq!(
+        env.error_type.as_deref(),
+        Some("InvalidRequestContentException")
+    );
+    assert!(env.body.contains(r#"duplicate key \"AB\""#), "{}", env.body);
+    assert_eq!(snapshot(&s), before);
+}

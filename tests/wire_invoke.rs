@@ -4,9 +4,13 @@
 mod common;
 mod wire_common;
 
+use std::time::Duration;
+
 use base64::Engine as _;
-use common::ARN;
+use common::{ARN, T0};
 use http::Method;
+use lambda_versioning::wire::Service;
+use lambda_versioning::{ManualClock, Registry};
 use wire_common::*;
 
 #[test]
@@ -157,4 +161,30 @@ fn r66_invoke_statuses_and_headers() {
         "RequestTooLargeException",
         r#"{"Type":"User","message":"Request must be smaller than 1048576 bytes for the InvokeFunction operation"}"#,
     );
+}
+
+/// R23: a function still being created is not invoked (it used to answer 200 with
+/// `$LATEST`); once it settles, it is.
+#[test]
+fn r23_invoking_a_pending_function_is_refused_until_it_settles() {
+    let clock = ManualClock::new(lambda_versioning::Timestamp::from_unix_millis(T0));
+    let s = Service::builder(Registry::builder().clock(clock.clone()).seed(2).build())
+        .clock(clock.clone())
+        .settle_delay(Duration::from_millis(100))
+        .build();
+    assert_eq!(
+        send(&s, Method::POST, "/2015-03-31/functions", &create_body("f")).status,
+        201
+    );
+    let refused = send(&s, Method::POST, "/2015-03-31/functions/f/invocations", "{}");
+    assert_error(
+        &refused,
+        409,
+        "ResourceConflictException",
+        r#"{"Type":"User","message":"The operation cannot be performed at this time. The function is currently in the following state: Pending"}"#,
+    );
+    clock.advance_millis(100);
+    let ok = send(&s, Method::POST, "/2015-03-31/functions/f/invocations", "{}");
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.headers["x-amz-executed-version"], "$LATEST");
 }

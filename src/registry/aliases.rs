@@ -98,6 +98,7 @@ impl Registry {
         }
         f.check_routing_agreement(primary, routing)
             .map_err(|e| routing_error(self, &fref, e))?;
+        self.check_alias_quota(f)?;
         let key = f.name.clone();
 
         let description = req.description.unwrap_or_default();

@@ -9,7 +9,7 @@
 
 use super::control::Registry;
 use crate::arn::FunctionArn;
-use crate::names::AccountId;
+use crate::names::{AccountId, Partition};
 use crate::policy::{
     FunctionUrlAuthType, PolicyTarget, Principal, Statement, StatementId, arn_like,
 };
@@ -106,10 +106,12 @@ impl Caller {
         self
     }
 
-    fn account_id(&self) -> Option<&str> {
+    /// The caller's account, when it is known: the account itself, or the account of a
+    /// well-formed IAM or STS ARN of `partition` (anything else names no account).
+    fn account_id(&self, partition: &Partition) -> Option<&str> {
         match &self.principal {
             CallerPrincipal::Account(a) => Some(a.as_str()),
-            CallerPrincipal::Iam(arn) => arn.split(':').nth(4),
+            CallerPrincipal::Iam(arn) => iam_account(arn, partition),
             CallerPrincipal::Service(_) => None,
         }
     }
@@ -141,15 +143,39 @@ fn action_matches(granted: &str, requested: &str) -> bool {
         || granted.eq_ignore_ascii_case(requested)
 }
 
-fn principal_matches(granted: &Principal, caller: &Caller) -> bool {
+/// The account of an identity ARN `arn:{partition}:iam::{account}:{resource}` (or the
+/// `sts` form of an assumed role) of exactly `partition`: 12-digit account, empty region,
+/// non-empty resource. `None` for anything else, so a string that merely has an account
+/// in its fifth field names nobody.
+fn iam_account<'a>(arn: &'a str, partition: &Partition) -> Option<&'a str> {
+    let mut fields = arn.splitn(6, ':');
+    let (Some("arn"), Some(p), Some(service), Some(""), Some(account), Some(resource)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
+        return None;
+    };
+    let well_formed = p == partition.as_str()
+        && matches!(service, "iam" | "sts")
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && !resource.is_empty();
+    well_formed.then_some(account)
+}
+
+fn principal_matches(granted: &Principal, caller: &Caller, partition: &Partition) -> bool {
     match granted {
         Principal::Anyone => true,
         Principal::Service(s) => matches!(&caller.principal, CallerPrincipal::Service(c) if c == s),
         Principal::Aws(arn) => {
-            if let Some(account) = arn.strip_suffix(":root").and_then(|a| a.split(':').nth(4)) {
-                caller.account_id() == Some(account)
-            } else {
-                matches!(&caller.principal, CallerPrincipal::Iam(c) if c == arn)
+            let account_grant = iam_account(arn, partition).filter(|_| arn.ends_with(":root"));
+            match account_grant {
+                Some(account) => caller.account_id(partition) == Some(account),
+                None => matches!(&caller.principal, CallerPrincipal::Iam(c) if c == arn),
             }
         }
     }
@@ -235,7 +261,7 @@ impl Registry {
             .iter()
             .find(|s| {
                 action_matches(&s.action, action)
-                    && principal_matches(&s.principal, caller)
+                    && principal_matches(&s.principal, caller, &self.partition)
                     && s.resource == resource.to_string()
                     && conditions_hold(s, caller)
             })

@@ -2,17 +2,21 @@
 //! shares, and the texts they answer with. Each operation calls them in that order;
 //! nothing here mutates.
 
+use std::collections::BTreeMap;
+
 use crate::arn::FunctionRef;
+use crate::config::FunctionConfig;
 use crate::error::{Error, ErrorKind};
 use crate::function::Function;
 use crate::names::{AliasName, RevisionId};
 use crate::routing::{RoutingViolation, Weight};
 use crate::status::{LastUpdateStatus, State};
 use crate::validate::{
-    ADDITIONAL_VERSION_PATTERN, ALIAS_NAME_PATTERN, FUNCTION_VERSION_PATTERN, NamePattern,
-    QUALIFIER_PATTERN, ROLE_PATTERN, Violations, is_digits, java_double, java_len,
-    matches_alias_name, matches_function_version, matches_qualifier_param, matches_role,
-    max_len_text, pattern_text,
+    ADDITIONAL_VERSION_PATTERN, ALIAS_NAME_PATTERN, ENVIRONMENT_KEY_PATTERN,
+    FUNCTION_VERSION_PATTERN, LAYER_ARN_PATTERN, NamePattern, QUALIFIER_PATTERN, ROLE_PATTERN,
+    RUNTIMES, Violations, is_digits, java_double, java_len, matches_alias_name,
+    matches_environment_key, matches_function_version, matches_layer_arn,
+    matches_qualifier_param, matches_role, max_len_text, pattern_text,
 };
 
 use super::control::Registry;
@@ -197,17 +201,49 @@ pub(super) fn name_too_long(name: &str) -> Error {
     }
 }
 
-/// Records violations of the version-level settings shared by CreateFunction and
-/// UpdateFunctionConfiguration (model constraints).
-pub(super) fn check_settings(
-    v: &mut Violations,
-    role: Option<&str>,
-    handler: Option<&str>,
-    description: Option<&str>,
-    memory_size: Option<u32>,
-    timeout: Option<u32>,
-) {
-    if let Some(role) = role {
+/// The version-level settings of a request, as far as it sets them.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Settings<'a> {
+    pub(super) role: Option<&'a str>,
+    pub(super) handler: Option<&'a str>,
+    pub(super) runtime: Option<&'a str>,
+    pub(super) description: Option<&'a str>,
+    pub(super) memory_size: Option<u32>,
+    pub(super) timeout: Option<u32>,
+    pub(super) environment: Option<&'a BTreeMap<String, String>>,
+    pub(super) layers: Option<&'a [String]>,
+    pub(super) ephemeral_storage: Option<u32>,
+}
+
+impl<'a> Settings<'a> {
+    /// Every setting of a whole configuration.
+    pub(super) fn of(c: &'a FunctionConfig) -> Settings<'a> {
+        Settings {
+            role: Some(&c.role),
+            handler: c.handler.as_deref(),
+            runtime: c.runtime.as_deref(),
+            description: Some(&c.description),
+            memory_size: Some(c.memory_size),
+            timeout: Some(c.timeout),
+            environment: Some(&c.environment),
+            layers: Some(&c.layers),
+            ephemeral_storage: Some(c.ephemeral_storage),
+        }
+    }
+}
+
+/// The most environment bytes a version may carry, measured as the variables' JSON
+/// (reported service behaviour).
+pub(crate) const ENVIRONMENT_LIMIT: usize = 4096;
+
+/// The most layers a version may use (documented quota).
+pub(crate) const LAYER_LIMIT: usize = 5;
+
+/// Records violations of the version-level settings shared by CreateFunction,
+/// UpdateFunctionConfiguration and snapshot import: the members' model constraints
+/// (R93), the one place they are decided.
+pub(super) fn check_settings(v: &mut Violations, s: &Settings<'_>) {
+    if let Some(role) = s.role {
         v.check_string(
             role,
             "role",
@@ -216,16 +252,130 @@ pub(super) fn check_settings(
             Some((ROLE_PATTERN, matches_role(role))),
         );
     }
-    if let Some(handler) = handler {
+    if let Some(handler) = s.handler {
         let ok = !handler.is_empty() && !handler.chars().any(char::is_whitespace);
         v.check_string(handler, "handler", 0, 128, Some((r"[^\s]+", ok)));
     }
-    Registry::check_description(v, description);
-    if let Some(mb) = memory_size {
+    if let Some(runtime) = s.runtime
+        && !RUNTIMES.contains(&runtime)
+    {
+        v.push(
+            runtime,
+            "runtime",
+            &format!(
+                "Member must satisfy enum value set: [{}]",
+                RUNTIMES.join(", ")
+            ),
+        );
+    }
+    Registry::check_description(v, s.description);
+    if let Some(mb) = s.memory_size {
         v.check_range(i64::from(mb), "memorySize", 128, 10240);
     }
-    if let Some(seconds) = timeout {
-        v.check_range(i64::from(seconds), "timeout", 1, i64::from(u32::MAX));
+    if let Some(seconds) = s.timeout {
+        v.check_range(i64::from(seconds), "timeout", 1, 900);
+    }
+    if let Some(variables) = s.environment
+        && !variables.keys().all(|k| matches_environment_key(k))
+    {
+        // The member is sensitive: the service quotes no value for it.
+        v.push_unquoted(
+            "environment.variables",
+            &format!(
+                "Map keys must satisfy constraint: [Member must satisfy regular expression pattern: {ENVIRONMENT_KEY_PATTERN}]"
+            ),
+        );
+    }
+    if let Some(layers) = s.layers
+        && !layers.iter().all(|l| (1..=2048).contains(&java_len(l)) && matches_layer_arn(l))
+    {
+        v.push(
+            &format!("[{}]", layers.join(", ")),
+            "layers",
+            &format!(
+                "Member must satisfy constraint: [Member must have length less than or equal to 2048, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: {LAYER_ARN_PATTERN}, Member must not be null]"
+            ),
+        );
+    }
+    if let Some(mb) = s.ephemeral_storage {
+        v.check_range(i64::from(mb), "ephemeralStorage.size", 512, 10240);
+    }
+}
+
+/// The refusals of settings that pass validation but break a service limit
+/// (`InvalidParameterValueException`, decided before any lookup): environment
+/// variables over 4 KB as JSON, more than five layers.
+pub(super) fn check_setting_limits(s: &Settings<'_>) -> Result<(), Error> {
+    if let Some(variables) = s.environment {
+        let measured = serde_json::to_string(variables).unwrap_or_default();
+        if measured.len() > ENVIRONMENT_LIMIT {
+            return Err(Error::invalid_parameter(format!(
+                "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: {measured}"
+            )));
+        }
+    }
+    if let Some(layers) = s.layers
+        && layers.len() > LAYER_LIMIT
+    {
+        return Err(Error::invalid_parameter(format!(
+            "A function can use at most {LAYER_LIMIT} layers; the request names {}",
+            layers.len()
+        )));
+    }
+    Ok(())
+}
+
+impl Registry {
+    /// The code-storage quota (R28): refused when storing `adding` more bytes would pass
+    /// the limit. Nothing is summed without a limit.
+    pub(super) fn check_code_storage(&self, adding: u64) -> Result<(), Error> {
+        let Some(limit) = self.quotas.code_storage else {
+            return Ok(());
+        };
+        let used = self.code_storage_used();
+        if used.saturating_add(adding) > limit {
+            return Err(Error::new(
+                ErrorKind::CodeStorageExceeded,
+                format!(
+                    "Code storage limit exceeded: {used} bytes are stored, this request adds {adding}, the limit is {limit}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The versions-per-function quota: refused when `f` would hold `adding` more
+    /// published versions than allowed.
+    pub(super) fn check_version_quota(
+        &self,
+        arn: &dyn std::fmt::Display,
+        held: usize,
+        adding: usize,
+    ) -> Result<(), Error> {
+        match self.quotas.versions_per_function {
+            Some(max) if held.saturating_add(adding) > max => Err(Error::new(
+                ErrorKind::CodeStorageExceeded,
+                format!(
+                    "Version limit exceeded: {arn} already has {held} published versions, the limit is {max}"
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The aliases-per-function quota (R45): refused when `f` already has the most.
+    pub(super) fn check_alias_quota(&self, f: &Function) -> Result<(), Error> {
+        match self.quotas.aliases_per_function {
+            Some(max) if f.aliases.len() >= max => Err(Error::new(
+                ErrorKind::AliasLimitExceeded,
+                format!(
+                    "Alias limit exceeded: {} already has {} aliases, the limit is {max}",
+                    f.arn,
+                    f.aliases.len()
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 }
 

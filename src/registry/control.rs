@@ -9,6 +9,15 @@ use crate::names::{AccountId, FunctionName, Partition, Region, RevisionId};
 use crate::resolver::Resolver;
 use crate::revision::{RandomRevisionIds, RevisionIdSource, SeededRevisionIds};
 
+/// The limits a registry enforces ([`RegistryBuilder::code_storage_limit`] and friends);
+/// all off by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Quotas {
+    pub(crate) code_storage: Option<u64>,
+    pub(crate) aliases_per_function: Option<usize>,
+    pub(crate) versions_per_function: Option<usize>,
+}
+
 /// How lifecycle transitions (R23, R25, R69) are driven.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -85,6 +94,7 @@ pub struct RegistryBuilder {
     pub(super) block_public_access: bool,
     pub(super) routing_mode: RoutingMode,
     pub(super) alias_history: usize,
+    pub(super) quotas: Quotas,
 }
 
 impl RegistryBuilder {
@@ -151,6 +161,34 @@ impl RegistryBuilder {
         self
     }
 
+    /// The most code, in bytes, the registry stores: every function's `$LATEST` plus
+    /// every published version counts its `CodeSize` (R28). Over it, `CreateFunction`,
+    /// `UpdateFunctionCode` and `PublishVersion` are refused with
+    /// `CodeStorageExceededException`. Default: no limit (the service's default quota is
+    /// 75 GB per region). With a limit set, each of those calls sums the stored code
+    /// (proportional to the number of versions).
+    pub fn code_storage_limit(mut self, bytes: u64) -> Self {
+        self.quotas.code_storage = Some(bytes);
+        self
+    }
+
+    /// The most aliases one function may have; one more is refused with
+    /// `AliasLimitExceededException` (R45). Default: no limit (the service's number is
+    /// not published, Q15).
+    pub fn max_aliases_per_function(mut self, aliases: usize) -> Self {
+        self.quotas.aliases_per_function = Some(aliases);
+        self
+    }
+
+    /// The most published versions one function may hold at once; a publish past it is
+    /// refused with `CodeStorageExceededException` (versions are what uses code storage).
+    /// Beyond the service, which bounds versions only through storage. Default: no
+    /// limit.
+    pub fn max_versions_per_function(mut self, versions: usize) -> Self {
+        self.quotas.versions_per_function = Some(versions);
+        self
+    }
+
     /// How many earlier targets each alias remembers for [`Registry::undo_alias`]
     /// (default 10; 0 turns the history off).
     pub fn alias_history(mut self, depth: usize) -> Self {
@@ -173,6 +211,7 @@ impl RegistryBuilder {
             block_public_access: self.block_public_access,
             routing_mode: self.routing_mode,
             alias_history: self.alias_history,
+            quotas: self.quotas,
             functions: HashMap::new(),
             retired_counters: HashMap::new(),
         }
@@ -209,6 +248,7 @@ pub struct Registry {
     pub(super) block_public_access: bool,
     pub(crate) routing_mode: RoutingMode,
     pub(crate) alias_history: usize,
+    pub(super) quotas: Quotas,
     pub(crate) functions: HashMap<FunctionName, Function>,
     /// Highest version number used by deleted functions, by name (Q1).
     pub(super) retired_counters: HashMap<FunctionName, u64>,
@@ -247,6 +287,7 @@ impl Registry {
             block_public_access: false,
             routing_mode: RoutingMode::Aws,
             alias_history: 10,
+            quotas: Quotas::default(),
         }
     }
 
@@ -291,6 +332,16 @@ impl Registry {
     /// The number of functions.
     pub fn function_count(&self) -> usize {
         self.functions.len()
+    }
+
+    /// The code this registry stores, in bytes: every function's `$LATEST` and every
+    /// published version count their `CodeSize` (R28). Proportional to the number of
+    /// versions.
+    pub fn code_storage_used(&self) -> u64 {
+        self.functions
+            .values()
+            .map(Function::stored_bytes)
+            .fold(0, u64::saturating_add)
     }
 
     pub(super) fn now(&self) -> Timestamp {

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::checks::{
-    check_not_busy, check_revision, check_settings, exhausted, name_too_long, vanished,
+    Settings, check_not_busy, check_revision, check_setting_limits, check_settings, exhausted,
+    name_too_long, vanished,
 };
 use super::control::{Lifecycle, Registry, VersionNumbering};
 use super::{
@@ -40,16 +41,10 @@ impl Registry {
     ) -> Result<FunctionConfiguration, Error> {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
-        let c = &req.config;
-        check_settings(
-            &mut v,
-            Some(&c.role),
-            c.handler.as_deref(),
-            Some(&c.description),
-            Some(c.memory_size),
-            Some(c.timeout),
-        );
+        let settings = Settings::of(&req.config);
+        check_settings(&mut v, &settings);
         let fref = self.unqualified_target(v, fref)?;
+        check_setting_limits(&settings)?;
         let name: FunctionName = fref
             .name()
             .parse()
@@ -61,6 +56,12 @@ impl Registry {
             || fref.partition().is_some_and(|p| *p != self.partition)
         {
             return Err(self.function_not_found(&fref));
+        }
+        let size = req.config.code.size();
+        let copies = if req.publish { 2 } else { 1 };
+        self.check_code_storage(size.saturating_mul(copies))?;
+        if req.publish {
+            self.check_version_quota(&self.arn_text(&fref), 0, 1)?;
         }
 
         let now = self.now();
@@ -143,8 +144,8 @@ impl Registry {
         self.update_latest(
             &function_name,
             revision_id.as_deref(),
-            publish,
-            Violations::new(),
+            (publish, Some(code.size())),
+            (Violations::new(), Ok(())),
             |c| {
                 c.code = code;
                 if let Some(a) = architecture {
@@ -177,22 +178,28 @@ impl Registry {
             environment,
             dead_letter_target,
             layers,
+            ephemeral_storage,
             revision_id,
         } = req;
-        let mut settings = Violations::new();
-        check_settings(
-            &mut settings,
-            role.as_deref(),
-            handler.as_deref(),
-            description.as_deref(),
+        let settings = Settings {
+            role: role.as_deref(),
+            handler: handler.as_deref(),
+            runtime: runtime.as_deref(),
+            description: description.as_deref(),
             memory_size,
             timeout,
-        );
+            environment: environment.as_ref(),
+            layers: layers.as_deref(),
+            ephemeral_storage,
+        };
+        let mut violations = Violations::new();
+        check_settings(&mut violations, &settings);
+        let limits = check_setting_limits(&settings);
         self.update_latest(
             &function_name,
             revision_id.as_deref(),
-            false,
-            settings,
+            (false, None),
+            (violations, limits),
             |c| {
                 if let Some(x) = role {
                     c.role = x;
@@ -221,6 +228,9 @@ impl Registry {
                 if let Some(x) = layers {
                     c.layers = x;
                 }
+                if let Some(x) = ephemeral_storage {
+                    c.ephemeral_storage = x;
+                }
             },
         )
     }
@@ -230,17 +240,25 @@ impl Registry {
         &mut self,
         function_name: &str,
         revision_id: Option<&str>,
-        publish: bool,
-        member_violations: Violations,
+        (publish, new_code_size): (bool, Option<u64>),
+        (member_violations, member_limits): (Violations, Result<(), Error>),
         change: impl FnOnce(&mut FunctionConfig),
     ) -> Result<FunctionConfiguration, Error> {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, function_name, NamePattern::Classic);
         v.append(member_violations);
         let fref = self.unqualified_target(v, fref)?;
+        member_limits?;
         let f = self.existing(&fref)?;
         check_not_busy(f)?;
         check_revision(revision_id, &f.latest.revision_id)?;
+        let latest_size = f.latest.config.code.size();
+        let new_size = new_code_size.unwrap_or(latest_size);
+        let published = if publish { new_size } else { 0 };
+        self.check_code_storage(new_size.saturating_sub(latest_size).saturating_add(published))?;
+        if publish {
+            self.check_version_quota(&f.arn, f.versions.len(), 1)?;
+        }
         let key = f.name.clone();
 
         let now = self.now();
@@ -359,8 +377,11 @@ impl Registry {
             None => {
                 if let Some(f) = self.functions.remove(&key) {
                     self.resolver.function_deleted(&key, f.aliases.keys());
-                    let used = self.retired_counters.entry(key).or_insert(0);
-                    *used = (*used).max(f.last_allocated);
+                    // Q1: only a counter above zero constrains a re-created function.
+                    if f.last_allocated > 0 {
+                        let used = self.retired_counters.entry(key).or_insert(0);
+                        *used = (*used).max(f.last_allocated);
+                    }
                 }
                 Ok(())
             }

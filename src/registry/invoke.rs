@@ -11,7 +11,24 @@ use crate::function::Function;
 use crate::names::FunctionName;
 use crate::names::{Qualifier, Version};
 use crate::routing::{AliasRouting, RouteReason, pick_cumulative};
+use crate::status::State;
 use crate::validate::Violations;
+
+/// The refusal of an invocation whose version is not ready: the service's documented
+/// answer for a function in `Pending` state (docs/decisions.md), used for every state
+/// but `Active`.
+fn check_invocable(f: &Function, version: Version) -> Result<(), Error> {
+    let state = match version {
+        Version::Latest => Some(f.latest.status.state),
+        Version::Published(n) => f.versions.get(&n).map(|v| v.status.state),
+    };
+    match state {
+        Some(state) if state != State::Active => Err(Error::conflict(format!(
+            "The operation cannot be performed at this time. The function is currently in the following state: {state}"
+        ))),
+        _ => Ok(()),
+    }
+}
 
 /// What a qualifier resolved to inside one function.
 pub(super) struct Resolved {
@@ -54,6 +71,7 @@ impl Registry {
             Some(n) => (Version::Published(n), RouteReason::AliasAdditional),
             None => (resolved.primary, resolved.reason),
         };
+        check_invocable(f, executed_version)?;
         Ok(InvokeTarget {
             executed_version,
             invoked_arn: resolved.arn,
@@ -77,6 +95,21 @@ impl Registry {
         match self.lookup(&fref) {
             Some(f) => Ok((f.name.clone(), qualifier)),
             None => Err(self.qualified_not_found(&fref, qualifier.as_deref().unwrap_or("$LATEST"))),
+        }
+    }
+
+    /// Whether `version` of `function` may run now: an invocation of a version that is not
+    /// `Active` (still `Pending`, or `Failed` / `Inactive`) is refused. For a caller that
+    /// asked the resolver which version runs.
+    #[cfg(feature = "wire")]
+    pub(crate) fn check_invocable(
+        &self,
+        function: &FunctionName,
+        version: Version,
+    ) -> Result<(), Error> {
+        match self.functions.get(function) {
+            Some(f) => check_invocable(f, version),
+            None => Ok(()),
         }
     }
 

@@ -114,6 +114,8 @@ pub struct UpdateFunctionConfigurationRequest {
     pub dead_letter_target: Option<String>,
     /// `Layers` (replaces the whole list).
     pub layers: Option<Vec<String>>,
+    /// `EphemeralStorage.Size` in MB.
+    pub ephemeral_storage: Option<u32>,
     /// `RevisionId` precondition on `$LATEST` (R72).
     pub revision_id: Option<String>,
 }
@@ -191,6 +193,12 @@ impl UpdateFunctionConfigurationRequest {
     /// Sets `Layers` (replaces the whole list).
     pub fn with_layers(mut self, layers: Vec<String>) -> Self {
         self.layers = Some(layers);
+        self
+    }
+
+    /// Sets `EphemeralStorage.Size` in MB.
+    pub fn with_ephemeral_storage(mut self, mb: u32) -> Self {
+        self.ephemeral_storage = Some(mb);
         self
     }
 

@@ -84,6 +84,8 @@ impl Registry {
             return FunctionConfiguration::of_version(f, n, f.arn.with_qualifier(n), true)
                 .ok_or_else(exhausted);
         }
+        self.check_code_storage(f.latest.config.code.size())?;
+        self.check_version_quota(&f.arn, f.versions.len(), 1)?;
         let key = f.name.clone();
 
         let now = self.now();

@@ -44,18 +44,79 @@ impl AliasSlot {
     }
 }
 
-/// Which published versions of a function exist: bit `n` of the words.
+/// Which published versions of a function exist: a sparse bitmap of 64-number blocks,
+/// one `(block, word)` pair for each block that holds a version, sorted by block.
+/// Memory is proportional to the number of versions, whatever their numbers; a
+/// publish or delete inside an existing block flips a bit in place, and a new block (at
+/// most one per 64 consecutive versions) copies the pairs.
 #[derive(Debug, Default)]
-pub(super) struct VersionBits {
-    pub(super) words: Box<[AtomicU64]>,
+pub(super) struct VersionSet {
+    pub(super) blocks: Box<[(u64, AtomicU64)]>,
 }
 
-impl VersionBits {
+impl VersionSet {
+    /// The word holding version `n`, if its block is present.
+    pub(super) fn word(&self, n: u64) -> Option<&AtomicU64> {
+        let block = n / 64;
+        self.blocks
+            .binary_search_by_key(&block, |(b, _)| *b)
+            .ok()
+            .map(|i| &self.blocks[i].1)
+    }
+
     pub(super) fn contains(&self, n: u64) -> bool {
-        let (word, bit) = ((n / 64) as usize, n % 64);
-        self.words
-            .get(word)
-            .is_some_and(|w| w.load(Ordering::Acquire) & (1 << bit) != 0)
+        self.word(n)
+            .is_some_and(|w| w.load(Ordering::Acquire) & (1 << (n % 64)) != 0)
+    }
+
+    /// The set of `numbers` (in any order).
+    pub(super) fn of(numbers: impl IntoIterator<Item = u64>) -> VersionSet {
+        let mut blocks: Vec<(u64, u64)> = Vec::new();
+        let mut sorted: Vec<u64> = numbers.into_iter().collect();
+        sorted.sort_unstable();
+        for n in sorted {
+            let (block, bit) = (n / 64, 1u64 << (n % 64));
+            match blocks.last_mut() {
+                Some((b, w)) if *b == block => *w |= bit,
+                _ => blocks.push((block, bit)),
+            }
+        }
+        VersionSet {
+            blocks: blocks
+                .into_iter()
+                .map(|(b, w)| (b, AtomicU64::new(w)))
+                .collect(),
+        }
+    }
+
+    /// A copy with version `n` added (its block inserted in order) and blocks left
+    /// empty by deletions dropped.
+    pub(super) fn with(&self, n: u64) -> VersionSet {
+        let (block, bit) = (n / 64, 1u64 << (n % 64));
+        let mut blocks: Vec<(u64, u64)> = self
+            .blocks
+            .iter()
+            .map(|(b, w)| (*b, w.load(Ordering::Acquire)))
+            .filter(|(_, w)| *w != 0)
+            .collect();
+        match blocks.binary_search_by_key(&block, |(b, _)| *b) {
+            Ok(i) => blocks[i].1 |= bit,
+            Err(i) => blocks.insert(i, (block, bit)),
+        }
+        VersionSet {
+            blocks: blocks
+                .into_iter()
+                .map(|(b, w)| (b, AtomicU64::new(w)))
+                .collect(),
+        }
+    }
+
+    /// How many blocks hold at least one version.
+    pub(super) fn occupied(&self) -> usize {
+        self.blocks
+            .iter()
+            .filter(|(_, w)| w.load(Ordering::Acquire) != 0)
+            .count()
     }
 }
 
@@ -63,7 +124,7 @@ impl VersionBits {
 #[derive(Clone, Debug)]
 pub(super) struct FunctionEntry {
     pub(super) name: Arc<str>,
-    pub(super) versions: Arc<ArcSwap<VersionBits>>,
+    pub(super) versions: Arc<ArcSwap<VersionSet>>,
 }
 
 /// One alias in the alias index, keyed by (function, alias).
@@ -169,18 +230,6 @@ pub(super) fn shard_of(hash: u64) -> usize {
     ((hash >> 32) as usize) % SHARDS
 }
 
-/// A copy of `bits` with bit `n` set, grown (doubling) if needed.
-pub(super) fn with_bit(bits: &VersionBits, n: u64) -> VersionBits {
-    let (word, bit) = ((n / 64) as usize, n % 64);
-    let len = bits.words.len().max(word + 1).next_power_of_two();
-    let words: Box<[AtomicU64]> = (0..len)
-        .map(|i| {
-            let old = bits.words.get(i).map_or(0, |w| w.load(Ordering::Acquire));
-            AtomicU64::new(if i == word { old | (1 << bit) } else { old })
-        })
-        .collect();
-    VersionBits { words }
-}
 
 impl Resolver {
     pub(crate) fn new(partition: Partition, region: Region, account: AccountId) -> Resolver {
@@ -254,7 +303,7 @@ impl Resolver {
     }
 
     /// The version bits of `function`, if it exists.
-    pub(super) fn function_versions(&self, function: &str) -> Option<Arc<ArcSwap<VersionBits>>> {
+    pub(super) fn function_versions(&self, function: &str) -> Option<Arc<ArcSwap<VersionSet>>> {
         let hash = self.function_hash(function);
         self.with_shard(shard_of(hash), Index::Functions, |shard| match shard {
             Shard::Functions(s) => s

@@ -3,14 +3,14 @@
 //! shard; an alias update writes the alias's route slot in place.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use arc_swap::ArcSwap;
 
 use super::Resolver;
 use super::index::{
-    AliasEntry, AliasShard, AliasSlot, FunctionEntry, FunctionShard, VersionBits, alias_hash,
-    function_hash, shard_of, with_bit,
+    AliasEntry, AliasShard, AliasSlot, FunctionEntry, FunctionShard, VersionSet, alias_hash,
+    function_hash, shard_of,
 };
 use super::route::{Route, RouteCell};
 use super::sticky::alias_salt;
@@ -32,9 +32,7 @@ impl Resolver {
     }
 
     pub(crate) fn function_created(&self, name: &FunctionName, versions: &[VersionNumber]) {
-        let bits = versions
-            .iter()
-            .fold(VersionBits::default(), |b, n| with_bit(&b, n.get()));
+        let bits = VersionSet::of(versions.iter().map(|n| n.get()));
         let entry = FunctionEntry {
             name: Arc::from(name.as_str()),
             versions: Arc::new(ArcSwap::from_pointee(bits)),
@@ -66,12 +64,11 @@ impl Resolver {
     pub(crate) fn version_published(&self, name: &FunctionName, n: VersionNumber) {
         if let Some(versions) = self.function_versions(name.as_str()) {
             let current = versions.load();
-            let (word, bit) = ((n.get() / 64) as usize, n.get() % 64);
-            match current.words.get(word) {
+            match current.word(n.get()) {
                 Some(w) => {
-                    w.fetch_or(1 << bit, Ordering::AcqRel);
+                    w.fetch_or(1 << (n.get() % 64), Ordering::AcqRel);
                 }
-                None => versions.store(Arc::new(with_bit(&current, n.get()))),
+                None => versions.store(Arc::new(current.with(n.get()))),
             }
         }
     }
@@ -79,9 +76,25 @@ impl Resolver {
     pub(crate) fn version_deleted(&self, name: &FunctionName, n: VersionNumber) {
         if let Some(versions) = self.function_versions(name.as_str()) {
             let current = versions.load();
-            let (word, bit) = ((n.get() / 64) as usize, n.get() % 64);
-            if let Some(w) = current.words.get(word) {
-                w.fetch_and(!(1 << bit), Ordering::AcqRel);
+            if let Some(w) = current.word(n.get()) {
+                let left = w.fetch_and(!(1 << (n.get() % 64)), Ordering::AcqRel);
+                // The block emptied: drop empty blocks once they outnumber the full ones,
+                // so memory follows the versions that exist.
+                if left & !(1 << (n.get() % 64)) == 0
+                    && current.blocks.len() > 2 * current.occupied().max(1)
+                {
+                    let compact = VersionSet {
+                        blocks: current
+                            .blocks
+                            .iter()
+                            .filter_map(|(b, w)| {
+                                let w = w.load(Ordering::Acquire);
+                                (w != 0).then(|| (*b, AtomicU64::new(w)))
+                            })
+                            .collect(),
+                    };
+                    versions.store(Arc::new(compact));
+                }
             }
         }
     }

@@ -70,6 +70,15 @@ pub enum ScheduleError {
     /// A canary or linear interval of zero.
     #[error("the interval must be longer than zero")]
     ZeroInterval,
+    /// A linear schedule whose length (the interval times the number of increments)
+    /// does not fit in a `Duration`.
+    #[error("{increments} intervals of {interval:?} do not fit in a duration")]
+    TooLong {
+        /// How many increments the schedule has.
+        increments: u32,
+        /// The interval given.
+        interval: Duration,
+    },
     /// Not the name of a preset.
     #[error("unknown deployment preset {0:?}")]
     UnknownPreset(String),
@@ -165,16 +174,24 @@ impl Schedule {
     ///
     /// # Errors
     ///
-    /// [`ScheduleError::PercentOutOfRange`] outside 1–100, [`ScheduleError::ZeroInterval`].
+    /// [`ScheduleError::PercentOutOfRange`] outside 1–100, [`ScheduleError::ZeroInterval`],
+    /// [`ScheduleError::TooLong`] when the schedule's length overflows a `Duration`.
     pub fn linear(percent: u32, interval: Duration) -> Result<Schedule, ScheduleError> {
         check_percent("linear", percent, 100)?;
         if interval.is_zero() {
             return Err(ScheduleError::ZeroInterval);
         }
         let increments = 100u32.div_ceil(percent);
+        // The last step is the longest offset: once it fits, every earlier one does.
+        let completes_after = interval
+            .checked_mul(increments)
+            .ok_or(ScheduleError::TooLong {
+                increments,
+                interval,
+            })?;
         let steps = (1..=increments)
             .map(|k| Step {
-                after: interval * (k - 1),
+                after: interval.saturating_mul(k - 1),
                 weight: f64::from((k * percent).min(100)) / 100.0,
             })
             .collect();
@@ -185,7 +202,7 @@ impl Schedule {
                 interval_name(interval, true)
             ),
             steps,
-            completes_after: interval * increments,
+            completes_after,
         })
     }
 

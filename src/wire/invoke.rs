@@ -103,6 +103,8 @@ impl Service {
                 (target.executed_version, target.invoked_arn.to_string())
             }
         };
+        // A version that is not ready (still being created) is not invoked.
+        self.registry_read().check_invocable(&function, executed)?;
 
         let mut response = match invocation_type {
             InvocationType::Event => status_only(StatusCode::ACCEPTED),

@@ -47,8 +47,18 @@ pub(crate) fn invalid_content(reason: &str) -> Error {
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct Environment {
-    /// `Variables`.
+    /// `Variables` (a variable named twice is refused).
+    #[serde(deserialize_with = "crate::json_map::optional_unique_keys")]
     pub variables: Option<BTreeMap<String, String>>,
+}
+
+/// `EphemeralStorage` in a request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct EphemeralStorageBody {
+    /// `Size` in MB (512–10240).
+    pub size: Option<i64>,
 }
 
 /// `DeadLetterConfig` in a request.
@@ -137,12 +147,24 @@ fn architecture(v: &mut Violations, list: Option<&[String]>) -> Option<Architect
 
 /// Records an integer member outside `0..=u32::MAX` (the registry checks the model's
 /// range of what fits).
-fn small_int(v: &mut Violations, value: Option<i64>, member: &str, min: i64) -> Option<u32> {
+/// The ranges of the number members (the registry checks the same ones).
+const TIMEOUT_RANGE: (i64, i64) = (1, 900);
+const MEMORY_RANGE: (i64, i64) = (128, 10240);
+const EPHEMERAL_RANGE: (i64, i64) = (512, 10240);
+
+/// A number member that must fit the registry's `u32`; one outside it is recorded with
+/// the member's own range (`min`..=`max`), as the registry would word it.
+fn small_int(
+    v: &mut Violations,
+    value: Option<i64>,
+    member: &str,
+    (min, max): (i64, i64),
+) -> Option<u32> {
     let value = value?;
     match u32::try_from(value) {
         Ok(n) => Some(n),
         Err(_) => {
-            v.check_range(value, member, min, i64::from(u32::MAX));
+            v.check_range(value, member, min, max);
             None
         }
     }
@@ -177,6 +199,8 @@ pub struct CreateFunctionBody {
     pub dead_letter_config: Option<DeadLetterTarget>,
     /// `Layers`.
     pub layers: Option<Vec<String>>,
+    /// `EphemeralStorage`.
+    pub ephemeral_storage: Option<EphemeralStorageBody>,
     /// `Architectures`.
     pub architectures: Option<Vec<String>>,
 }
@@ -199,8 +223,14 @@ impl CreateFunctionBody {
         if self.code.is_none() {
             v.push_null("code");
         }
-        let timeout = small_int(&mut v, self.timeout, "timeout", 1);
-        let memory_size = small_int(&mut v, self.memory_size, "memorySize", 128);
+        let timeout = small_int(&mut v, self.timeout, "timeout", TIMEOUT_RANGE);
+        let memory_size = small_int(&mut v, self.memory_size, "memorySize", MEMORY_RANGE);
+        let ephemeral = small_int(
+            &mut v,
+            self.ephemeral_storage.and_then(|e| e.size),
+            "ephemeralStorage.size",
+            EPHEMERAL_RANGE,
+        );
         let arch = architecture(&mut v, self.architectures.as_deref());
         v.finish()?;
         let (Some(name), Some(role), Some(code)) = (self.function_name, self.role, self.code)
@@ -221,6 +251,9 @@ impl CreateFunctionBody {
         }
         if let Some(m) = memory_size {
             config.memory_size = m;
+        }
+        if let Some(e) = ephemeral {
+            config.ephemeral_storage = e;
         }
         if let Some(vars) = self.environment.and_then(|e| e.variables) {
             config.environment = vars;
@@ -318,6 +351,8 @@ pub struct UpdateFunctionConfigurationBody {
     pub dead_letter_config: Option<DeadLetterTarget>,
     /// `Layers`.
     pub layers: Option<Vec<String>>,
+    /// `EphemeralStorage`.
+    pub ephemeral_storage: Option<EphemeralStorageBody>,
     /// `RevisionId`.
     pub revision_id: Option<String>,
 }
@@ -333,10 +368,17 @@ impl UpdateFunctionConfigurationBody {
         function_name: String,
     ) -> Result<registry::UpdateFunctionConfigurationRequest, Error> {
         let mut v = Violations::new();
-        let timeout = small_int(&mut v, self.timeout, "timeout", 1);
-        let memory_size = small_int(&mut v, self.memory_size, "memorySize", 128);
+        let timeout = small_int(&mut v, self.timeout, "timeout", TIMEOUT_RANGE);
+        let memory_size = small_int(&mut v, self.memory_size, "memorySize", MEMORY_RANGE);
+        let ephemeral = small_int(
+            &mut v,
+            self.ephemeral_storage.and_then(|e| e.size),
+            "ephemeralStorage.size",
+            EPHEMERAL_RANGE,
+        );
         v.finish()?;
         let mut req = registry::UpdateFunctionConfigurationRequest::new(function_name);
+        req.ephemeral_storage = ephemeral;
         req.role = self.role;
         req.handler = self.handler;
         req.runtime = self.runtime;
@@ -382,7 +424,9 @@ impl PublishVersionBody {
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct RoutingConfigBody {
-    /// `AdditionalVersionWeights`; absent or `{}` removes the routing (R41, R53).
+    /// `AdditionalVersionWeights`; absent or `{}` removes the routing (R41, R53). A
+    /// version named twice is refused.
+    #[serde(deserialize_with = "crate::json_map::optional_unique_keys")]
     pub additional_version_weights: Option<AdditionalVersionWeights>,
 }
 

@@ -211,7 +211,9 @@ impl From<&registry::FunctionConfiguration> for FunctionConfiguration {
                 .and_then(|s| text(s.last_update_status_reason_code)),
             package_type: "Zip".to_owned(),
             architectures: vec![config.architecture.as_str().to_owned()],
-            ephemeral_storage: EphemeralStorage { size: 512 },
+            ephemeral_storage: EphemeralStorage {
+                size: config.ephemeral_storage,
+            },
             snap_start: SnapStartResponse {
                 apply_on: "None".to_owned(),
                 optimization_status: "Off".to_owned(),

@@ -12,7 +12,7 @@ use crate::config::FunctionConfig;
 use crate::function::{Alias, Function, Latest, PublishedVersion};
 use crate::names::{AccountId, AliasName, FunctionName, Partition, Region, Version, VersionNumber};
 use crate::policy::{POLICY_SIZE_LIMIT, Policy, document_size};
-use crate::registry::checks::check_settings;
+use crate::registry::checks::{Settings, check_setting_limits, check_settings};
 use crate::registry::control::{Registry, RegistryBuilder, RoutingMode};
 use crate::resolver::Route;
 use crate::routing::{AliasRouting, AliasTarget, RoutingViolation, Weight, check_shape};
@@ -32,6 +32,9 @@ impl RegistryBuilder {
                 "format",
                 format!("unknown format {}, expected {FORMAT}", snapshot.format),
             ));
+        }
+        for (name, counter) in &snapshot.retired_version_counters {
+            check_counter(&format!("retired_version_counters.{name}"), *counter)?;
         }
         let arn_base = (&snapshot.partition, &snapshot.region, snapshot.account);
         let mut functions = HashMap::new();
@@ -70,7 +73,12 @@ impl RegistryBuilder {
             }
         }
         registry.functions = functions;
-        registry.retired_counters = snapshot.retired_version_counters.into_iter().collect();
+        // A counter of 0 records nothing the numbering rule needs (Q1).
+        registry.retired_counters = snapshot
+            .retired_version_counters
+            .into_iter()
+            .filter(|(_, counter)| *counter > 0)
+            .collect();
         Ok(registry)
     }
 }
@@ -150,17 +158,27 @@ fn import_routing(
     Ok(routing)
 }
 
+/// A version counter no registry produces (above [`VersionNumber::MAX_PUBLISHED`]) is
+/// refused: it could only come from a corrupt or hostile snapshot.
+fn check_counter(path: &str, counter: u64) -> Result<(), SnapshotError> {
+    if counter > VersionNumber::MAX_PUBLISHED {
+        return Err(SnapshotError::new(
+            path,
+            format!(
+                "version counter {counter} is above the highest version number a registry publishes ({})",
+                VersionNumber::MAX_PUBLISHED
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn check_config(path: &str, config: &FunctionConfig) -> Result<(), SnapshotError> {
+    let settings = Settings::of(config);
     let mut v = Violations::new();
-    check_settings(
-        &mut v,
-        Some(&config.role),
-        config.handler.as_deref(),
-        Some(&config.description),
-        Some(config.memory_size),
-        Some(config.timeout),
-    );
+    check_settings(&mut v, &settings);
     v.finish()
+        .and_then(|()| check_setting_limits(&settings))
         .map_err(|e| SnapshotError::new(format!("{path}.config"), e.message().to_owned()))
 }
 
@@ -171,6 +189,7 @@ pub(in crate::registry) fn import_function(
     (mode, history_depth): (RoutingMode, usize),
 ) -> Result<Function, SnapshotError> {
     let arn = FunctionArn::new(partition.clone(), region.clone(), account, fs.name.clone());
+    check_counter(&format!("{path}.last_allocated"), fs.last_allocated)?;
     let latest_busy = fs.latest.status != StatusSnapshot::Active;
     check_config(&format!("{path}.latest"), &fs.latest.config)?;
 
@@ -302,6 +321,21 @@ pub(in crate::registry) fn import_function(
         let mut history = VecDeque::new();
         for (k, t) in a.history.iter().take(history_depth).enumerate() {
             let tpath = format!("{apath}.history[{k}]");
+            let newest = t
+                .routing
+                .iter()
+                .map(|r| r.additional_version.get())
+                .chain(t.function_version.number().map(VersionNumber::get))
+                .max();
+            if let Some(n) = newest.filter(|n| *n > fs.last_allocated) {
+                return Err(SnapshotError::new(
+                    tpath,
+                    format!(
+                        "version {n} is above the function's version counter {}",
+                        fs.last_allocated
+                    ),
+                ));
+            }
             history.push_back(AliasTarget {
                 function_version: t.function_version,
                 routing: check_routing_shape(&tpath, t.function_version, &t.routing, mode)?,

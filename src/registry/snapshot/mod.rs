@@ -61,6 +61,7 @@ pub struct Snapshot {
     pub(super) region: Region,
     pub(super) account: AccountId,
     pub(super) functions: Vec<FunctionSnapshot>,
+    #[serde(deserialize_with = "crate::json_map::unique_keys")]
     pub(super) retired_version_counters: BTreeMap<FunctionName, u64>,
 }
 
