@@ -24,8 +24,9 @@
 //! The HTTP side is hyper on tokio, bounded so that no client can exhaust it: headers
 //! must arrive within `--header-timeout-ms` (also while a keep-alive connection waits for
 //! its next request) and fit in `--max-header-bytes`; a body must arrive within
-//! `--body-timeout-ms` and is read at most up to `--max-body-bytes` (a larger declared or
-//! sent body is answered with the service's 413 without reading or allocating the rest);
+//! `--body-timeout-ms` and is kept at most up to `--max-body-bytes` (a larger declared or
+//! sent body is answered with the service's 413 without allocating it; what the client is
+//! still sending is read and dropped for up to a second, so that it can read the answer);
 //! at most `--max-connections` connections are served at once, the next wait to be
 //! accepted; a failed accept (`EMFILE` and the like) is retried after a pause instead of
 //! ending the listener; responses go out with `TCP_NODELAY`.
@@ -34,7 +35,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -91,9 +92,7 @@ fn parse_options() -> Result<Options, String> {
             "--settle-ms" => options.settle = millis(&value)?,
             "--max-body-bytes" => options.max_body_bytes = value.parse().map_err(|e| bad(&e))?,
             "--threads" => options.threads = value.parse().map_err(|e| bad(&e))?,
-            "--max-connections" => {
-                options.max_connections = value.parse().map_err(|e| bad(&e))?
-            }
+            "--max-connections" => options.max_connections = value.parse().map_err(|e| bad(&e))?,
             "--header-timeout-ms" => options.header_timeout = millis(&value)?,
             "--body-timeout-ms" => options.body_timeout = millis(&value)?,
             "--max-header-bytes" => {
@@ -222,22 +221,18 @@ async fn answer(
         .and_then(|v| v.parse::<u128>().ok())
         .is_some_and(|n| n > limit as u128);
     let response = if declared_too_large {
-        // Refused on the declared length: nothing of the body is read or allocated.
+        // Refused on the declared length: nothing of the body is kept.
+        discard(body).await;
         closing(service.body_too_large())
     } else {
-        let read = tokio::time::timeout(limits.body_timeout, Limited::new(body, limit).collect());
-        match read.await {
-            Ok(Ok(collected)) => {
-                service.handle(http::Request::from_parts(parts, collected.to_bytes()))
-            }
-            Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
-                closing(service.body_too_large())
-            }
-            Ok(Err(e)) => closing(error_response(&Error::new(
+        match read_body(body, limit, limits.body_timeout).await {
+            Ok(bytes) => service.handle(http::Request::from_parts(parts, bytes)),
+            Err(BodyError::TooLarge) => closing(service.body_too_large()),
+            Err(BodyError::Read(e)) => closing(error_response(&Error::new(
                 ErrorKind::InvalidRequestContent,
                 format!("Could not read request body: {e}"),
             ))),
-            Err(_) => closing(error_response(&Error::new(
+            Err(BodyError::Timeout) => closing(error_response(&Error::new(
                 ErrorKind::InvalidRequestContent,
                 format!(
                     "Could not read request body: it did not arrive within {} ms",
@@ -247,6 +242,58 @@ async fn answer(
         }
     };
     response.map(|body| Full::new(Bytes::from(body)))
+}
+
+/// Why a body was not read.
+enum BodyError {
+    TooLarge,
+    Timeout,
+    Read(hyper::Error),
+}
+
+/// The body, if it is at most `limit` bytes and arrives within `timeout`. Memory is
+/// bounded by `limit`, whatever the client declares or sends.
+async fn read_body(
+    mut body: Incoming,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, BodyError> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut bytes = Vec::new();
+    loop {
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => return Err(BodyError::Timeout),
+            Ok(None) => return Ok(Bytes::from(bytes)),
+            Ok(Some(Err(e))) => return Err(BodyError::Read(e)),
+            Ok(Some(Ok(frame))) => {
+                let Ok(data) = frame.into_data() else {
+                    continue;
+                };
+                if bytes.len() + data.len() > limit {
+                    discard(body).await;
+                    return Err(BodyError::TooLarge);
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+    }
+}
+
+/// Reads and drops what the client is still sending, up to 8 MiB or one second, so that
+/// closing the connection does not reset it before the client has read the answer.
+/// Nothing is kept.
+async fn discard(mut body: Incoming) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    let mut budget: usize = 8 << 20;
+    while budget > 0 {
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Ok(Some(Ok(frame))) => {
+                let len = frame.data_ref().map_or(0, Bytes::len);
+                budget = budget.saturating_sub(len.max(1));
+            }
+            _ => return,
+        }
+    }
 }
 
 /// The answer with `Connection: close`: the rest of the body was not read, so the

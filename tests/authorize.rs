@@ -7,7 +7,9 @@ use lambda_versioning::registry::{
     AddPermissionRequest, CreateAliasRequest, GetPolicyRequest, RemovePermissionRequest,
     UpdateAliasRequest, UpdateFunctionConfigurationRequest,
 };
-use lambda_versioning::{CallerPrincipal, AccountId, Caller, Decision, FunctionArn, FunctionUrlAuthType, Registry};
+use lambda_versioning::{
+    AccountId, Caller, CallerPrincipal, Decision, FunctionArn, FunctionUrlAuthType, Registry,
+};
 use proptest::prelude::*;
 
 const INVOKE: &str = "lambda:InvokeFunction";

@@ -47,7 +47,10 @@ fn r30_snapshot_version_counter_beyond_what_a_registry_publishes_is_refused() {
         "invalid snapshot at functions[0].last_allocated: version counter 68719476736 is above the highest version number a registry publishes (4294967295)"
     );
     // A counter near 2^62 with ordinary versions: the first publish used to abort.
-    let json = snapshot_json().replace("\"last_allocated\":2", "\"last_allocated\":4611686018427387904");
+    let json = snapshot_json().replace(
+        "\"last_allocated\":2",
+        "\"last_allocated\":4611686018427387904",
+    );
     assert_eq!(
         import(&json).unwrap_err(),
         "invalid snapshot at functions[0].last_allocated: version counter 4611686018427387904 is above the highest version number a registry publishes (4294967295)"
@@ -71,7 +74,10 @@ fn r30_the_highest_version_number_is_published_once_and_then_refused() {
     let json = snapshot_json()
         .replace("\"number\":\"2\"", "\"number\":\"4294967294\"")
         .replace("\"last_allocated\":2", "\"last_allocated\":4294967294")
-        .replace("\"last_published\":\"2\"", "\"last_published\":\"4294967294\"");
+        .replace(
+            "\"last_published\":\"2\"",
+            "\"last_published\":\"4294967294\"",
+        );
     let mut r = import(&json).unwrap();
     update_code(&mut r, "f", b"one more");
     let last = publish(&mut r, "f");
@@ -102,9 +108,13 @@ fn q1_a_deleted_function_that_never_published_leaves_no_counter() {
     assert!(json.contains("\"retired_version_counters\":{}"), "{json}");
     // A published function's counter is still kept (Q1).
     with_versions(&mut r, "kept", 1);
-    r.delete_function(DeleteFunctionRequest::new("kept")).unwrap();
+    r.delete_function(DeleteFunctionRequest::new("kept"))
+        .unwrap();
     let json = serde_json::to_string(&r.export()).unwrap();
-    assert!(json.contains("\"retired_version_counters\":{\"kept\":1}"), "{json}");
+    assert!(
+        json.contains("\"retired_version_counters\":{\"kept\":1}"),
+        "{json}"
+    );
 }
 
 // ---------------------------------------------------------------- 2: configuration caps
@@ -118,13 +128,21 @@ fn r93_timeout_above_900_seconds_is_refused() {
     let mut r = registry();
     create(&mut r, "f");
     assert_err(
-        r.update_function_configuration(UpdateFunctionConfigurationRequest::new("f").with_timeout(901)),
+        r.update_function_configuration(
+            UpdateFunctionConfigurationRequest::new("f").with_timeout(901),
+        ),
         ErrorKind::Validation,
-        &validation("901", "timeout", "Member must have value less than or equal to 900"),
+        &validation(
+            "901",
+            "timeout",
+            "Member must have value less than or equal to 900",
+        ),
     );
     assert!(
-        r.update_function_configuration(UpdateFunctionConfigurationRequest::new("f").with_timeout(900))
-            .is_ok()
+        r.update_function_configuration(
+            UpdateFunctionConfigurationRequest::new("f").with_timeout(900)
+        )
+        .is_ok()
     );
 }
 
@@ -159,7 +177,8 @@ fn environment_over_4_kb_is_refused_with_the_measured_string() {
     let fits = "x".repeat(4096 - 10);
     assert!(
         r.update_function_configuration(
-            UpdateFunctionConfigurationRequest::new("f").with_environment_variable("BIG", fits.as_str())
+            UpdateFunctionConfigurationRequest::new("f")
+                .with_environment_variable("BIG", fits.as_str())
         )
         .is_ok()
     );
@@ -167,7 +186,8 @@ fn environment_over_4_kb_is_refused_with_the_measured_string() {
     let before = r.export();
     assert_err(
         r.update_function_configuration(
-            UpdateFunctionConfigurationRequest::new("f").with_environment_variable("BIG", over.as_str()),
+            UpdateFunctionConfigurationRequest::new("f")
+                .with_environment_variable("BIG", over.as_str()),
         ),
         ErrorKind::InvalidParameterValue,
         &format!(
@@ -194,12 +214,16 @@ fn more_than_five_layers_are_refused() {
     let layer = |i: u32| format!("arn:aws:lambda:us-east-1:123456789012:layer:l{i}:1");
     let five: Vec<String> = (1..=5).map(layer).collect();
     assert!(
-        r.update_function_configuration(UpdateFunctionConfigurationRequest::new("f").with_layers(five))
-            .is_ok()
+        r.update_function_configuration(
+            UpdateFunctionConfigurationRequest::new("f").with_layers(five)
+        )
+        .is_ok()
     );
     let six: Vec<String> = (1..=6).map(layer).collect();
     assert_err(
-        r.update_function_configuration(UpdateFunctionConfigurationRequest::new("f").with_layers(six)),
+        r.update_function_configuration(
+            UpdateFunctionConfigurationRequest::new("f").with_layers(six),
+        ),
         ErrorKind::InvalidParameterValue,
         "A function can use at most 5 layers; the request names 6",
     );
@@ -217,7 +241,10 @@ fn r93_layer_arns_runtime_and_ephemeral_storage_follow_the_model() {
         e.message(),
         r"1 validation error detected: Value '[not-a-layer]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 2048, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+), Member must not be null]"
     );
-    let e = update(&mut r, UpdateFunctionConfigurationRequest::new("f").with_runtime("cobol85"));
+    let e = update(
+        &mut r,
+        UpdateFunctionConfigurationRequest::new("f").with_runtime("cobol85"),
+    );
     assert_eq!(e.kind(), ErrorKind::Validation);
     assert!(
         e.message().starts_with(
@@ -307,7 +334,8 @@ fn r45_alias_quota_refuses_one_alias_too_many() {
         .build();
     with_versions(&mut r, "f", 1);
     for a in ["a", "b"] {
-        r.create_alias(CreateAliasRequest::new("f", a, "1")).unwrap();
+        r.create_alias(CreateAliasRequest::new("f", a, "1"))
+            .unwrap();
     }
     assert_err(
         r.create_alias(CreateAliasRequest::new("f", "c", "1")),
@@ -334,7 +362,9 @@ fn version_quota_refuses_a_publish_past_it() {
     assert_err(
         r.publish_version(PublishVersionRequest::new("f")),
         ErrorKind::CodeStorageExceeded,
-        &format!("Version limit exceeded: {ARN}:f already has 2 published versions, the limit is 2"),
+        &format!(
+            "Version limit exceeded: {ARN}:f already has 2 published versions, the limit is 2"
+        ),
     );
     r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("1"))
         .unwrap();
@@ -402,9 +432,14 @@ fn r86_an_account_grant_matches_only_well_formed_iam_arns_of_the_partition() {
     ))
     .unwrap();
     let resource = format!("{ARN}:f").parse().unwrap();
-    let allowed = |caller: Caller| r.authorize(&caller, "lambda:InvokeFunction", &resource).is_allowed();
+    let allowed = |caller: Caller| {
+        r.authorize(&caller, "lambda:InvokeFunction", &resource)
+            .is_allowed()
+    };
     assert!(allowed(Caller::iam("arn:aws:iam::111122223333:role/x")));
-    assert!(allowed(Caller::iam("arn:aws:sts::111122223333:assumed-role/x/session")));
+    assert!(allowed(Caller::iam(
+        "arn:aws:sts::111122223333:assumed-role/x/session"
+    )));
     assert!(allowed(Caller::account("111122223333".parse().unwrap())));
     for loose in [
         "arn:aws-us-gov:iam::111122223333:role/x",
@@ -444,7 +479,8 @@ fn r23_a_pending_function_or_version_is_not_invoked() {
         )
         .unwrap();
     assert_eq!(v.version.to_string(), "1");
-    r.create_alias(CreateAliasRequest::new("f", "live", "1")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
     for q in ["f:1", "f:live"] {
         assert_err(
             r.invoke_target(InvokeRequest::new(q), &mut rng),
@@ -454,7 +490,10 @@ fn r23_a_pending_function_or_version_is_not_invoked() {
     }
     r.finish_update("f").unwrap();
     for q in ["f:1", "f:live", "f"] {
-        assert!(r.invoke_target(InvokeRequest::new(q), &mut rng).is_ok(), "{q}");
+        assert!(
+            r.invoke_target(InvokeRequest::new(q), &mut rng).is_ok(),
+            "{q}"
+        );
     }
 }
 

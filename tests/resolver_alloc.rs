@@ -41,7 +41,9 @@ static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 #[test]
 fn resolving_and_failing_allocate_nothing() {
-    let _turn = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut r = registry();
     with_versions(&mut r, "f", 2);
     r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.5))
@@ -83,7 +85,9 @@ fn resolving_and_failing_allocate_nothing() {
 /// publish after it).
 #[test]
 fn r30_resolver_memory_follows_the_versions_not_their_numbers() {
-    let _turn = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut r = registry();
     with_versions(&mut r, "f", 2);
     let json = serde_json::to_string(&r.export())
@@ -96,7 +100,10 @@ fn r30_resolver_memory_follows_the_versions_not_their_numbers() {
         .build_from_snapshot(snapshot)
         .unwrap();
     update_code(&mut imported, "f", b"last");
-    assert_eq!(publish(&mut imported, "f").version.to_string(), "4294967295");
+    assert_eq!(
+        publish(&mut imported, "f").version.to_string(),
+        "4294967295"
+    );
     let allocated = BYTES.load(Ordering::SeqCst) - before;
     assert!(allocated < 4 << 20, "{allocated} bytes allocated");
     let resolver = imported.resolver();

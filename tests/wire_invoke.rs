@@ -176,7 +176,12 @@ fn r23_invoking_a_pending_function_is_refused_until_it_settles() {
         send(&s, Method::POST, "/2015-03-31/functions", &create_body("f")).status,
         201
     );
-    let refused = send(&s, Method::POST, "/2015-03-31/functions/f/invocations", "{}");
+    let refused = send(
+        &s,
+        Method::POST,
+        "/2015-03-31/functions/f/invocations",
+        "{}",
+    );
     assert_error(
         &refused,
         409,
@@ -184,7 +189,12 @@ fn r23_invoking_a_pending_function_is_refused_until_it_settles() {
         r#"{"Type":"User","message":"The operation cannot be performed at this time. The function is currently in the following state: Pending"}"#,
     );
     clock.advance_millis(100);
-    let ok = send(&s, Method::POST, "/2015-03-31/functions/f/invocations", "{}");
+    let ok = send(
+        &s,
+        Method::POST,
+        "/2015-03-31/functions/f/invocations",
+        "{}",
+    );
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(ok.headers["x-amz-executed-version"], "$LATEST");
 }

@@ -15,8 +15,8 @@ use crate::validate::{
     ADDITIONAL_VERSION_PATTERN, ALIAS_NAME_PATTERN, ENVIRONMENT_KEY_PATTERN,
     FUNCTION_VERSION_PATTERN, LAYER_ARN_PATTERN, NamePattern, QUALIFIER_PATTERN, ROLE_PATTERN,
     RUNTIMES, Violations, is_digits, java_double, java_len, matches_alias_name,
-    matches_environment_key, matches_function_version, matches_layer_arn,
-    matches_qualifier_param, matches_role, max_len_text, pattern_text,
+    matches_environment_key, matches_function_version, matches_layer_arn, matches_qualifier_param,
+    matches_role, max_len_text, pattern_text,
 };
 
 use super::control::Registry;
@@ -287,7 +287,9 @@ pub(super) fn check_settings(v: &mut Violations, s: &Settings<'_>) {
         );
     }
     if let Some(layers) = s.layers
-        && !layers.iter().all(|l| (1..=2048).contains(&java_len(l)) && matches_layer_arn(l))
+        && !layers
+            .iter()
+            .all(|l| (1..=2048).contains(&java_len(l)) && matches_layer_arn(l))
     {
         v.push(
             &format!("[{}]", layers.join(", ")),

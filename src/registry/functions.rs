@@ -255,7 +255,11 @@ impl Registry {
         let latest_size = f.latest.config.code.size();
         let new_size = new_code_size.unwrap_or(latest_size);
         let published = if publish { new_size } else { 0 };
-        self.check_code_storage(new_size.saturating_sub(latest_size).saturating_add(published))?;
+        self.check_code_storage(
+            new_size
+                .saturating_sub(latest_size)
+                .saturating_add(published),
+        )?;
         if publish {
             self.check_version_quota(&f.arn, f.versions.len(), 1)?;
         }

@@ -230,7 +230,6 @@ pub(super) fn shard_of(hash: u64) -> usize {
     ((hash >> 32) as usize) % SHARDS
 }
 
-
 impl Resolver {
     pub(crate) fn new(partition: Partition, region: Region, account: AccountId) -> Resolver {
         Resolver {

@@ -353,6 +353,144 @@ def raw_checks(endpoint):
     print(f"  raw HTTP: {len(cases)} malformed requests answered with 4xx error bodies; server still serving")
 
 
+def limits_checks(binary):
+    """The HTTP stack's bounds, against a server started with small limits and few file
+    descriptors: each hostile client gets an answer or a closed connection, and the server
+    keeps serving everyone else (regression tests of the tiny_http loop's failures)."""
+    import resource
+    import socket
+    import time
+
+    def low_fd_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+
+    server = subprocess.Popen(
+        [binary, "--addr", "127.0.0.1:0", "--max-connections", "8", "--header-timeout-ms", "1000",
+         "--body-timeout-ms", "2000", "--max-header-bytes", "16384", "--max-body-bytes", str(1 << 20)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, preexec_fn=low_fd_limit,
+    )
+    try:
+        first = server.stdout.readline().strip()
+        assert first.startswith("listening on http://"), first
+        host, port = first[len("listening on http://"):].rsplit(":", 1)
+        port = int(port)
+
+        def exchange(raw, timeout=10):
+            with socket.create_connection((host, port), timeout=timeout) as sock:
+                sock.sendall(raw)
+                data = b""
+                try:
+                    while True:
+                        chunk = sock.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                except (socket.timeout, ConnectionResetError):
+                    pass
+                return data
+
+        def serving():
+            answer = exchange(b"GET /2015-03-31/functions/alive HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return answer.startswith(b"HTTP/1.1 404") and b"ResourceNotFoundException" in answer
+
+        def rss_kib():
+            with open(f"/proc/{server.pid}/status") as f:
+                return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+
+        # (a) A declared 100 GiB body: 413 from the declared length, nothing allocated.
+        answer = exchange(b"POST /2015-03-31/functions HTTP/1.1\r\nHost: x\r\nContent-Length: 107374182400\r\n\r\nabc")
+        assert answer.startswith(b"HTTP/1.1 413") and b"RequestTooLargeException" in answer, answer[:200]
+        assert serving() and server.poll() is None
+        # (b) Content-Length u64::MAX, ten times (each panicked a tiny_http worker): hyper
+        # refuses the length while parsing (431) and closes; the process does not exit.
+        for _ in range(10):
+            answer = exchange(b"POST /2015-03-31/functions HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551615\r\n\r\nabc")
+            assert answer.startswith((b"HTTP/1.1 413", b"HTTP/1.1 431")), answer[:200]
+        assert serving() and server.poll() is None
+        # A body that stalls: answered once the body timeout passes.
+        started = time.monotonic()
+        answer = exchange(b"POST /2015-03-31/functions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\"")
+        assert answer.startswith(b"HTTP/1.1 400") and b"did not arrive within 2000 ms" in answer, answer[:300]
+        assert time.monotonic() - started < 6
+        # (d) As many stalled clients as there are connection slots: a new client is
+        # served once the header timeout closes them.
+        stalled = [socket.create_connection((host, port), timeout=10) for _ in range(8)]
+        for sock in stalled:
+            sock.sendall(b"GET /2015-03-31/functions/x HTTP/1.1\r\nHost:")
+        started = time.monotonic()
+        assert serving()
+        waited = time.monotonic() - started
+        assert waited < 5, waited
+        for sock in stalled:
+            sock.close()
+        # (e) An endless header line: refused at the header limit; memory stays bounded.
+        before = rss_kib()
+        for _ in range(20):
+            exchange(b"GET / HTTP/1.1\r\nX-Big: " + b"a" * (1 << 20) + b"\r\n\r\n")
+        grown = rss_kib() - before
+        assert grown < 32 << 10, f"RSS grew by {grown} KiB"
+        assert serving()
+        assert server.poll() is None
+        crowded = emfile_check(binary, low_fd_limit)
+        print(f"  server limits: a 100 GiB Content-Length answered 413, u64::MAX refused (x10) without exiting; "
+              f"a stalled body answered after the body timeout; 8 stalled header clients did not block a new one "
+              f"(served in {waited:.1f} s); 20 x 1 MiB header lines grew RSS by {grown} KiB; "
+              f"{crowded} connections against a 64-descriptor limit, then served again")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def emfile_check(binary, low_fd_limit):
+    """(c) File descriptors exhausted: with 64 allowed and more connection slots than
+    that, accept fails with EMFILE; the listener survives, and once the clients leave
+    new ones are served. Returns how many connections were opened."""
+    import socket
+    import time
+
+    server = subprocess.Popen(
+        [binary, "--addr", "127.0.0.1:0", "--max-connections", "1000", "--header-timeout-ms", "5000"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=low_fd_limit,
+    )
+    try:
+        first = server.stdout.readline().strip()
+        host, port = first[len("listening on http://"):].rsplit(":", 1)
+        port = int(port)
+
+        def serving():
+            try:
+                with socket.create_connection((host, port), timeout=2) as sock:
+                    sock.sendall(b"GET /2015-03-31/functions/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    return sock.recv(64).startswith(b"HTTP/1.1 404")
+            except OSError:
+                return False
+
+        crowd = []
+        for _ in range(120):
+            try:
+                crowd.append(socket.create_connection((host, port), timeout=2))
+            except OSError:
+                break
+        time.sleep(1.0)
+        # Past the limit the server cannot accept: a request now goes unanswered.
+        assert not serving(), "expected the descriptor limit to be reached"
+        for sock in crowd:
+            sock.close()
+        deadline = time.monotonic() + 10
+        while not serving():
+            assert time.monotonic() < deadline, "the listener did not recover after EMFILE"
+            time.sleep(0.2)
+        assert server.poll() is None
+        server.terminate()
+        _, err = server.communicate(timeout=10)
+        assert "accept failed" in err, err[-500:]
+        return len(crowd)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+
+
 def main():
     binary = sys.argv[1]
     server = subprocess.Popen(
@@ -372,6 +510,7 @@ def main():
         session(client)
         raw_checks(endpoint)
         cli_session(endpoint)
+        limits_checks(binary)
     finally:
         server.terminate()
         server.wait(timeout=10)
