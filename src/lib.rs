@@ -107,7 +107,7 @@
 //!   with the service's member names (`wire::json`), error bodies as the service sends
 //!   them, the HTTP bindings, and `wire::Service`, which answers an `http::Request` with
 //!   the service's `http::Response` (no server or runtime in the library; the
-//!   `lambda_api` example serves it on loopback with `tiny_http`, `axum_embed` from
+//!   `lambda_api` example serves it on loopback with hyper, `axum_embed` from
 //!   axum). The service owns its registry's lifecycle, so it answers the same whichever
 //!   registry it was given.
 //! * **Errors** — one [`Error`] with the exception ([`ErrorKind`]), the HTTP status, the
