@@ -147,6 +147,26 @@ fn architecture(v: &mut Violations, list: Option<&[String]>) -> Option<Architect
 
 /// Records an integer member outside `0..=u32::MAX` (the registry checks the model's
 /// range of what fits).
+/// `Timeout`, `MemorySize` and `EphemeralStorage.Size` as the registry's `u32`s, each
+/// refused in its own range when it does not fit.
+fn sizes(
+    v: &mut Violations,
+    timeout: Option<i64>,
+    memory_size: Option<i64>,
+    ephemeral_storage: Option<i64>,
+) -> (Option<u32>, Option<u32>, Option<u32>) {
+    (
+        small_int(v, timeout, "timeout", TIMEOUT_RANGE),
+        small_int(v, memory_size, "memorySize", MEMORY_RANGE),
+        small_int(
+            v,
+            ephemeral_storage,
+            "ephemeralStorage.size",
+            EPHEMERAL_RANGE,
+        ),
+    )
+}
+
 /// The ranges of the number members (the registry checks the same ones).
 const TIMEOUT_RANGE: (i64, i64) = (1, 900);
 const MEMORY_RANGE: (i64, i64) = (128, 10240);
@@ -223,13 +243,11 @@ impl CreateFunctionBody {
         if self.code.is_none() {
             v.push_null("code");
         }
-        let timeout = small_int(&mut v, self.timeout, "timeout", TIMEOUT_RANGE);
-        let memory_size = small_int(&mut v, self.memory_size, "memorySize", MEMORY_RANGE);
-        let ephemeral = small_int(
+        let (timeout, memory_size, ephemeral) = sizes(
             &mut v,
+            self.timeout,
+            self.memory_size,
             self.ephemeral_storage.and_then(|e| e.size),
-            "ephemeralStorage.size",
-            EPHEMERAL_RANGE,
         );
         let arch = architecture(&mut v, self.architectures.as_deref());
         v.finish()?;
@@ -368,13 +386,11 @@ impl UpdateFunctionConfigurationBody {
         function_name: String,
     ) -> Result<registry::UpdateFunctionConfigurationRequest, Error> {
         let mut v = Violations::new();
-        let timeout = small_int(&mut v, self.timeout, "timeout", TIMEOUT_RANGE);
-        let memory_size = small_int(&mut v, self.memory_size, "memorySize", MEMORY_RANGE);
-        let ephemeral = small_int(
+        let (timeout, memory_size, ephemeral) = sizes(
             &mut v,
+            self.timeout,
+            self.memory_size,
             self.ephemeral_storage.and_then(|e| e.size),
-            "ephemeralStorage.size",
-            EPHEMERAL_RANGE,
         );
         v.finish()?;
         let mut req = registry::UpdateFunctionConfigurationRequest::new(function_name);
