@@ -1,11 +1,11 @@
 //! The resolver's hot paths allocate nothing, failures included, and its memory follows
 //! the versions that exist, not their numbers: counted with a global allocator that
-//! tallies this test binary's allocations.
+//! tallies each thread's allocations.
 
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use common::*;
 use lambda_versioning::ResolveError;
@@ -15,14 +15,29 @@ use rand::rngs::SmallRng;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-static BYTES: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// This thread's allocations and allocated bytes: the test harness allocates on its
+    /// own threads while a test runs, which must not count.
+    static COUNTS: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+}
+
+/// This thread's allocations so far.
+fn allocations() -> usize {
+    COUNTS.with(|c| c.get().0)
+}
+
+/// This thread's allocated bytes so far.
+fn bytes() -> usize {
+    COUNTS.with(|c| c.get().1)
+}
 
 // SAFETY: forwards to the system allocator and only counts calls.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        BYTES.fetch_add(layout.size(), Ordering::SeqCst);
+        let _ = COUNTS.try_with(|c| {
+            let (n, b) = c.get();
+            c.set((n + 1, b + layout.size()));
+        });
         // SAFETY: same layout contract as the caller's.
         unsafe { System.alloc(layout) }
     }
@@ -36,14 +51,8 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// The counters are global: the tests of this binary take turns.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 #[test]
 fn resolving_and_failing_allocate_nothing() {
-    let _turn = SERIAL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut r = registry();
     with_versions(&mut r, "f", 2);
     r.create_alias(CreateAliasRequest::new("f", "live", "1").with_routing("2", 0.5))
@@ -55,7 +64,7 @@ fn resolving_and_failing_allocate_nothing() {
     resolver.resolve("f", Some("live"), &mut rng).unwrap();
     resolver.resolve_fast("f", None).unwrap();
 
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = allocations();
     for _ in 0..1000 {
         assert!(resolver.resolve("f", Some("live"), &mut rng).is_ok());
         assert!(resolver.resolve("f", Some("2"), &mut rng).is_ok());
@@ -76,7 +85,7 @@ fn resolving_and_failing_allocate_nothing() {
             Err(ResolveError::FunctionNotFound)
         );
     }
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    let after = allocations();
     assert_eq!(after - before, 0, "allocations on the resolve paths");
 }
 
@@ -85,9 +94,6 @@ fn resolving_and_failing_allocate_nothing() {
 /// publish after it).
 #[test]
 fn r30_resolver_memory_follows_the_versions_not_their_numbers() {
-    let _turn = SERIAL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut r = registry();
     with_versions(&mut r, "f", 2);
     let json = serde_json::to_string(&r.export())
@@ -95,7 +101,7 @@ fn r30_resolver_memory_follows_the_versions_not_their_numbers() {
         .replace("\"number\":\"2\"", "\"number\":\"4294967294\"")
         .replace("\"last_allocated\":2", "\"last_allocated\":4294967294");
     let snapshot: lambda_versioning::Snapshot = serde_json::from_str(&json).unwrap();
-    let before = BYTES.load(Ordering::SeqCst);
+    let before = bytes();
     let mut imported = lambda_versioning::Registry::builder()
         .build_from_snapshot(snapshot)
         .unwrap();
@@ -104,7 +110,7 @@ fn r30_resolver_memory_follows_the_versions_not_their_numbers() {
         publish(&mut imported, "f").version.to_string(),
         "4294967295"
     );
-    let allocated = BYTES.load(Ordering::SeqCst) - before;
+    let allocated = bytes() - before;
     assert!(allocated < 4 << 20, "{allocated} bytes allocated");
     let resolver = imported.resolver();
     for q in ["1", "4294967294", "4294967295"] {

@@ -1,0 +1,168 @@
+//! The wire layer per request (docs/performance.md, target P6): `wire::Service::handle`
+//! on prepared `http::Request`s, no sockets, against `wire/floor`, which builds an
+//! `http::Response` with a fixed body of the same size as the Invoke answer. Keep the
+//! ids stable: `wire/{floor, invoke, get_alias, update_alias, list_versions_50}`.
+//!
+//! After the timings, the bench prints the heap allocations of one request of each
+//! kind (counted by this binary's global allocator).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use lambda_versioning::registry::{
+    CreateAliasRequest, CreateFunctionRequest, PublishVersionRequest, UpdateFunctionCodeRequest,
+};
+use lambda_versioning::wire::Service;
+use lambda_versioning::{Code, FunctionConfig, ManualClock, Registry, Timestamp};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator and only counts calls.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same layout contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `alloc` above with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/exec";
+
+/// A service with `checkout`: 49 published versions (with `$LATEST`, one full 50-entry
+/// list page) and alias `live` on 1 with 10% to 2.
+fn service() -> Service {
+    let clock = ManualClock::new(Timestamp::from_unix_millis(1_764_288_000_000));
+    let mut r = Registry::builder().clock(clock.clone()).seed(1).build();
+    let config = FunctionConfig::new(ROLE, Code::from_zip_bytes(b"v1"))
+        .with_runtime("python3.12")
+        .with_handler("app.handler");
+    r.create_function(CreateFunctionRequest::new("checkout", config))
+        .expect("create");
+    for n in 1..=49u32 {
+        if n > 1 {
+            r.update_function_code(UpdateFunctionCodeRequest::new(
+                "checkout",
+                Code::from_zip_bytes(format!("v{n}").as_bytes()),
+            ))
+            .expect("update");
+        }
+        r.publish_version(PublishVersionRequest::new("checkout"))
+            .expect("publish");
+    }
+    r.create_alias(CreateAliasRequest::new("checkout", "live", "1").with_routing("2", 0.1))
+        .expect("alias");
+    Service::builder(r)
+        .clock(clock)
+        .settle_immediately()
+        .build()
+}
+
+fn invoke() -> http::Request<Vec<u8>> {
+    http::Request::post("/2015-03-31/functions/checkout/invocations?Qualifier=live")
+        .body(b"{}".to_vec())
+        .expect("request")
+}
+
+fn get_alias() -> http::Request<Vec<u8>> {
+    http::Request::get("/2015-03-31/functions/checkout/aliases/live")
+        .body(Vec::new())
+        .expect("request")
+}
+
+fn update_alias() -> http::Request<Vec<u8>> {
+    http::Request::put("/2015-03-31/functions/checkout/aliases/live")
+        .body(br#"{"RoutingConfig":{"AdditionalVersionWeights":{"2":0.2}}}"#.to_vec())
+        .expect("request")
+}
+
+fn list_versions() -> http::Request<Vec<u8>> {
+    http::Request::get("/2015-03-31/functions/checkout/versions")
+        .body(Vec::new())
+        .expect("request")
+}
+
+/// The floor: an `http::Response` with a fixed JSON body of `len` bytes and the headers
+/// every answer carries.
+fn floor(body: &[u8]) -> http::Response<Vec<u8>> {
+    let mut response = http::Response::new(body.to_vec());
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn wire(c: &mut Criterion) {
+    let service = service();
+    let invoke_body = service.handle(invoke()).into_body();
+    let mut group = c.benchmark_group("wire");
+    group.bench_function("floor", |b| {
+        b.iter(|| black_box(floor(black_box(&invoke_body))))
+    });
+    group.bench_function("invoke", |b| {
+        b.iter_batched(
+            invoke,
+            |r| black_box(service.handle(r)),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("get_alias", |b| {
+        b.iter_batched(
+            get_alias,
+            |r| black_box(service.handle(r)),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("update_alias", |b| {
+        b.iter_batched(
+            update_alias,
+            |r| black_box(service.handle(r)),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("list_versions_50", |b| {
+        b.iter_batched(
+            list_versions,
+            |r| black_box(service.handle(r)),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+
+    for (name, make) in [
+        ("invoke", invoke as fn() -> http::Request<Vec<u8>>),
+        ("get_alias", get_alias),
+        ("update_alias", update_alias),
+        ("list_versions_50", list_versions),
+    ] {
+        let request = make();
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let response = service.handle(request);
+        let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
+        println!(
+            "wire/{name}: {allocations} allocations per request ({} body bytes)",
+            response.body().len()
+        );
+    }
+}
+
+criterion_group!(benches, wire);
+criterion_main!(benches);
