@@ -206,6 +206,24 @@ impl FunctionRef {
                 },
             ));
         }
+        // Without a `:` only the pattern's name group can match: a bare name is decided
+        // without the regular expression (the common case on the wire).
+        if !s.contains(':') && s.chars().all(|c| pattern.name_char(c)) {
+            return Ok(FunctionRef {
+                source: s.into(),
+                form: FunctionRefForm::Name,
+                partition: None,
+                region: None,
+                account: None,
+                name: (0, s.len()),
+                qualifier: None,
+            });
+        }
+        FunctionRef::parse_with_pattern(s, pattern)
+    }
+
+    /// [`FunctionRef::parse`] by the pattern's regular expression, after the length checks.
+    fn parse_with_pattern(s: &str, pattern: NamePattern) -> Result<FunctionRef, ParseError> {
         let caps = pattern.regex().captures(s).ok_or_else(|| {
             ParseError::syntax(
                 Component::FunctionRef,
@@ -315,3 +333,23 @@ impl FromStr for FunctionRef {
 }
 
 string_conversions!(FunctionRef);
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// The bare-name shortcut answers exactly what the pattern answers.
+        #[test]
+        fn bare_names_parse_as_the_pattern_says(s in "[a-zA-Z0-9._!$ -]{1,70}") {
+            for pattern in [NamePattern::Classic, NamePattern::Namespaced] {
+                prop_assert_eq!(
+                    FunctionRef::parse(&s, pattern),
+                    FunctionRef::parse_with_pattern(&s, pattern)
+                );
+            }
+        }
+    }
+}

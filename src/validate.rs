@@ -210,6 +210,12 @@ impl NamePattern {
         }
     }
 
+    /// Whether `c` may appear in the name part of this grammar (`[a-zA-Z0-9_-]`, plus
+    /// `.` in the namespaced one).
+    pub(crate) fn name_char(self, c: char) -> bool {
+        is_name_char(c) || (c == '.' && self == NamePattern::Namespaced)
+    }
+
     pub(crate) fn regex(self) -> &'static Regex {
         match self {
             NamePattern::Classic => &CLASSIC_NAME_RE,

@@ -6,7 +6,7 @@ use http::{HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::requests::invalid_content;
-use super::service::{Service, json_with_status, status_only};
+use super::service::{EXECUTED_VERSION, LOG_RESULT, Service, json_with_status, status_only};
 use crate::Version;
 use crate::error::{Error, ErrorKind};
 use crate::registry::InvokeRequest;
@@ -87,24 +87,27 @@ impl Service {
                 .map_err(|e| invalid_content(&format!("Could not parse payload into json: {e}")))?;
         }
 
-        // The registry's checks up to the function's existence, then the resolver's
-        // lock-free choice. If the resolver finds no target (a version or alias that does
-        // not exist, or one deleted since), the registry words the error.
-        let (function, qualifier) = self.registry_read().invoke_route(&req)?;
-        let chosen = self
-            .resolver()
-            .resolve_fast(function.as_str(), qualifier.as_deref())
-            .map(|r| (r.executed_version(), r.invoked_arn().to_string()));
-        let (executed, invoked_arn) = match chosen {
-            Ok(found) => found,
-            Err(_) => {
-                let mut rng = rand::rng();
-                let target = self.registry_read().invoke_target(req, &mut rng)?;
-                (target.executed_version, target.invoked_arn.to_string())
-            }
+        // Under one read of the registry: its checks up to the function's existence, the
+        // resolver's lock-free choice, and the state of the chosen version (one that is
+        // still being created is not invoked). If the resolver finds no target (a version
+        // or alias that does not exist), the registry words the error.
+        let (executed, invoked_arn) = {
+            let registry = self.registry_read();
+            let (function, qualifier) = registry.invoke_route(&req)?;
+            let chosen = self
+                .resolver()
+                .resolve_fast(function.as_str(), qualifier.as_deref())
+                .map(|r| (r.executed_version(), r.invoked_arn().to_string()));
+            let (executed, invoked_arn) = match chosen {
+                Ok(found) => found,
+                Err(_) => {
+                    let target = registry.invoke_target(req, &mut rand::rng())?;
+                    (target.executed_version, target.invoked_arn.to_string())
+                }
+            };
+            registry.check_invocable(&function, executed)?;
+            (executed, invoked_arn)
         };
-        // A version that is not ready (still being created) is not invoked.
-        self.registry_read().check_invocable(&function, executed)?;
 
         let mut response = match invocation_type {
             InvocationType::Event => status_only(StatusCode::ACCEPTED),
@@ -117,9 +120,7 @@ impl Service {
                 };
                 let mut response = json_with_status(StatusCode::OK, &payload)?;
                 if let Ok(value) = HeaderValue::from_str(&executed.to_string()) {
-                    response
-                        .headers_mut()
-                        .insert("x-amz-executed-version", value);
+                    response.headers_mut().insert(EXECUTED_VERSION, value);
                 }
                 response
             }
@@ -127,7 +128,7 @@ impl Service {
         if tail && invocation_type == InvocationType::RequestResponse {
             let log = log_tail(executed);
             if let Ok(value) = HeaderValue::from_str(&log) {
-                response.headers_mut().insert("x-amz-log-result", value);
+                response.headers_mut().insert(LOG_RESULT, value);
             }
         }
         Ok(response)

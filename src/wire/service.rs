@@ -3,7 +3,7 @@
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use http::{HeaderValue, Method, StatusCode};
+use http::{HeaderName, HeaderValue, Method, StatusCode};
 use serde::Serialize;
 
 use super::errors::error_response;
@@ -19,7 +19,6 @@ use super::route::{Operation, Query, Route, route};
 use super::settle::Settler;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind};
-use crate::names::RevisionId;
 use crate::registry::{
     self, GetAliasRequest, GetFunctionRequest, ListAliasesRequest, ListVersionsByFunctionRequest,
     RemovePermissionRequest,
@@ -368,12 +367,20 @@ fn max_items(query: &Query) -> Result<Option<i64>, Error> {
         .transpose()
 }
 
-/// `x-amzn-RequestId`: on every answer, a fresh random id.
+/// The response headers the service sets, named once (no parsing per request).
+pub(super) const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+pub(super) const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
+pub(super) const EXECUTED_VERSION: HeaderName = HeaderName::from_static("x-amz-executed-version");
+pub(super) const LOG_RESULT: HeaderName = HeaderName::from_static("x-amz-log-result");
+
+/// `x-amzn-RequestId`: on every answer, a fresh random UUID, formatted on the stack.
 fn with_request_id(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
     let mut id = [0u8; 16];
     rand::fill(&mut id);
-    if let Ok(value) = HeaderValue::from_str(&RevisionId::from_random_bytes(id).to_string()) {
-        response.headers_mut().insert("x-amzn-requestid", value);
+    let mut text = uuid::Uuid::encode_buffer();
+    let uuid = uuid::Builder::from_random_bytes(id).into_uuid();
+    if let Ok(value) = HeaderValue::from_str(uuid.hyphenated().encode_lower(&mut text)) {
+        response.headers_mut().insert(REQUEST_ID, value);
     }
     response
 }
