@@ -31,21 +31,34 @@ impl Timestamp {
     }
 }
 
+/// The service's format, as the `time` crate describes it (the oracle of the tests).
+#[cfg(test)]
 const LAST_MODIFIED_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
     "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]+0000"
 );
 
 impl fmt::Display for Timestamp {
+    /// The calendar fields come from the `time` crate; they are written straight into
+    /// the formatter, without an intermediate string (list pages write one per version).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let nanos = i128::from(self.0) * 1_000_000;
-        let formatted = time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
-            .ok()
-            .and_then(|t| t.format(LAST_MODIFIED_FORMAT).ok());
-        match formatted {
-            Some(text) => f.write_str(&text),
+        let Ok(t) = time::OffsetDateTime::from_unix_timestamp_nanos(nanos) else {
             // Outside the years -9999..=9999 the service format has no spelling.
-            None => write!(f, "@{}ms", self.0),
-        }
+            return write!(f, "@{}ms", self.0);
+        };
+        let year = t.year();
+        let sign = if year < 0 { "-" } else { "" };
+        write!(
+            f,
+            "{sign}{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+0000",
+            year.unsigned_abs(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            t.millisecond()
+        )
     }
 }
 
@@ -102,5 +115,39 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
         Timestamp(self.0.load(Ordering::SeqCst))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// `Display` writes exactly what the `time` crate's formatting of the service
+        /// format writes, for every representable instant.
+        #[test]
+        fn display_matches_the_format_description(millis in -377_705_116_800_000i64..=253_402_300_799_999) {
+            let t = Timestamp::from_unix_millis(millis);
+            let nanos = i128::from(millis) * 1_000_000;
+            let expected = time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+                .unwrap()
+                .format(LAST_MODIFIED_FORMAT)
+                .unwrap();
+            prop_assert_eq!(t.to_string(), expected);
+        }
+    }
+
+    #[test]
+    fn out_of_range_instants_have_a_fallback() {
+        assert_eq!(
+            Timestamp::from_unix_millis(i64::MAX).to_string(),
+            format!("@{}ms", i64::MAX)
+        );
+        assert_eq!(
+            Timestamp::from_unix_millis(0).to_string(),
+            "1970-01-01T00:00:00.000+0000"
+        );
     }
 }
