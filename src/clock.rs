@@ -38,8 +38,8 @@ const LAST_MODIFIED_FORMAT: &[time::format_description::BorrowedFormatItem<'stat
 );
 
 impl fmt::Display for Timestamp {
-    /// The calendar fields come from the `time` crate; they are written straight into
-    /// the formatter, without an intermediate string (list pages write one per version).
+    /// The calendar fields come from the `time` crate and are written through a stack
+    /// buffer, without an intermediate string (list pages write one per version).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let nanos = i128::from(self.0) * 1_000_000;
         let Ok(t) = time::OffsetDateTime::from_unix_timestamp_nanos(nanos) else {
@@ -48,17 +48,26 @@ impl fmt::Display for Timestamp {
         };
         let year = t.year();
         let sign = if year < 0 { "-" } else { "" };
-        write!(
-            f,
-            "{sign}{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+0000",
-            year.unsigned_abs(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            t.millisecond()
+        // At most 29 bytes (`-9999-12-31T23:59:59.999+0000`), written in one piece so
+        // that `to_string` allocates once.
+        let mut text = [0u8; 32];
+        let mut cursor = std::io::Cursor::new(&mut text[..]);
+        std::io::Write::write_fmt(
+            &mut cursor,
+            format_args!(
+                "{sign}{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+0000",
+                year.unsigned_abs(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                t.millisecond()
+            ),
         )
+        .map_err(|_| fmt::Error)?;
+        let len = usize::try_from(cursor.position()).map_err(|_| fmt::Error)?;
+        f.write_str(std::str::from_utf8(&text[..len]).map_err(|_| fmt::Error)?)
     }
 }
 
