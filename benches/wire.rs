@@ -75,6 +75,9 @@ fn service() -> Service {
         .build()
 }
 
+/// Builds one prepared request.
+type MakeRequest = fn() -> http::Request<Vec<u8>>;
+
 fn invoke() -> http::Request<Vec<u8>> {
     http::Request::post("/2015-03-31/functions/checkout/invocations?Qualifier=live")
         .body(b"{}".to_vec())
@@ -117,48 +120,30 @@ fn wire(c: &mut Criterion) {
     group.bench_function("floor", |b| {
         b.iter(|| black_box(floor(black_box(&invoke_body))))
     });
-    group.bench_function("invoke", |b| {
-        b.iter_batched(
-            invoke,
-            |r| black_box(service.handle(r)),
-            criterion::BatchSize::SmallInput,
-        )
-    });
-    group.bench_function("get_alias", |b| {
-        b.iter_batched(
-            get_alias,
-            |r| black_box(service.handle(r)),
-            criterion::BatchSize::SmallInput,
-        )
-    });
-    group.bench_function("update_alias", |b| {
-        b.iter_batched(
-            update_alias,
-            |r| black_box(service.handle(r)),
-            criterion::BatchSize::SmallInput,
-        )
-    });
-    group.bench_function("list_versions_50", |b| {
-        b.iter_batched(
-            list_versions,
-            |r| black_box(service.handle(r)),
-            criterion::BatchSize::SmallInput,
-        )
-    });
-    group.finish();
-
-    for (name, make) in [
-        ("invoke", invoke as fn() -> http::Request<Vec<u8>>),
+    let requests: [(&str, MakeRequest); 4] = [
+        ("invoke", invoke),
         ("get_alias", get_alias),
         ("update_alias", update_alias),
         ("list_versions_50", list_versions),
-    ] {
+    ];
+    for (id, make) in requests {
+        group.bench_function(id, |b| {
+            b.iter_batched(
+                make,
+                |r| black_box(service.handle(r)),
+                criterion::BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+
+    for (id, make) in requests {
         let request = make();
         let before = ALLOCATIONS.load(Ordering::Relaxed);
         let response = service.handle(request);
         let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
         println!(
-            "wire/{name}: {allocations} allocations per request ({} body bytes)",
+            "wire/{id}: {allocations} allocations per request ({} body bytes)",
             response.body().len()
         );
     }
