@@ -113,7 +113,7 @@ pub fn error_response(err: &Error) -> http::Response<Vec<u8>> {
         http::HeaderValue::from_static("application/json"),
     );
     headers.insert(
-        super::service::ERROR_TYPE,
+        super::headers::ERROR_TYPE,
         http::HeaderValue::from_static(err.kind().exception_name()),
     );
     response

@@ -5,8 +5,9 @@ use base64::Engine as _;
 use http::{HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 
+use super::headers::{EXECUTED_VERSION, LOG_RESULT};
 use super::requests::invalid_content;
-use super::service::{EXECUTED_VERSION, LOG_RESULT, Service, json_with_status, status_only};
+use super::service::{Service, json_with_status, status_only};
 use crate::Version;
 use crate::error::{Error, ErrorKind};
 use crate::registry::InvokeRequest;

@@ -67,6 +67,7 @@
 //! `X-Amz-Log-Result` with a three-line log. A non-empty payload must be JSON.
 
 mod errors;
+mod headers;
 mod invoke;
 pub mod json;
 mod requests;

@@ -3,10 +3,11 @@
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use http::{HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderValue, Method, StatusCode};
 use serde::Serialize;
 
 use super::errors::error_response;
+use super::headers::REQUEST_ID;
 use super::requests::{
     AddPermissionBody, CreateAliasBody, CreateFunctionBody, PublishVersionBody, UpdateAliasBody,
     UpdateFunctionCodeBody, UpdateFunctionConfigurationBody, parse_body,
@@ -366,12 +367,6 @@ fn max_items(query: &Query) -> Result<Option<i64>, Error> {
         })
         .transpose()
 }
-
-/// The response headers the service sets, named once (no parsing per request).
-pub(super) const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
-pub(super) const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
-pub(super) const EXECUTED_VERSION: HeaderName = HeaderName::from_static("x-amz-executed-version");
-pub(super) const LOG_RESULT: HeaderName = HeaderName::from_static("x-amz-log-result");
 
 /// `x-amzn-RequestId`: on every answer, a fresh random UUID, formatted on the stack.
 fn with_request_id(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
