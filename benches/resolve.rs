@@ -1,11 +1,14 @@
 //! Resolver benchmarks (docs/performance.md, targets P1–P3). Keep the benchmark ids stable
 //! so results compare across commits:
 //!
-//! * `resolve/{floor, cached_handle, handle, by_name, baseline_rwlock}`
+//! * `resolve/{floor, cached_handle, handle, by_name, baseline_rwlock}`, and the
+//!   concurrent maps a user would otherwise pick, `resolve/{dashmap, papaya}` (the same
+//!   nested table and `rand::rng()` draw as the baseline)
 //! * `resolve/cached_handle_4way`: a `RoutingMode::MultiVersion` alias split across four
 //!   versions (the same hot-path cost class as `cached_handle`)
-//! * `resolve_2threads/{by_name, baseline_rwlock}`: time per resolution while two threads
-//!   resolve at once (each thread's own time; the slower thread is reported)
+//! * `resolve_2threads/{by_name, baseline_rwlock, dashmap, papaya}`: time per resolution
+//!   while two threads resolve at once (each thread's own time; the slower thread is
+//!   reported)
 //! * `update_alias/{functions_10, functions_100000}`
 
 #[path = "common.rs"]
@@ -71,6 +74,36 @@ fn baseline_resolve(table: &Baseline, function: &str, alias: &str) -> Option<Ver
     Some(pick(route, rand::rng().next_u64()))
 }
 
+/// The same table in the concurrent maps a user would otherwise reach for.
+type Dash = dashmap::DashMap<String, HashMap<String, PlainRoute>>;
+type Papaya = papaya::HashMap<String, HashMap<String, PlainRoute>>;
+
+fn competitor_tables() -> (Dash, Papaya) {
+    let dash = Dash::new();
+    let papaya = Papaya::new();
+    if let Ok(table) = baseline_table().into_inner() {
+        for (name, aliases) in table {
+            dash.insert(name.clone(), aliases.clone());
+            papaya.pin().insert(name, aliases);
+        }
+    }
+    (dash, papaya)
+}
+
+#[inline]
+fn dashmap_resolve(table: &Dash, function: &str, alias: &str) -> Option<Version> {
+    let aliases = table.get(function)?;
+    let route = aliases.get(alias)?;
+    Some(pick(route, rand::rng().next_u64()))
+}
+
+#[inline]
+fn papaya_resolve(table: &Papaya, function: &str, alias: &str) -> Option<Version> {
+    let guard = table.pin();
+    let route = guard.get(function)?.get(alias)?;
+    Some(pick(route, rand::rng().next_u64()))
+}
+
 #[inline]
 fn by_name(resolver: &Resolver, function: &str, rng: &mut SmallRng) -> Version {
     resolver
@@ -117,6 +150,14 @@ fn resolve(c: &mut Criterion) {
 
     group.bench_function("baseline_rwlock", |b| {
         b.iter(|| baseline_resolve(&baseline, black_box(&hot), black_box("live")))
+    });
+
+    let (dash, papaya) = competitor_tables();
+    group.bench_function("dashmap", |b| {
+        b.iter(|| dashmap_resolve(&dash, black_box(&hot), black_box("live")))
+    });
+    group.bench_function("papaya", |b| {
+        b.iter(|| papaya_resolve(&papaya, black_box(&hot), black_box("live")))
     });
 
     let multi = common::registry_with_four_way_alias();
@@ -187,6 +228,27 @@ fn resolve_2threads(c: &mut Criterion) {
                         black_box(hot),
                         black_box("live"),
                     ));
+                }
+            })
+        })
+    });
+    let (dash, papaya) = competitor_tables();
+    group.bench_function("dashmap", |b| {
+        b.iter_custom(|iters| {
+            two_threads(iters, |_| {
+                let (dash, hot) = (&dash, &hot);
+                move || {
+                    black_box(dashmap_resolve(dash, black_box(hot), black_box("live")));
+                }
+            })
+        })
+    });
+    group.bench_function("papaya", |b| {
+        b.iter_custom(|iters| {
+            two_threads(iters, |_| {
+                let (papaya, hot) = (&papaya, &hot);
+                move || {
+                    black_box(papaya_resolve(papaya, black_box(hot), black_box("live")));
                 }
             })
         })
