@@ -458,6 +458,12 @@ const ROLE_MISMATCH: &str = "Specified versions must be associated with the same
 const DEAD_LETTER_MISMATCH: &str =
     "Specified versions must be associated with the same dead letter queue configuration";
 
+/// R47's refusal, as the registry answers it (without `"Type"`); rollouts refuse an alias
+/// on `$LATEST` with it before their first update.
+pub(crate) fn latest_not_routable() -> Error {
+    Error::invalid_parameter(LATEST_NOT_ROUTABLE).without_fault_type()
+}
+
 /// The service's wording of a routing violation (R46–R52), as the registry answers it;
 /// `fref` names the function in `Function not found` texts.
 pub(super) fn routing_error(
@@ -466,30 +472,17 @@ pub(super) fn routing_error(
     violation: RoutingViolation,
 ) -> Error {
     match violation {
-        RoutingViolation::MissingVersion(key) => registry.qualified_not_found(fref, &key),
-        other => routing_error_text(other),
-    }
-}
-
-/// [`routing_error`] for the violations that need no function name (every one but R51's
-/// missing version, which then reads `Function not found: <key>`).
-pub(crate) fn routing_error_text(violation: RoutingViolation) -> Error {
-    match violation {
         RoutingViolation::TooManyVersions { max, .. } => Error::invalid_parameter(format!(
             "Number of items in AdditionalVersionWeights cannot be greater than {max}"
         )),
         RoutingViolation::WeightSumAboveOne => Error::invalid_parameter(WEIGHT_SUM_EXCEEDED),
-        RoutingViolation::LatestPrimary => {
-            Error::invalid_parameter(LATEST_NOT_ROUTABLE).without_fault_type()
-        }
+        RoutingViolation::LatestPrimary => latest_not_routable(),
         RoutingViolation::RoutesToPrimary(key) | RoutingViolation::Duplicate(key) => {
             Error::invalid_parameter(format!(
                 "Invalid function version {key}. Function version {key} is already included in routing configuration."
             ))
         }
-        RoutingViolation::MissingVersion(key) => {
-            Error::not_found(format!("Function not found: {key}"))
-        }
+        RoutingViolation::MissingVersion(key) => registry.qualified_not_found(fref, &key),
         RoutingViolation::WeightOutOfRange(w) => match Weight::new(w) {
             Err(e) => Error::new(ErrorKind::Validation, e.to_string()),
             Ok(_) => Error::new(ErrorKind::Service, "internal error: weight in range"),

@@ -24,7 +24,7 @@ mod responses;
 pub(crate) mod snapshot;
 mod versions;
 
-pub(crate) use checks::routing_error_text;
+pub(crate) use checks::latest_not_routable;
 pub use checks::{NOTHING_TO_UNDO, WEIGHT_SUM_EXCEEDED};
 pub use requests::*;
 pub use responses::*;

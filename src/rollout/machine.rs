@@ -11,9 +11,8 @@ use crate::clock::Timestamp;
 use crate::error::{Error, ErrorKind};
 use crate::names::{RevisionId, Version, VersionNumber};
 use crate::registry::{
-    AliasConfiguration, GetAliasRequest, UpdateAliasRequest, routing_error_text,
+    AliasConfiguration, GetAliasRequest, UpdateAliasRequest, latest_not_routable,
 };
-use crate::routing::RoutingViolation;
 
 /// What a rollout does: move alias `alias` of `function` to version `target` along
 /// `schedule`.
@@ -289,7 +288,7 @@ impl Rollout {
         )?;
         if alias.function_version == Version::Latest {
             // The registry's own wording of R47, as the first update would answer.
-            return Err(routing_error_text(RoutingViolation::LatestPrimary));
+            return Err(latest_not_routable());
         }
         if alias.routing_config.is_some() {
             return Err(Error::new(
