@@ -7,6 +7,8 @@ use std::sync::Arc;
 use crate::arn::FunctionArn;
 use crate::clock::Timestamp;
 use crate::config::FunctionConfig;
+use crate::function_url::FunctionUrl;
+use crate::invoke_config::EventInvokeConfig;
 use crate::names::{AliasName, FunctionName, RevisionId, Version, VersionNumber};
 use crate::policy::{Policy, PolicyTarget};
 use crate::routing::{AliasRouting, AliasTarget, RoutingViolation, Weight, check_agreement};
@@ -76,6 +78,12 @@ pub(crate) struct Function {
     pub(crate) policies: BTreeMap<PolicyTarget, Policy>,
     /// Published versions still being created (`State` `Pending`), settled with `$LATEST`.
     pub(crate) pending_versions: Vec<VersionNumber>,
+    /// Asynchronous-invocation settings by qualifier (R140): `Function` stands for the
+    /// unqualified function and `$LATEST` alike.
+    pub(crate) invoke_configs: BTreeMap<PolicyTarget, EventInvokeConfig>,
+    /// Function URLs (R125): of the function (`Function`) or of an alias, never of a
+    /// version.
+    pub(crate) urls: BTreeMap<PolicyTarget, FunctionUrl>,
 }
 
 impl Function {

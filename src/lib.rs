@@ -226,7 +226,10 @@ mod arn;
 mod clock;
 mod config;
 mod error;
+mod event_source;
 mod function;
+mod function_url;
+mod invoke_config;
 mod json_map;
 mod names;
 mod policy;
@@ -248,6 +251,12 @@ pub use arn::{FunctionArn, FunctionRef, FunctionRefForm};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use config::{Architecture, Code, FunctionConfig};
 pub use error::{Component, Error, ErrorKind, FaultType, ParseError, ParseErrorReason};
+pub use event_source::{Delivery, DeliveryError, MappingPoller, MappingState, ProcessingResult};
+pub use function_url::{Cors, InvokeMode, URL_FORBIDDEN_BODY, URL_UNKNOWN_BODY, url_id_of_host};
+pub use invoke_config::{
+    AsyncAttempt, AsyncOutcome, Condition, Destination, DestinationConfig, DestinationLog,
+    DestinationRecord, InvocationOutcome, RequestContext, ResponseContext,
+};
 pub use names::{
     AccountId, AliasName, FunctionName, Partition, Qualifier, Region, RevisionId, Version,
     VersionNumber,

@@ -150,6 +150,20 @@ static SOURCE_ARN_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The `Destination` pattern of `DestinationConfig` (R139, recorded text).
+pub(crate) const DESTINATION_PATTERN: &str = r"$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)";
+
+static DESTINATION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"^(?:|kafka://[^.][a-zA-Z0-9\-_.]{0,248}|arn:aws[a-zA-Z0-9-]*:[a-zA-Z0-9-]+:(?:(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9])?:(?:[0-9]{12})?:.*)$",
+    )
+});
+
+/// Whether `s` matches [`DESTINATION_PATTERN`] as a whole.
+pub(crate) fn matches_destination(s: &str) -> bool {
+    DESTINATION_RE.is_match(s)
+}
+
 pub(crate) fn matches_source_arn(s: &str) -> bool {
     SOURCE_ARN_RE.is_match(s)
 }
@@ -334,7 +348,6 @@ impl Violations {
     }
 
     /// Records a required member that is absent or `null`.
-    #[cfg(feature = "wire")]
     pub(crate) fn push_null(&mut self, member: &str) {
         self.items.push(format!(
             "Value null at '{member}' failed to satisfy constraint: Member must not be null"

@@ -138,11 +138,16 @@ impl Registry {
         let (f, name) = self.alias_target(&req.function_name, &req.name)?;
         let key = f.name.clone();
         let f = self.function_entry(&key)?;
-        // R63: the alias's policy goes with it.
-        f.policies.remove(&PolicyTarget::Alias(name.clone()));
+        // R63: the alias's policy goes with it, and so do its asynchronous-invocation
+        // config (R148) and its function URL (R134, at once: Q54).
+        let target = PolicyTarget::Alias(name.clone());
+        f.policies.remove(&target);
+        f.invoke_configs.remove(&target);
+        let url = f.urls.remove(&target);
         if f.aliases.remove(&name).is_some() {
             self.resolver.alias_deleted(&key, &name);
         }
+        self.forget_url(url);
         Ok(())
     }
 

@@ -25,6 +25,9 @@ pub enum CallerPrincipal {
     Iam(String),
     /// Any identity of an account, when only the account is known.
     Account(AccountId),
+    /// An unauthenticated caller (a request to a function URL with auth type `NONE`):
+    /// only statements granting `*` match it.
+    Anonymous,
 }
 
 /// The caller and the request context the policy conditions test (R77).
@@ -75,6 +78,11 @@ impl Caller {
         Caller::new(CallerPrincipal::Account(account))
     }
 
+    /// An unauthenticated caller.
+    pub fn anonymous() -> Caller {
+        Caller::new(CallerPrincipal::Anonymous)
+    }
+
     /// Sets the source ARN.
     pub fn with_source_arn(mut self, arn: impl Into<String>) -> Self {
         self.source_arn = Some(arn.into());
@@ -112,7 +120,7 @@ impl Caller {
         match &self.principal {
             CallerPrincipal::Account(a) => Some(a.as_str()),
             CallerPrincipal::Iam(arn) => iam_account(arn, partition),
-            CallerPrincipal::Service(_) => None,
+            CallerPrincipal::Service(_) | CallerPrincipal::Anonymous => None,
         }
     }
 }

@@ -1,11 +1,14 @@
 //! The [`Registry`] value, its [`RegistryBuilder`] and the options that shape it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::function::Function;
+use crate::invoke_config::{AsyncOutcome, DestinationLog, always_succeeds};
 use crate::names::{AccountId, FunctionName, Partition, Region, RevisionId};
+use crate::policy::PolicyTarget;
 use crate::resolver::Resolver;
 use crate::revision::{RandomRevisionIds, RevisionIdSource, SeededRevisionIds};
 
@@ -95,6 +98,8 @@ pub struct RegistryBuilder {
     pub(super) routing_mode: RoutingMode,
     pub(super) alias_history: usize,
     pub(super) quotas: Quotas,
+    pub(super) async_outcome: Arc<dyn AsyncOutcome>,
+    pub(super) destinations: DestinationLog,
 }
 
 impl RegistryBuilder {
@@ -196,6 +201,32 @@ impl RegistryBuilder {
         self
     }
 
+    /// Decides the outcome of each attempt of an asynchronous invocation
+    /// ([`Registry::invoke_async`]); default: every attempt succeeds.
+    ///
+    /// ```
+    /// use lambda_versioning::{AsyncAttempt, InvocationOutcome, Registry, Version};
+    /// // Version 3 fails every time; everything else succeeds.
+    /// let registry = Registry::builder()
+    ///     .async_outcome(|a: &AsyncAttempt<'_>| match a.executed_version {
+    ///         Version::Published(n) if n.get() == 3 => InvocationOutcome::failure("boom"),
+    ///         _ => InvocationOutcome::success(),
+    ///     })
+    ///     .build();
+    /// # let _ = registry;
+    /// ```
+    pub fn async_outcome(mut self, outcome: impl AsyncOutcome + 'static) -> Self {
+        self.async_outcome = Arc::new(outcome);
+        self
+    }
+
+    /// Where the records of asynchronous invocations go (default: a log of the newest
+    /// 10 000 records); keep a clone to read them.
+    pub fn destination_log(mut self, log: DestinationLog) -> Self {
+        self.destinations = log;
+        self
+    }
+
     /// The registry, empty.
     pub fn build(self) -> Registry {
         let resolver = Resolver::new(self.partition.clone(), self.region.clone(), self.account);
@@ -214,6 +245,10 @@ impl RegistryBuilder {
             quotas: self.quotas,
             functions: HashMap::new(),
             retired_counters: HashMap::new(),
+            mappings: BTreeMap::new(),
+            url_index: HashMap::new(),
+            async_outcome: self.async_outcome,
+            destinations: self.destinations,
         }
     }
 }
@@ -252,6 +287,12 @@ pub struct Registry {
     pub(crate) functions: HashMap<FunctionName, Function>,
     /// Highest version number used by deleted functions, by name (Q1).
     pub(super) retired_counters: HashMap<FunctionName, u64>,
+    /// Event source mappings by UUID: they outlive their function (R155).
+    pub(super) mappings: BTreeMap<String, super::event_sources::EventSourceMapping>,
+    /// Function URLs by URL id: the function and the target (function or alias).
+    pub(super) url_index: HashMap<String, (FunctionName, PolicyTarget)>,
+    pub(super) async_outcome: Arc<dyn AsyncOutcome>,
+    pub(super) destinations: DestinationLog,
 }
 
 impl fmt::Debug for Registry {
@@ -288,6 +329,8 @@ impl Registry {
             routing_mode: RoutingMode::Aws,
             alias_history: 10,
             quotas: Quotas::default(),
+            async_outcome: Arc::new(always_succeeds),
+            destinations: DestinationLog::default(),
         }
     }
 
@@ -342,6 +385,11 @@ impl Registry {
             .values()
             .map(Function::stored_bytes)
             .fold(0, u64::saturating_add)
+    }
+
+    /// The log the records of asynchronous invocations land in (a clone shares it).
+    pub fn destination_log(&self) -> DestinationLog {
+        self.destinations.clone()
     }
 
     pub(super) fn now(&self) -> Timestamp {

@@ -93,6 +93,8 @@ impl Registry {
             last_published: None,
             aliases: BTreeMap::new(),
             pending_versions: Vec::new(),
+            invoke_configs: BTreeMap::new(),
+            urls: BTreeMap::new(),
             policies: BTreeMap::new(),
         };
         let mut response = FunctionConfiguration::of_latest(&function, arn, true);
@@ -381,6 +383,11 @@ impl Registry {
             None => {
                 if let Some(f) = self.functions.remove(&key) {
                     self.resolver.function_deleted(&key, f.aliases.keys());
+                    // Its URLs and invoke configs go with it; its event source mappings
+                    // stay (R155).
+                    for url in f.urls.values() {
+                        self.url_index.remove(&url.url_id);
+                    }
                     // Q1: only a counter above zero constrains a re-created function.
                     if f.last_allocated > 0 {
                         let used = self.retired_counters.entry(key).or_insert(0);
@@ -407,8 +414,9 @@ impl Registry {
                 }
                 if let Some(f) = self.functions.get_mut(&key) {
                     f.versions.remove(&n);
-                    // R63: what was attached to the version goes with it.
+                    // R63, R148: what was attached to the version goes with it.
                     f.policies.remove(&PolicyTarget::Version(n));
+                    f.invoke_configs.remove(&PolicyTarget::Version(n));
                     self.resolver.version_deleted(&key, n);
                 }
                 Ok(())

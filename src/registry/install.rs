@@ -94,7 +94,16 @@ impl Registry {
             }
             (None, None) => {}
         }
+        if let Some(old) = &old {
+            for url in old.urls.values() {
+                self.url_index.remove(&url.url_id);
+            }
+        }
         if let Some(f) = new {
+            for (target, url) in &f.urls {
+                self.url_index
+                    .insert(url.url_id.clone(), (name.clone(), target.clone()));
+            }
             self.functions.insert(name.clone(), f);
         }
         Ok(())

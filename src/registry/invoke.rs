@@ -17,7 +17,7 @@ use crate::validate::Violations;
 /// The refusal of an invocation whose version is not ready: the service's documented
 /// answer for a function in `Pending` state (docs/decisions.md), used for every state
 /// but `Active`.
-fn check_invocable(f: &Function, version: Version) -> Result<(), Error> {
+pub(super) fn check_invocable(f: &Function, version: Version) -> Result<(), Error> {
     let state = match version {
         Version::Latest => Some(f.latest.status.state),
         Version::Published(n) => f.versions.get(&n).map(|v| v.status.state),

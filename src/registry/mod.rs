@@ -13,10 +13,13 @@ mod aliases;
 pub(crate) mod authorize;
 mod checks;
 pub(crate) mod control;
+mod event_sources;
+mod function_urls;
 mod functions;
 #[cfg(feature = "postgres")]
 mod install;
 mod invoke;
+mod invoke_configs;
 mod pagination;
 mod permissions;
 mod requests;
@@ -26,5 +29,18 @@ mod versions;
 
 pub(crate) use checks::latest_not_routable;
 pub use checks::{NOTHING_TO_UNDO, WEIGHT_SUM_EXCEEDED};
+pub use event_sources::{
+    CreateEventSourceMappingRequest, EventSourceMappingConfiguration,
+    ListEventSourceMappingsRequest, ListEventSourceMappingsResponse,
+    UpdateEventSourceMappingRequest,
+};
+pub use function_urls::{
+    FunctionUrlConfig, FunctionUrlConfigRequest, ListFunctionUrlConfigsRequest,
+    ListFunctionUrlConfigsResponse, UrlInvocation, UrlRefusal,
+};
+pub use invoke_configs::{
+    AsyncInvocation, FunctionEventInvokeConfig, FunctionEventInvokeConfigRequest,
+    ListFunctionEventInvokeConfigsRequest, ListFunctionEventInvokeConfigsResponse,
+};
 pub use requests::*;
 pub use responses::*;

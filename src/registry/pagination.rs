@@ -20,6 +20,12 @@ pub(crate) const PAGE_LIMIT: usize = 50;
 pub(crate) enum MarkerKind {
     Version,
     Alias,
+    /// A position in a function's URL list.
+    Url,
+    /// A position in a function's asynchronous-invocation configs.
+    InvokeConfig,
+    /// The UUID of the next event source mapping.
+    Mapping,
 }
 
 impl MarkerKind {
@@ -27,6 +33,9 @@ impl MarkerKind {
         match self {
             MarkerKind::Version => "v1:version:",
             MarkerKind::Alias => "v1:alias:",
+            MarkerKind::Url => "v1:url:",
+            MarkerKind::InvokeConfig => "v1:invoke-config:",
+            MarkerKind::Mapping => "v1:mapping:",
         }
     }
 }

@@ -252,6 +252,7 @@ impl Registry {
         for n in &doomed {
             f.versions.remove(n);
             f.policies.remove(&PolicyTarget::Version(*n));
+            f.invoke_configs.remove(&PolicyTarget::Version(*n));
             self.resolver.version_deleted(&key, *n);
         }
         report.deleted = doomed;

@@ -88,6 +88,20 @@ impl Service {
                 .map_err(|e| invalid_content(&format!("Could not parse payload into json: {e}")))?;
         }
 
+        if invocation_type == InvocationType::Event {
+            // R150: the qualifier's settings, the outcome callback, the destination log.
+            let event = if payload.iter().all(u8::is_ascii_whitespace) {
+                serde_json::Value::Null
+            } else {
+                serde_json::from_slice(payload).map_err(|e| {
+                    invalid_content(&format!("Could not parse payload into json: {e}"))
+                })?
+            };
+            self.registry_read()
+                .invoke_async(req, &event, &mut rand::rng())?;
+            return Ok(status_only(StatusCode::ACCEPTED));
+        }
+
         // Under one read of the registry: its checks up to the function's existence, the
         // resolver's lock-free choice, and the state of the chosen version (one that is
         // still being created is not invoked). If the resolver finds no target (a version

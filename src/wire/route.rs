@@ -44,6 +44,36 @@ pub enum Operation {
     RemovePermission,
     /// `POST /2015-03-31/functions/{FunctionName}/invocations`.
     Invoke,
+    /// `POST /2015-03-31/event-source-mappings`.
+    CreateEventSourceMapping,
+    /// `GET /2015-03-31/event-source-mappings`.
+    ListEventSourceMappings,
+    /// `GET /2015-03-31/event-source-mappings/{UUID}`.
+    GetEventSourceMapping,
+    /// `PUT /2015-03-31/event-source-mappings/{UUID}`.
+    UpdateEventSourceMapping,
+    /// `DELETE /2015-03-31/event-source-mappings/{UUID}`.
+    DeleteEventSourceMapping,
+    /// `PUT /2019-09-25/functions/{FunctionName}/event-invoke-config`.
+    PutFunctionEventInvokeConfig,
+    /// `POST /2019-09-25/functions/{FunctionName}/event-invoke-config`.
+    UpdateFunctionEventInvokeConfig,
+    /// `GET /2019-09-25/functions/{FunctionName}/event-invoke-config`.
+    GetFunctionEventInvokeConfig,
+    /// `DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config`.
+    DeleteFunctionEventInvokeConfig,
+    /// `GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list`.
+    ListFunctionEventInvokeConfigs,
+    /// `POST /2021-10-31/functions/{FunctionName}/url`.
+    CreateFunctionUrlConfig,
+    /// `GET /2021-10-31/functions/{FunctionName}/url`.
+    GetFunctionUrlConfig,
+    /// `PUT /2021-10-31/functions/{FunctionName}/url`.
+    UpdateFunctionUrlConfig,
+    /// `DELETE /2021-10-31/functions/{FunctionName}/url`.
+    DeleteFunctionUrlConfig,
+    /// `GET /2021-10-31/functions/{FunctionName}/urls`.
+    ListFunctionUrlConfigs,
 }
 
 impl Operation {
@@ -67,6 +97,21 @@ impl Operation {
             Operation::GetPolicy => "GetPolicy",
             Operation::RemovePermission => "RemovePermission",
             Operation::Invoke => "Invoke",
+            Operation::CreateEventSourceMapping => "CreateEventSourceMapping",
+            Operation::ListEventSourceMappings => "ListEventSourceMappings",
+            Operation::GetEventSourceMapping => "GetEventSourceMapping",
+            Operation::UpdateEventSourceMapping => "UpdateEventSourceMapping",
+            Operation::DeleteEventSourceMapping => "DeleteEventSourceMapping",
+            Operation::PutFunctionEventInvokeConfig => "PutFunctionEventInvokeConfig",
+            Operation::UpdateFunctionEventInvokeConfig => "UpdateFunctionEventInvokeConfig",
+            Operation::GetFunctionEventInvokeConfig => "GetFunctionEventInvokeConfig",
+            Operation::DeleteFunctionEventInvokeConfig => "DeleteFunctionEventInvokeConfig",
+            Operation::ListFunctionEventInvokeConfigs => "ListFunctionEventInvokeConfigs",
+            Operation::CreateFunctionUrlConfig => "CreateFunctionUrlConfig",
+            Operation::GetFunctionUrlConfig => "GetFunctionUrlConfig",
+            Operation::UpdateFunctionUrlConfig => "UpdateFunctionUrlConfig",
+            Operation::DeleteFunctionUrlConfig => "DeleteFunctionUrlConfig",
+            Operation::ListFunctionUrlConfigs => "ListFunctionUrlConfigs",
         }
     }
 
@@ -77,8 +122,16 @@ impl Operation {
             Operation::CreateFunction
             | Operation::PublishVersion
             | Operation::CreateAlias
-            | Operation::AddPermission => 201,
-            Operation::DeleteFunction | Operation::DeleteAlias | Operation::RemovePermission => 204,
+            | Operation::AddPermission
+            | Operation::CreateFunctionUrlConfig => 201,
+            Operation::CreateEventSourceMapping
+            | Operation::UpdateEventSourceMapping
+            | Operation::DeleteEventSourceMapping => 202,
+            Operation::DeleteFunction
+            | Operation::DeleteAlias
+            | Operation::RemovePermission
+            | Operation::DeleteFunctionEventInvokeConfig
+            | Operation::DeleteFunctionUrlConfig => 204,
             _ => 200,
         }
     }
@@ -96,13 +149,19 @@ impl fmt::Display for Operation {
 pub struct Route {
     /// The operation.
     pub operation: Operation,
-    /// `{FunctionName}` (absent only for `CreateFunction`).
+    /// `{FunctionName}` (absent for `CreateFunction` and the event source mapping
+    /// operations).
     pub function_name: Option<String>,
-    /// The second path parameter: the alias `{Name}` or the `{StatementId}`.
+    /// The other path parameter: the alias `{Name}`, the `{StatementId}` or the mapping's
+    /// `{UUID}`.
     pub resource: Option<String>,
 }
 
 const API_VERSION: &str = "2015-03-31";
+/// The API date of the asynchronous-invocation config operations.
+const INVOKE_CONFIG_API: &str = "2019-09-25";
+/// The API date of the function URL operations.
+const URL_API: &str = "2021-10-31";
 
 /// The operation bound to `method` and `path` (the path without its query), or `None`
 /// when no operation is. A trailing `/` is accepted; parameters are percent-decoded
@@ -122,8 +181,15 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
     let path = path.strip_prefix('/')?;
     let path = path.strip_suffix('/').unwrap_or(path);
     let mut segments = path.split('/');
-    if segments.next()? != API_VERSION || segments.next()? != "functions" {
-        return None;
+    let api = segments.next()?;
+    let collection = segments.next()?;
+    match (api, collection) {
+        (API_VERSION, "functions") => {}
+        (API_VERSION, "event-source-mappings") => return mapping_route(method, segments),
+        (INVOKE_CONFIG_API | URL_API, "functions") => {
+            return qualified_config_route(api, method, segments);
+        }
+        _ => return None,
     }
     let rest: Vec<&str> = segments.collect();
     if rest.len() > 3 || rest.iter().any(|s| s.is_empty()) {
@@ -157,6 +223,62 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
         operation,
         function_name: name,
         resource,
+    })
+}
+
+/// `/2015-03-31/event-source-mappings[/{UUID}]`.
+fn mapping_route<'a>(method: &Method, segments: impl Iterator<Item = &'a str>) -> Option<Route> {
+    let rest: Vec<&str> = segments.collect();
+    use Operation as O;
+    let operation = match (method.as_str(), rest.as_slice()) {
+        ("POST", []) => O::CreateEventSourceMapping,
+        ("GET", []) => O::ListEventSourceMappings,
+        ("GET", [id]) if !id.is_empty() => O::GetEventSourceMapping,
+        ("PUT", [id]) if !id.is_empty() => O::UpdateEventSourceMapping,
+        ("DELETE", [id]) if !id.is_empty() => O::DeleteEventSourceMapping,
+        _ => return None,
+    };
+    Some(Route {
+        operation,
+        function_name: None,
+        resource: rest.first().map(|s| decode(s)),
+    })
+}
+
+/// `/2019-09-25/functions/{FunctionName}/event-invoke-config[/list]` and
+/// `/2021-10-31/functions/{FunctionName}/url[s]`.
+fn qualified_config_route<'a>(
+    api: &str,
+    method: &Method,
+    segments: impl Iterator<Item = &'a str>,
+) -> Option<Route> {
+    let rest: Vec<&str> = segments.collect();
+    use Operation as O;
+    let (name, tail) = rest.split_first()?;
+    if name.is_empty() {
+        return None;
+    }
+    let operation = match (api, method.as_str(), tail) {
+        (INVOKE_CONFIG_API, "PUT", ["event-invoke-config"]) => O::PutFunctionEventInvokeConfig,
+        (INVOKE_CONFIG_API, "POST", ["event-invoke-config"]) => O::UpdateFunctionEventInvokeConfig,
+        (INVOKE_CONFIG_API, "GET", ["event-invoke-config"]) => O::GetFunctionEventInvokeConfig,
+        (INVOKE_CONFIG_API, "DELETE", ["event-invoke-config"]) => {
+            O::DeleteFunctionEventInvokeConfig
+        }
+        (INVOKE_CONFIG_API, "GET", ["event-invoke-config", "list"]) => {
+            O::ListFunctionEventInvokeConfigs
+        }
+        (URL_API, "POST", ["url"]) => O::CreateFunctionUrlConfig,
+        (URL_API, "GET", ["url"]) => O::GetFunctionUrlConfig,
+        (URL_API, "PUT", ["url"]) => O::UpdateFunctionUrlConfig,
+        (URL_API, "DELETE", ["url"]) => O::DeleteFunctionUrlConfig,
+        (URL_API, "GET", ["urls"]) => O::ListFunctionUrlConfigs,
+        _ => return None,
+    };
+    Some(Route {
+        operation,
+        function_name: Some(decode(name)),
+        resource: None,
     })
 }
 

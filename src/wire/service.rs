@@ -17,7 +17,7 @@ use super::responses::{
     GetPolicyResponse, ListAliasesResponse, ListVersionsByFunctionResponse,
 };
 use super::route::{Operation, Query, Route, route};
-use super::settle::Settler;
+use super::settle::{Settler, Settling};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind};
 use crate::registry::{
@@ -176,7 +176,7 @@ impl Service {
         self.registry.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn registry_write(&self) -> RwLockWriteGuard<'_, Registry> {
+    pub(super) fn registry_write(&self) -> RwLockWriteGuard<'_, Registry> {
         self.registry
             .write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -196,13 +196,32 @@ impl Service {
 
     fn schedule_settle(&self, name: &crate::FunctionName) {
         if self.settles {
-            self.settler.schedule(name);
+            self.settler.schedule(Settling::Function(name.clone()));
+        }
+    }
+
+    pub(super) fn schedule_mapping_settle(&self, uuid: &str) {
+        if self.settles {
+            self.settler.schedule(Settling::Mapping(uuid.to_owned()));
         }
     }
 
     /// Answers one request. Never panics on any input; every refusal is the service's
     /// error response and changes nothing.
+    ///
+    /// A request whose `Host` names a function URL (`{url-id}.lambda-url.…`, see
+    /// [`url_id_of_host`](crate::url_id_of_host)) is answered as that URL's endpoint
+    /// ([`Service::handle_function_url`]).
     pub fn handle<B: AsRef<[u8]>>(&self, request: http::Request<B>) -> http::Response<Vec<u8>> {
+        if let Some(id) = request
+            .headers()
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .and_then(crate::url_id_of_host)
+        {
+            let id = id.to_owned();
+            return self.handle_function_url(&id, &request);
+        }
         self.settle_due();
         let (parts, body) = request.into_parts();
         let body = body.as_ref();
@@ -349,12 +368,13 @@ impl Service {
                 };
                 self.invoke(req, headers, body)
             }
+            _ => self.dispatch_attached(op, name, resource, query, body),
         }
     }
 }
 
 /// `MaxItems` from the query: an integer, or `InvalidRequestContentException`.
-fn max_items(query: &Query) -> Result<Option<i64>, Error> {
+pub(super) fn max_items(query: &Query) -> Result<Option<i64>, Error> {
     query
         .get("MaxItems")
         .map(|raw| {
@@ -370,6 +390,12 @@ fn max_items(query: &Query) -> Result<Option<i64>, Error> {
 
 /// `x-amzn-RequestId`: on every answer, a fresh random UUID, formatted on the stack.
 fn with_request_id(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
+    add_request_id(&mut response);
+    response
+}
+
+/// Sets `x-amzn-RequestId` to a fresh random UUID.
+pub(super) fn add_request_id(response: &mut http::Response<Vec<u8>>) {
     let mut id = [0u8; 16];
     rand::fill(&mut id);
     let mut text = uuid::Uuid::encode_buffer();
@@ -377,7 +403,6 @@ fn with_request_id(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<
     if let Ok(value) = HeaderValue::from_str(uuid.hyphenated().encode_lower(&mut text)) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
-    response
 }
 
 /// `UnknownOperationException` (404) for a method and path bound to no operation (the
@@ -421,11 +446,14 @@ pub(super) fn json_with_status<T: Serialize>(
     Ok(response)
 }
 
-fn json<T: Serialize>(op: Operation, value: &T) -> Result<http::Response<Vec<u8>>, Error> {
+pub(super) fn json<T: Serialize>(
+    op: Operation,
+    value: &T,
+) -> Result<http::Response<Vec<u8>>, Error> {
     json_with_status(status_of(op), value)
 }
 
-fn empty(op: Operation) -> Result<http::Response<Vec<u8>>, Error> {
+pub(super) fn empty(op: Operation) -> Result<http::Response<Vec<u8>>, Error> {
     Ok(status_only(status_of(op)))
 }
 

@@ -9,11 +9,18 @@ use crate::Registry;
 use crate::clock::{Clock, Timestamp};
 use crate::names::FunctionName;
 
-/// Functions with a lifecycle transition to finish, and when.
+/// What has a transition to finish: a function, or an event source mapping by UUID.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Settling {
+    Function(FunctionName),
+    Mapping(String),
+}
+
+/// Functions and mappings with a lifecycle transition to finish, and when.
 pub(super) struct Settler {
     clock: Box<dyn Clock>,
     delay_ms: i64,
-    pending: Mutex<BTreeMap<FunctionName, Timestamp>>,
+    pending: Mutex<BTreeMap<Settling, Timestamp>>,
 }
 
 impl Settler {
@@ -29,11 +36,11 @@ impl Settler {
         self.delay_ms
     }
 
-    /// The functions whose delay has passed, removed from the schedule.
-    pub(super) fn take_due(&self) -> Vec<FunctionName> {
+    /// The functions and mappings whose delay has passed, removed from the schedule.
+    pub(super) fn take_due(&self) -> Vec<Settling> {
         let now = self.clock.now();
         let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-        let due: Vec<FunctionName> = pending
+        let due: Vec<Settling> = pending
             .iter()
             .filter(|(_, at)| **at <= now)
             .map(|(name, _)| name.clone())
@@ -45,22 +52,29 @@ impl Settler {
     }
 
     /// Finishes the transitions of `due` on `registry`.
-    pub(super) fn finish(registry: &mut Registry, due: Vec<FunctionName>) {
-        for name in due {
-            // A function deleted meanwhile has nothing to finish.
-            let _ = registry.finish_creation(name.as_str());
-            let _ = registry.finish_update(name.as_str());
+    pub(super) fn finish(registry: &mut Registry, due: Vec<Settling>) {
+        for item in due {
+            match item {
+                Settling::Function(name) => {
+                    // A function deleted meanwhile has nothing to finish.
+                    let _ = registry.finish_creation(name.as_str());
+                    let _ = registry.finish_update(name.as_str());
+                }
+                Settling::Mapping(uuid) => {
+                    registry.finish_event_source_mapping(&uuid);
+                }
+            }
         }
     }
 
-    /// Schedules `name` to settle after the delay.
-    pub(super) fn schedule(&self, name: &FunctionName) {
+    /// Schedules `item` to settle after the delay.
+    pub(super) fn schedule(&self, item: Settling) {
         let at = Timestamp::from_unix_millis(
             self.clock.now().unix_millis().saturating_add(self.delay_ms),
         );
         self.pending
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(name.clone(), at);
+            .insert(item, at);
     }
 }

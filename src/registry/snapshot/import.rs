@@ -73,6 +73,8 @@ impl RegistryBuilder {
             }
         }
         registry.functions = functions;
+        super::attachments::index_urls(&mut registry)?;
+        super::attachments::import_mappings(&mut registry, &snapshot.event_source_mappings)?;
         // A counter of 0 records nothing the numbering rule needs (Q1).
         registry.retired_counters = snapshot
             .retired_version_counters
@@ -280,6 +282,8 @@ pub(in crate::registry) fn import_function(
         aliases: BTreeMap::new(),
         pending_versions,
         policies: BTreeMap::new(),
+        invoke_configs: BTreeMap::new(),
+        urls: BTreeMap::new(),
     };
     for (j, a) in fs.aliases.iter().enumerate() {
         let aliases = &function.aliases;
@@ -411,6 +415,7 @@ pub(in crate::registry) fn import_function(
             },
         );
     }
+    super::attachments::import_attachments(path, &mut function, &fs.invoke_configs, &fs.urls)?;
 
     Ok(function)
 }

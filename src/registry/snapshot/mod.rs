@@ -17,7 +17,10 @@ use crate::policy::{PolicyTarget, Statement};
 use crate::routing::{AliasRouting, Weight};
 use crate::status::VersionStatus;
 
+pub(super) mod attachments;
 pub(super) mod import;
+
+use attachments::{InvokeConfigSnapshot, MappingSnapshot, UrlSnapshot};
 
 /// The snapshot format this crate writes and reads.
 pub(super) const FORMAT: u32 = 1;
@@ -63,6 +66,9 @@ pub struct Snapshot {
     pub(super) functions: Vec<FunctionSnapshot>,
     #[serde(deserialize_with = "crate::json_map::unique_keys")]
     pub(super) retired_version_counters: BTreeMap<FunctionName, u64>,
+    /// Event source mappings, in UUID order (they outlive their function, R155).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) event_source_mappings: Vec<MappingSnapshot>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,6 +81,10 @@ pub(super) struct FunctionSnapshot {
     pub(super) last_published: Option<VersionNumber>,
     pub(super) aliases: Vec<AliasSnapshot>,
     pub(super) policies: Vec<PolicySnapshot>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) invoke_configs: Vec<InvokeConfigSnapshot>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) urls: Vec<UrlSnapshot>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -221,6 +231,7 @@ impl Registry {
                 .iter()
                 .map(|(k, v)| (k.clone(), *v))
                 .collect(),
+            event_source_mappings: attachments::export_mappings(self),
         }
     }
 }
@@ -281,6 +292,8 @@ pub(super) fn export_function(f: &Function) -> FunctionSnapshot {
                 statements: p.statements.clone(),
             })
             .collect(),
+        invoke_configs: attachments::export_invoke_configs(f),
+        urls: attachments::export_urls(f),
     }
 }
 
