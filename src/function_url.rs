@@ -42,7 +42,6 @@ impl InvokeMode {
 /// an update replaces the whole object.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-#[non_exhaustive]
 pub struct Cors {
     /// `AllowCredentials`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
