@@ -8,14 +8,13 @@ use lambda_versioning::registry::{
     AddPermissionRequest, CreateAliasRequest, CreateEventSourceMappingRequest,
     FunctionEventInvokeConfigRequest, FunctionUrlConfigRequest,
 };
-use lambda_versioning::{
-    Caller, DestinationConfig, FunctionUrlAuthType, Registry, Snapshot, rand,
-};
+use lambda_versioning::{Caller, DestinationConfig, FunctionUrlAuthType, Registry, Snapshot, rand};
 
 fn populated() -> (Registry, String, String) {
     let mut r = registry();
     with_versions(&mut r, "f", 2);
-    r.create_alias(CreateAliasRequest::new("f", "live", "1")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
     r.put_function_event_invoke_config(
         FunctionEventInvokeConfigRequest::new("f:live")
             .with_maximum_retry_attempts(1)
@@ -86,7 +85,9 @@ fn r190_attachments_round_trip_and_keep_working() {
     let mut poller = restored.event_source_poller(&mapping).unwrap();
     assert_eq!(poller.deliver(1).unwrap().executed_version.to_string(), "1");
     assert_eq!(
-        restored.get_function_event_invoke_config("f", Some("2")).unwrap(),
+        restored
+            .get_function_event_invoke_config("f", Some("2"))
+            .unwrap(),
         r.get_function_event_invoke_config("f", Some("2")).unwrap()
     );
 }
@@ -101,11 +102,17 @@ fn r190_corrupt_attachments_are_refused() {
             "invalid snapshot at functions[0].invoke_configs[0]: the config's target does not exist",
         ),
         (
-            text.replace(r#""maximum_retry_attempts":1"#, r#""maximum_retry_attempts":5"#),
+            text.replace(
+                r#""maximum_retry_attempts":1"#,
+                r#""maximum_retry_attempts":5"#,
+            ),
             "invalid snapshot at functions[0].invoke_configs[1]: maximum_retry_attempts is above 2",
         ),
         (
-            text.replace(r#""target":{"Alias":"live"},"url""#, r#""target":{"Version":"1"},"url""#),
+            text.replace(
+                r#""target":{"Alias":"live"},"url""#,
+                r#""target":{"Version":"1"},"url""#,
+            ),
             "invalid snapshot at functions[0].urls[0]: a version has no function URL",
         ),
         (

@@ -44,10 +44,20 @@ fn r124_r127_r128_url_operations_on_the_wire() {
             r#"{{"Type":"User","message":"Failed to create function url config for [functionArn = {ARN}:f:live]. Error message:  FunctionUrlConfig exists for this Lambda function"}}"#
         ),
     );
-    let got = send(&s, Method::GET, "/2021-10-31/functions/f/url?Qualifier=live", "");
+    let got = send(
+        &s,
+        Method::GET,
+        "/2021-10-31/functions/f/url?Qualifier=live",
+        "",
+    );
     assert_eq!(got.status, 200);
     assert_eq!(got.json()["InvokeMode"], "BUFFERED");
-    let version = send(&s, Method::GET, "/2021-10-31/functions/f/url?Qualifier=1", "");
+    let version = send(
+        &s,
+        Method::GET,
+        "/2021-10-31/functions/f/url?Qualifier=1",
+        "",
+    );
     assert_error(
         &version,
         400,
@@ -76,15 +86,34 @@ fn r124_r127_r128_url_operations_on_the_wire() {
         r#"{"InvokeMode":"UNKNOWN"}"#,
     );
     assert_eq!(bad_mode.status, 400);
-    let list = send(&s, Method::GET, "/2021-10-31/functions/f/urls?MaxItems=1", "");
+    let list = send(
+        &s,
+        Method::GET,
+        "/2021-10-31/functions/f/urls?MaxItems=1",
+        "",
+    );
     assert_eq!(list.status, 200);
-    assert_eq!(list.json()["FunctionUrlConfigs"].as_array().unwrap().len(), 1);
-    let deleted = send(&s, Method::DELETE, "/2021-10-31/functions/f/url?Qualifier=live", "");
+    assert_eq!(
+        list.json()["FunctionUrlConfigs"].as_array().unwrap().len(),
+        1
+    );
+    let deleted = send(
+        &s,
+        Method::DELETE,
+        "/2021-10-31/functions/f/url?Qualifier=live",
+        "",
+    );
     assert_eq!((deleted.status, deleted.body.as_str()), (204, ""));
 }
 
 fn host_request(s: &Service, host: &str, body: &str) -> Answer {
-    send_bytes(s, Method::POST, "/anything?x=1", body.as_bytes(), &[("host", host)])
+    send_bytes(
+        s,
+        Method::POST,
+        "/anything?x=1",
+        body.as_bytes(),
+        &[("host", host)],
+    )
 }
 
 #[test]
@@ -98,39 +127,80 @@ fn r134_r135_function_url_requests_by_host() {
     )
     .json();
     let url = created["FunctionUrl"].as_str().unwrap().to_owned();
-    let host = url.trim_start_matches("https://").trim_end_matches('/').to_owned();
+    let host = url
+        .trim_start_matches("https://")
+        .trim_end_matches('/')
+        .to_owned();
     let id = host.split('.').next().unwrap().to_owned();
     let forbidden = host_request(&s, &host, "{}");
     assert_eq!(forbidden.status, 403);
-    assert_eq!(forbidden.error_type.as_deref(), Some("AccessDeniedException"));
+    assert_eq!(
+        forbidden.error_type.as_deref(),
+        Some("AccessDeniedException")
+    );
     assert_eq!(
         forbidden.body,
         r#"{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}"#
     );
     let grant = r#"{"StatementId":"url","Action":"lambda:InvokeFunctionUrl","Principal":"*","FunctionUrlAuthType":"NONE"}"#;
     assert_eq!(
-        send(&s, Method::POST, "/2015-03-31/functions/f/policy?Qualifier=live", grant).status,
+        send(
+            &s,
+            Method::POST,
+            "/2015-03-31/functions/f/policy?Qualifier=live",
+            grant
+        )
+        .status,
         201
     );
     // Loopback spelling of the host, with a port.
-    let ok = host_request(&s, &format!("{id}.lambda-url.localhost:9001"), r#"{"hello":1}"#);
+    let ok = host_request(
+        &s,
+        &format!("{id}.lambda-url.localhost:9001"),
+        r#"{"hello":1}"#,
+    );
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert_eq!(ok.body, r#"{"hello":1}"#);
     assert_eq!(ok.headers["x-amz-executed-version"], "1");
     let alias = r#"{"FunctionVersion":"2"}"#;
     assert_eq!(
-        send(&s, Method::PUT, "/2015-03-31/functions/f/aliases/live", alias).status,
+        send(
+            &s,
+            Method::PUT,
+            "/2015-03-31/functions/f/aliases/live",
+            alias
+        )
+        .status,
         200
     );
-    assert_eq!(host_request(&s, &host, "").headers["x-amz-executed-version"], "2");
     assert_eq!(
-        send(&s, Method::DELETE, "/2015-03-31/functions/f/aliases/live", "").status,
+        host_request(&s, &host, "").headers["x-amz-executed-version"],
+        "2"
+    );
+    assert_eq!(
+        send(
+            &s,
+            Method::DELETE,
+            "/2015-03-31/functions/f/aliases/live",
+            ""
+        )
+        .status,
         204
     );
     let gone = host_request(&s, &host, "");
-    assert_eq!((gone.status, gone.body.as_str()), (403, r#"{"Message":null}"#));
-    let unknown = host_request(&s, "0123456789abcdefghijklmnopqrstuv.lambda-url.us-east-1.on.aws", "");
-    assert_eq!((unknown.status, unknown.body.as_str()), (403, r#"{"Message":null}"#));
+    assert_eq!(
+        (gone.status, gone.body.as_str()),
+        (403, r#"{"Message":null}"#)
+    );
+    let unknown = host_request(
+        &s,
+        "0123456789abcdefghijklmnopqrstuv.lambda-url.us-east-1.on.aws",
+        "",
+    );
+    assert_eq!(
+        (unknown.status, unknown.body.as_str()),
+        (403, r#"{"Message":null}"#)
+    );
 }
 
 #[test]
@@ -140,7 +210,9 @@ fn r139_r143_r145_invoke_config_operations_on_the_wire() {
         &s,
         Method::PUT,
         "/2019-09-25/functions/f/event-invoke-config?Qualifier=live",
-        &format!(r#"{{"MaximumRetryAttempts":0,"DestinationConfig":{{"OnFailure":{{"Destination":"{DLQ}"}}}}}}"#),
+        &format!(
+            r#"{{"MaximumRetryAttempts":0,"DestinationConfig":{{"OnFailure":{{"Destination":"{DLQ}"}}}}}}"#
+        ),
     );
     assert_eq!(put.status, 200, "{}", put.body);
     assert_eq!(
@@ -158,14 +230,24 @@ fn r139_r143_r145_invoke_config_operations_on_the_wire() {
     assert_eq!(update.status, 200);
     assert_eq!(update.json()["MaximumRetryAttempts"], 0);
     assert_eq!(update.json()["MaximumEventAgeInSeconds"], 120);
-    let nothing = send(&s, Method::PUT, "/2019-09-25/functions/f/event-invoke-config", "{}");
+    let nothing = send(
+        &s,
+        Method::PUT,
+        "/2019-09-25/functions/f/event-invoke-config",
+        "{}",
+    );
     assert_error(
         &nothing,
         400,
         "InvalidParameterValueException",
         r#"{"Type":"User","message":"You must specify at least one of error handling or destination setting."}"#,
     );
-    let missing = send(&s, Method::GET, "/2019-09-25/functions/f/event-invoke-config", "");
+    let missing = send(
+        &s,
+        Method::GET,
+        "/2019-09-25/functions/f/event-invoke-config",
+        "",
+    );
     assert_error(
         &missing,
         404,
@@ -174,8 +256,19 @@ fn r139_r143_r145_invoke_config_operations_on_the_wire() {
             r#"{{"Type":"User","Message":"The function {ARN}:f:$LATEST doesn't have an EventInvokeConfig"}}"#
         ),
     );
-    let list = send(&s, Method::GET, "/2019-09-25/functions/f/event-invoke-config/list", "");
-    assert_eq!(list.json()["FunctionEventInvokeConfigs"].as_array().unwrap().len(), 1);
+    let list = send(
+        &s,
+        Method::GET,
+        "/2019-09-25/functions/f/event-invoke-config/list",
+        "",
+    );
+    assert_eq!(
+        list.json()["FunctionEventInvokeConfigs"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     // An Event invocation through the alias: the default outcome is success, and the
     // config has no OnSuccess destination, so nothing is logged.
     let event = send_bytes(
@@ -187,7 +280,12 @@ fn r139_r143_r145_invoke_config_operations_on_the_wire() {
     );
     assert_eq!((event.status, event.body.as_str()), (202, ""));
     assert!(s.read(|r| r.destination_log().is_empty()));
-    let deleted = send(&s, Method::DELETE, "/2019-09-25/functions/f/event-invoke-config?Qualifier=live", "");
+    let deleted = send(
+        &s,
+        Method::DELETE,
+        "/2019-09-25/functions/f/event-invoke-config?Qualifier=live",
+        "",
+    );
     assert_eq!(deleted.status, 204);
 }
 
@@ -202,9 +300,23 @@ fn r150_event_invocations_reach_the_destination_log() {
         .build();
     let log = registry.destination_log();
     let s = Service::builder(registry).settle_immediately().build();
-    assert_eq!(send(&s, Method::POST, "/2015-03-31/functions", &create_body("f")).status, 201);
-    let body = format!(r#"{{"MaximumRetryAttempts":1,"DestinationConfig":{{"OnFailure":{{"Destination":"{DLQ}"}}}}}}"#);
-    assert_eq!(send(&s, Method::PUT, "/2019-09-25/functions/f/event-invoke-config", &body).status, 200);
+    assert_eq!(
+        send(&s, Method::POST, "/2015-03-31/functions", &create_body("f")).status,
+        201
+    );
+    let body = format!(
+        r#"{{"MaximumRetryAttempts":1,"DestinationConfig":{{"OnFailure":{{"Destination":"{DLQ}"}}}}}}"#
+    );
+    assert_eq!(
+        send(
+            &s,
+            Method::PUT,
+            "/2019-09-25/functions/f/event-invoke-config",
+            &body
+        )
+        .status,
+        200
+    );
     let event = send_bytes(
         &s,
         Method::POST,
@@ -216,7 +328,10 @@ fn r150_event_invocations_reach_the_destination_log() {
     let records = log.records_for(DLQ);
     assert_eq!(records.len(), 1);
     let json = records[0].to_json();
-    assert_eq!(json["requestContext"]["functionArn"], format!("{ARN}:f:$LATEST"));
+    assert_eq!(
+        json["requestContext"]["functionArn"],
+        format!("{ARN}:f:$LATEST")
+    );
     assert_eq!(json["requestContext"]["approximateInvokeCount"], 2);
     assert_eq!(json["requestPayload"], serde_json::json!({"order": 9}));
 }
@@ -229,7 +344,10 @@ fn r151_r158_mapping_operations_and_settling_on_the_service_clock() {
         .clock(clock.clone())
         .settle_delay(Duration::from_millis(100))
         .build();
-    assert_eq!(send(&s, Method::POST, "/2015-03-31/functions", &create_body("f")).status, 201);
+    assert_eq!(
+        send(&s, Method::POST, "/2015-03-31/functions", &create_body("f")).status,
+        201
+    );
     clock.advance_millis(100);
     let created = send(
         &s,
@@ -274,13 +392,27 @@ fn r151_r158_mapping_operations_and_settling_on_the_service_clock() {
         r#"{"Type":"User","message":"Function does not exist"}"#,
     );
     let updated = send(&s, Method::PUT, &path, r#"{"Enabled":false}"#);
-    assert_eq!((updated.status, updated.json()["State"].as_str()), (202, Some("Updating")));
+    assert_eq!(
+        (updated.status, updated.json()["State"].as_str()),
+        (202, Some("Updating"))
+    );
     clock.advance_millis(100);
     assert_eq!(send(&s, Method::GET, &path, "").json()["State"], "Disabled");
-    let list = send(&s, Method::GET, "/2015-03-31/event-source-mappings?FunctionName=f", "");
-    assert_eq!(list.json()["EventSourceMappings"].as_array().unwrap().len(), 1);
+    let list = send(
+        &s,
+        Method::GET,
+        "/2015-03-31/event-source-mappings?FunctionName=f",
+        "",
+    );
+    assert_eq!(
+        list.json()["EventSourceMappings"].as_array().unwrap().len(),
+        1
+    );
     let deleted = send(&s, Method::DELETE, &path, "");
-    assert_eq!((deleted.status, deleted.json()["State"].as_str()), (202, Some("Deleting")));
+    assert_eq!(
+        (deleted.status, deleted.json()["State"].as_str()),
+        (202, Some("Deleting"))
+    );
     clock.advance_millis(100);
     assert_error(
         &send(&s, Method::GET, &path, ""),
@@ -288,7 +420,15 @@ fn r151_r158_mapping_operations_and_settling_on_the_service_clock() {
         "ResourceNotFoundException",
         r#"{"Type":"User","Message":"The resource you requested does not exist."}"#,
     );
-    let unparsable = send(&s, Method::POST, "/2015-03-31/event-source-mappings", r#"{"BatchSize":"ten"}"#);
+    let unparsable = send(
+        &s,
+        Method::POST,
+        "/2015-03-31/event-source-mappings",
+        r#"{"BatchSize":"ten"}"#,
+    );
     assert_eq!(unparsable.status, 400);
-    assert_eq!(unparsable.error_type.as_deref(), Some("InvalidRequestContentException"));
+    assert_eq!(
+        unparsable.error_type.as_deref(),
+        Some("InvalidRequestContentException")
+    );
 }
