@@ -284,6 +284,151 @@ def session(client):
     )
 
 
+URL_QUALIFIER = r"((?!^\d+$)^[0-9a-zA-Z-_]+$)"
+QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-queue"
+DLQ = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-dlq"
+MISMATCH = "The derived qualifier from the function name does not match the specified qualifier."
+
+
+def attached_session(client, endpoint):
+    """Function URLs, asynchronous-invocation configs and event source mappings: every
+    operation, the recorded refusals, a request on a function URL and an Event invoke."""
+    import http.client
+    import time
+    from urllib.parse import urlparse
+
+    fn = "bound"
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{fn}"
+    call(client, "create_function", FunctionName=fn, Runtime="python3.12", Role=ROLE,
+         Handler="app.handler", Code={"ZipFile": zip_bytes("print('bound')")})
+    client.get_waiter("function_active_v2").wait(
+        FunctionName=fn, WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+    call(client, "publish_version", FunctionName=fn)
+    call(client, "update_function_code", FunctionName=fn, ZipFile=zip_bytes("print('bound 2')"))
+    client.get_waiter("function_updated_v2").wait(
+        FunctionName=fn, WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+    call(client, "publish_version", FunctionName=fn)
+    call(client, "create_alias", FunctionName=fn, Name="live", FunctionVersion="1")
+
+    # Function URLs (R124-R136).
+    url = call(client, "create_function_url_config", FunctionName=fn, Qualifier="live", AuthType="NONE")
+    assert url["FunctionArn"] == f"{arn}:live" and url["AuthType"] == "NONE", url
+    assert url["FunctionUrl"].startswith("https://") and url["FunctionUrl"].endswith(f".lambda-url.{REGION}.on.aws/")
+    url_id = url["FunctionUrl"][len("https://"):].split(".")[0]
+    assert len(url_id) == 32, url_id
+    expect_error(client, "create_function_url_config", "ValidationException", 400,
+                 f"1 validation error detected: Value '1' at 'qualifier' failed to satisfy constraint: "
+                 f"Member must satisfy regular expression pattern: {URL_QUALIFIER}",
+                 FunctionName=fn, Qualifier="1", AuthType="NONE")
+    expect_error(client, "create_function_url_config", "ResourceConflictException", 409,
+                 f"Failed to create function url config for [functionArn = {arn}:live]. "
+                 "Error message:  FunctionUrlConfig exists for this Lambda function",
+                 FunctionName=fn, Qualifier="live", AuthType="NONE")
+    expect_error(client, "create_function_url_config", "ResourceNotFoundException", 404,
+                 "Function does not exist", FunctionName="nope", AuthType="NONE")
+    expect_error(client, "create_function_url_config", "ValidationException", 400,
+                 "1 validation error detected: Value 'UNKNOWN' at 'invokeMode' failed to satisfy constraint: "
+                 "Member must satisfy enum value set: [RESPONSE_STREAM, BUFFERED]",
+                 FunctionName=fn, AuthType="NONE", InvokeMode="UNKNOWN")
+    expect_error(client, "get_function_url_config", "ResourceNotFoundException", 404,
+                 "The resource you requested does not exist.", FunctionName=fn)
+    expect_error(client, "get_function_url_config", "InvalidParameterValueException", 400,
+                 MISMATCH, FunctionName=f"{fn}:live", Qualifier="other")
+    got = call(client, "get_function_url_config", FunctionName=fn, Qualifier="live")
+    assert got["InvokeMode"] == "BUFFERED" and got["FunctionUrl"] == url["FunctionUrl"], got
+    upd = call(client, "update_function_url_config", FunctionName=fn, Qualifier="live",
+               Cors={"AllowOrigins": ["https://example.com"], "MaxAge": 60})
+    assert upd["Cors"] == {"AllowOrigins": ["https://example.com"], "MaxAge": 60}, upd
+    listed = call(client, "list_function_url_configs", FunctionName=fn)
+    assert [c["FunctionArn"] for c in listed["FunctionUrlConfigs"]] == [f"{arn}:live"], listed
+    expect_error(client, "list_function_url_configs", "ResourceNotFoundException", 404,
+                 "Function does not exist", FunctionName="nope")
+
+    # A request on the URL, addressed by Host on loopback (R134, R135).
+    target = urlparse(endpoint)
+
+    def on_url(host):
+        conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+        conn.request("POST", "/orders?id=1", body=b'{"id":1}', headers={"Host": host})
+        r = conn.getresponse()
+        answer = (r.status, r.getheader("x-amzn-ErrorType"), r.getheader("X-Amz-Executed-Version"), r.read())
+        conn.close()
+        return answer
+
+    host = f"{url_id}.lambda-url.localhost"
+    forbidden = on_url(host)
+    assert forbidden[:2] == (403, "AccessDeniedException"), forbidden
+    assert json.loads(forbidden[3])["Message"].startswith("Forbidden. For troubleshooting Function URL"), forbidden
+    call(client, "add_permission", FunctionName=fn, Qualifier="live", StatementId="public-url",
+         Action="lambda:InvokeFunctionUrl", Principal="*", FunctionUrlAuthType="NONE")
+    assert on_url(host) == (200, None, "1", b'{"id":1}')
+    call(client, "update_alias", FunctionName=fn, Name="live", FunctionVersion="2")
+    assert on_url(host)[2] == "2", "the URL serves the alias's new target"
+
+    # Asynchronous-invocation configs (R139-R149).
+    put = call(client, "put_function_event_invoke_config", FunctionName=fn, Qualifier="live",
+               MaximumRetryAttempts=1, DestinationConfig={"OnFailure": {"Destination": DLQ}})
+    assert put["FunctionArn"] == f"{arn}:live" and put["MaximumRetryAttempts"] == 1, put
+    assert put["DestinationConfig"] == {"OnSuccess": {}, "OnFailure": {"Destination": DLQ}}, put
+    upd = call(client, "update_function_event_invoke_config", FunctionName=f"{fn}:live",
+               MaximumEventAgeInSeconds=120)
+    assert (upd["MaximumRetryAttempts"], upd["MaximumEventAgeInSeconds"]) == (1, 120), upd
+    got = call(client, "get_function_event_invoke_config", FunctionName=fn, Qualifier="live")
+    assert got["MaximumEventAgeInSeconds"] == 120, got
+    listed = call(client, "list_function_event_invoke_configs", FunctionName=fn)
+    assert [c["FunctionArn"] for c in listed["FunctionEventInvokeConfigs"]] == [f"{arn}:live"]
+    expect_error(client, "put_function_event_invoke_config", "InvalidParameterValueException", 400,
+                 "You must specify at least one of error handling or destination setting.", FunctionName=fn)
+    expect_error(client, "get_function_event_invoke_config", "ResourceNotFoundException", 404,
+                 f"The function {arn}:$LATEST doesn't have an EventInvokeConfig", FunctionName=fn)
+    expect_error(client, "put_function_event_invoke_config", "InvalidParameterValueException", 400,
+                 "You can't specify the function as a destination for itself.", FunctionName=fn,
+                 DestinationConfig={"OnSuccess": {"Destination": arn}})
+    expect_error(client, "put_function_event_invoke_config", "InvalidParameterValueException", 400,
+                 MISMATCH, FunctionName=f"{fn}:1", Qualifier="live", MaximumRetryAttempts=0)
+    expect_error(client, "put_function_event_invoke_config", "ValidationException", 400,
+                 "1 validation error detected: Value '3' at 'maximumRetryAttempts' failed to satisfy "
+                 "constraint: Member must have value less than or equal to 2",
+                 FunctionName=fn, MaximumRetryAttempts=3)
+    expect_error(client, "update_function_event_invoke_config", "ResourceNotFoundException", 404,
+                 "The function doesn't exist.", FunctionName="nope", MaximumRetryAttempts=0)
+    event = call(client, "invoke", FunctionName=fn, Qualifier="live", InvocationType="Event", Payload=b'{"n":1}')
+    assert event["StatusCode"] == 202, event
+    call(client, "delete_function_event_invoke_config", FunctionName=fn, Qualifier="live")
+    expect_error(client, "delete_function_event_invoke_config", "ResourceNotFoundException", 404,
+                 f"The function {arn}:live doesn't have an EventInvokeConfig", FunctionName=fn, Qualifier="live")
+
+    # Event source mappings (R151-R158).
+    esm = call(client, "create_event_source_mapping", EventSourceArn=QUEUE, FunctionName=f"{fn}:live", BatchSize=5)
+    assert (esm["State"], esm["FunctionArn"], esm["BatchSize"]) == ("Creating", f"{arn}:live", 5), esm
+    assert esm["ResponseMetadata"]["HTTPStatusCode"] == 202
+    uuid = esm["UUID"]
+    expect_error(client, "create_event_source_mapping", "ResourceConflictException", 409,
+                 f'An event source mapping with SQS arn (" {QUEUE} ") and function (" {fn} ") already exists. '
+                 f"Please update or delete the existing mapping with UUID {uuid}",
+                 EventSourceArn=QUEUE, FunctionName=fn)
+    expect_error(client, "create_event_source_mapping", "InvalidParameterValueException", 400,
+                 "Function does not exist", EventSourceArn=QUEUE, FunctionName=f"{fn}:ghost")
+    expect_error(client, "get_event_source_mapping", "ResourceNotFoundException", 404,
+                 "The resource you requested does not exist.", UUID="00000000-0000-4000-8000-000000000000")
+    deadline = time.monotonic() + 10
+    while call(client, "get_event_source_mapping", UUID=uuid)["State"] != "Enabled":
+        assert time.monotonic() < deadline, "the mapping did not settle"
+        time.sleep(0.1)
+    moved = call(client, "update_event_source_mapping", UUID=uuid, FunctionName=f"{arn}:1")
+    assert (moved["State"], moved["FunctionArn"], moved["UUID"]) == ("Updating", f"{arn}:1", uuid), moved
+    listed = call(client, "list_event_source_mappings", FunctionName=fn)
+    assert [m["UUID"] for m in listed["EventSourceMappings"]] == [uuid], listed
+    assert call(client, "list_event_source_mappings", FunctionName="nope")["EventSourceMappings"] == []
+    deleting = call(client, "delete_event_source_mapping", UUID=uuid)
+    assert deleting["State"] == "Deleting", deleting
+    call(client, "delete_function_url_config", FunctionName=fn, Qualifier="live")
+    expect_error(client, "delete_function_url_config", "ResourceNotFoundException", 404,
+                 "The resource you requested does not exist.", FunctionName=fn, Qualifier="live")
+    print("  attached resources: function URLs (incl. a request by Host), invoke configs (incl. an Event "
+          "invoke), event source mappings: ok")
+
+
 def cli(endpoint, *args):
     """Runs the AWS CLI against the server and returns its parsed JSON output."""
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
@@ -312,7 +457,17 @@ def cli_session(endpoint):
     expected = ("An error occurred (ResourceNotFoundException) when calling the GetAlias operation: "
                 f"Cannot find alias arn: arn:aws:lambda:{REGION}:{ACCOUNT}:function:cli-fn:nope")
     assert done.returncode != 0 and expected in done.stderr, done.stderr
-    print("  aws cli: create-function, wait function-active-v2, publish-version, get-alias error: ok")
+    done = cli(endpoint, "create-function-url-config", "--function-name", "cli-fn", "--auth-type", "AWS_IAM")
+    assert done.returncode == 0 and json.loads(done.stdout)["AuthType"] == "AWS_IAM", done.stderr
+    done = cli(endpoint, "list-event-source-mappings", "--function-name", "cli-fn")
+    assert done.returncode == 0 and json.loads(done.stdout)["EventSourceMappings"] == [], done.stderr
+    done = cli(endpoint, "get-function-event-invoke-config", "--function-name", "cli-fn")
+    expected = ("An error occurred (ResourceNotFoundException) when calling the GetFunctionEventInvokeConfig "
+                f"operation: The function arn:aws:lambda:{REGION}:{ACCOUNT}:function:cli-fn:$LATEST "
+                "doesn't have an EventInvokeConfig")
+    assert done.returncode != 0 and expected in done.stderr, done.stderr
+    print("  aws cli: create-function, wait function-active-v2, publish-version, get-alias error, "
+          "create-function-url-config, list-event-source-mappings, get-function-event-invoke-config error: ok")
 
 
 def raw_checks(endpoint):
@@ -508,6 +663,7 @@ def main():
             config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}),
         )
         session(client)
+        attached_session(client, endpoint)
         raw_checks(endpoint)
         cli_session(endpoint)
         limits_checks(binary)
