@@ -6,10 +6,14 @@
 //!
 //! Beyond the service, the same sequences drive multi-version routing (in half the runs
 //! the registry is in `RoutingMode::MultiVersion`), alias history and undo, semantic
-//! version labels, pruning, and export → import round trips of the whole state.
+//! version labels, pruning, and export → import round trips of the whole state; and what
+//! is bound to qualifiers — invoke configs, function URLs and event source mappings
+//! (tests/model_attached, R190) — through every alias, version and function change.
 //!
 //! Cases: `PROPTEST_CASES` (default 256 sequences of up to 60 steps).
 
+#[path = "model_attached/mod.rs"]
+mod attached;
 mod common;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -89,6 +93,8 @@ enum Op {
     Undo(usize, usize),
     Prune(usize, usize),
     RoundTrip,
+    /// Invoke configs, function URLs and event source mappings.
+    Attached(attached::AttachedOp),
 }
 
 const SIDS: [&str; 2] = ["s0", "s1"];
@@ -172,6 +178,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => f.clone().prop_map(Op::FinishCreation),
         2 => f.prop_map(Op::FinishUpdate),
         1 => Just(Op::PublishBadName),
+        4 => attached::attached_op(FUNCTIONS.len()).prop_map(Op::Attached),
     ]
 }
 
@@ -218,6 +225,8 @@ struct MFunction {
     busy: Option<bool>,
     /// Statement ids by policy target (`None` = the unqualified function).
     policies: BTreeMap<Option<String>, Vec<&'static str>>,
+    /// Invoke configs and function URLs.
+    bound: attached::MBound,
 }
 
 #[derive(Default)]
@@ -228,6 +237,8 @@ struct Model {
     manual: bool,
     /// RoutingMode::MultiVersion: up to three additional versions.
     multi: bool,
+    /// Event source mappings (they outlive functions).
+    mappings: attached::MMappings,
 }
 
 fn busy_error(f: &str, creating: bool) -> Res {
@@ -526,6 +537,7 @@ impl Model {
                         aliases: BTreeMap::new(),
                         busy: self.manual.then_some(true),
                         policies: BTreeMap::new(),
+                        bound: attached::MBound::default(),
                     },
                 );
                 Ok(Out::Unit)
@@ -715,6 +727,7 @@ impl Model {
                 for n in &doomed {
                     m.versions.remove(n);
                     m.policies.remove(&Some(n.to_string()));
+                    m.bound.forget(&n.to_string());
                 }
                 Ok(Out::Pruned(doomed))
             }
@@ -729,6 +742,7 @@ impl Model {
                 };
                 m.aliases.remove(ALIASES[*ai]);
                 m.policies.remove(&Some(ALIASES[*ai].to_owned()));
+                m.bound.forget(ALIASES[*ai]);
                 Ok(Out::Unit)
             }
             Op::DeleteVersion(fi, q) => {
@@ -772,7 +786,31 @@ impl Model {
                 }
                 m.versions.remove(&n);
                 m.policies.remove(&Some(n.to_string()));
+                m.bound.forget(&n.to_string());
                 Ok(Out::Unit)
+            }
+            Op::Attached(a) => {
+                let f = FUNCTIONS[attached::function_of(a).unwrap_or(0)];
+                let manual = self.manual;
+                let (versions, aliases): (Vec<u64>, Vec<String>) = self
+                    .functions
+                    .get(f)
+                    .map(|m| {
+                        (
+                            m.versions.keys().copied().collect(),
+                            m.aliases.keys().cloned().collect(),
+                        )
+                    })
+                    .unwrap_or_default();
+                let exists = |q: &str| {
+                    q == "$LATEST"
+                        || q.parse::<u64>().is_ok_and(|n| versions.contains(&n))
+                        || aliases.iter().any(|a| a == q)
+                };
+                let bound = self.functions.get_mut(f).map(|m| &mut m.bound);
+                self.mappings
+                    .apply(a, f, bound, &exists, manual)
+                    .map(|()| Out::Unit)
             }
             Op::Grant(fi, q, si) => {
                 let (f, sid) = (FUNCTIONS[*fi], SIDS[*si]);
@@ -1013,6 +1051,7 @@ fn run(r: &mut Registry, op: &Op) -> Res {
         Op::Prune(fi, keep) => r
             .prune_versions(PruneVersionsRequest::new(FUNCTIONS[*fi], *keep))
             .map(|report| Out::Pruned(report.deleted.iter().map(|n| n.get()).collect())),
+        Op::Attached(a) => attached::run(r, a, &FUNCTIONS).map(|()| Out::Unit),
         Op::RoundTrip => {
             // The whole state through JSON and a strict import, into a registry with the
             // same options; nothing observable may change.
@@ -1187,7 +1226,12 @@ fn check(r: &Registry, m: &Model) -> Result<(), TestCaseError> {
             prop_assert!(resolver.resolve(f, None, &mut rng).is_err());
         }
     }
-    Ok(())
+    let bound: BTreeMap<String, &attached::MBound> = m
+        .functions
+        .iter()
+        .map(|(k, v)| (k.clone(), &v.bound))
+        .collect();
+    attached::check(r, &bound, &m.mappings)
 }
 
 proptest! {
