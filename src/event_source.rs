@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use arc_swap::ArcSwap;
 
 use crate::arn::FunctionArn;
+use crate::clock::Timestamp;
 use crate::names::{AccountId, FunctionName, Qualifier, Version};
 use crate::resolver::{LocalAliasHandle, Resolver};
 
@@ -164,6 +165,51 @@ impl MappingShared {
             self.last_result.store(result.code(), Ordering::Relaxed);
         }
     }
+}
+
+/// The kind of event source, from its ARN's service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum SourceKind {
+    /// An SQS queue.
+    Queue,
+    /// A Kinesis or DynamoDB stream (or another streaming source).
+    Stream,
+}
+
+impl SourceKind {
+    pub(crate) fn of(arn: &str) -> Option<SourceKind> {
+        let mut fields = arn.split(':');
+        if fields.next() != Some("arn") {
+            return None;
+        }
+        match fields.nth(1)? {
+            "sqs" => Some(SourceKind::Queue),
+            "kinesis" | "dynamodb" | "kafka" | "mq" => Some(SourceKind::Stream),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn default_batch_size(self) -> u32 {
+        match self {
+            SourceKind::Queue => 10,
+            SourceKind::Stream => 100,
+        }
+    }
+}
+
+/// One event source mapping as the registry keeps it.
+#[derive(Debug)]
+pub(crate) struct EventSourceMapping {
+    pub(crate) uuid: String,
+    pub(crate) source: String,
+    pub(crate) kind: SourceKind,
+    pub(crate) enabled: bool,
+    pub(crate) batch_size: u32,
+    pub(crate) batching_window: u32,
+    pub(crate) starting_position: Option<String>,
+    pub(crate) last_modified: Timestamp,
+    pub(crate) shared: Arc<MappingShared>,
 }
 
 /// Why a batch was not delivered.

@@ -288,7 +288,7 @@ pub struct Registry {
     /// Highest version number used by deleted functions, by name (Q1).
     pub(super) retired_counters: HashMap<FunctionName, u64>,
     /// Event source mappings by UUID: they outlive their function (R155).
-    pub(super) mappings: BTreeMap<String, super::event_sources::EventSourceMapping>,
+    pub(super) mappings: BTreeMap<String, crate::event_source::EventSourceMapping>,
     /// Function URLs by URL id: the function and the target (function or alias).
     pub(super) url_index: HashMap<String, (FunctionName, PolicyTarget)>,
     pub(super) async_outcome: Arc<dyn AsyncOutcome>,

@@ -10,10 +10,10 @@ use super::checks::validated;
 use super::control::{Lifecycle, Registry};
 use super::pagination::{self, MarkerKind};
 use crate::arn::FunctionRef;
-use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::event_source::{
-    MappingPoller, MappingShared, MappingState, MappingTarget, ProcessingResult,
+    EventSourceMapping, MappingPoller, MappingShared, MappingState, MappingTarget,
+    ProcessingResult, SourceKind,
 };
 use crate::invoke_config::{DestinationConfig, epoch_seconds};
 use crate::names::Qualifier;
@@ -25,51 +25,6 @@ const FUNCTION_DOES_NOT_EXIST: &str = "Function does not exist";
 const NO_SUCH_MAPPING: &str = "The resource you requested does not exist.";
 /// The most mappings one `ListEventSourceMappings` page holds.
 const MAPPING_PAGE_LIMIT: usize = 100;
-
-/// The kind of event source, from its ARN's service.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum SourceKind {
-    /// An SQS queue.
-    Queue,
-    /// A Kinesis or DynamoDB stream (or another streaming source).
-    Stream,
-}
-
-impl SourceKind {
-    fn of(arn: &str) -> Option<SourceKind> {
-        let mut fields = arn.split(':');
-        if fields.next() != Some("arn") {
-            return None;
-        }
-        match fields.nth(1)? {
-            "sqs" => Some(SourceKind::Queue),
-            "kinesis" | "dynamodb" | "kafka" | "mq" => Some(SourceKind::Stream),
-            _ => None,
-        }
-    }
-
-    fn default_batch_size(self) -> u32 {
-        match self {
-            SourceKind::Queue => 10,
-            SourceKind::Stream => 100,
-        }
-    }
-}
-
-/// One event source mapping as the registry keeps it.
-#[derive(Debug)]
-pub(crate) struct EventSourceMapping {
-    pub(crate) uuid: String,
-    pub(crate) source: String,
-    pub(crate) kind: SourceKind,
-    pub(crate) enabled: bool,
-    pub(crate) batch_size: u32,
-    pub(crate) batching_window: u32,
-    pub(crate) starting_position: Option<String>,
-    pub(crate) last_modified: Timestamp,
-    pub(crate) shared: Arc<MappingShared>,
-}
 
 /// `CreateEventSourceMapping` (R151); a request body deserializes into it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]

@@ -243,10 +243,14 @@ fn invoke_mode_of(v: &mut Violations, raw: Option<&str>) -> Option<InvokeMode> {
     mode
 }
 
+/// One list member of `Cors` and its bounds.
+type CorsList<'a> = (&'a Option<Vec<String>>, &'static str, usize, usize, usize);
+
 /// R124: the bounds of `Cors`.
 fn check_cors(v: &mut Violations, cors: Option<&Cors>) {
     let Some(c) = cors else { return };
-    let lists: [(&Option<Vec<String>>, &str, usize, usize, usize); 4] = [
+    // (list, member, most items, shortest item, longest item)
+    let lists: [CorsList<'_>; 4] = [
         (&c.allow_headers, "cors.allowHeaders", 100, 0, 1024),
         (&c.allow_methods, "cors.allowMethods", 6, 0, 6),
         (&c.allow_origins, "cors.allowOrigins", 100, 1, 253),

@@ -9,14 +9,15 @@ use serde::{Deserialize, Serialize};
 
 use super::SnapshotError;
 use crate::clock::Timestamp;
-use crate::event_source::{MappingShared, MappingState, MappingTarget, ProcessingResult};
+use crate::event_source::{
+    EventSourceMapping, MappingShared, MappingState, MappingTarget, ProcessingResult, SourceKind,
+};
 use crate::function::Function;
 use crate::function_url::{FunctionUrl, is_url_id};
 use crate::invoke_config::EventInvokeConfig;
 use crate::names::{FunctionName, Qualifier};
 use crate::policy::PolicyTarget;
 use crate::registry::control::Registry;
-use crate::registry::event_sources::{EventSourceMapping, SourceKind};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
