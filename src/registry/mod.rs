@@ -19,12 +19,14 @@ mod functions;
 #[cfg(feature = "postgres")]
 mod install;
 mod invoke;
+mod invoke_async;
 mod invoke_configs;
 mod pagination;
 mod permissions;
 mod requests;
 mod responses;
 pub(crate) mod snapshot;
+mod url_requests;
 mod versions;
 
 pub(crate) use checks::latest_not_routable;
@@ -36,11 +38,13 @@ pub use event_sources::{
 };
 pub use function_urls::{
     FunctionUrlConfig, FunctionUrlConfigRequest, ListFunctionUrlConfigsRequest,
-    ListFunctionUrlConfigsResponse, UrlInvocation, UrlRefusal,
+    ListFunctionUrlConfigsResponse,
 };
+pub use invoke_async::AsyncInvocation;
 pub use invoke_configs::{
-    AsyncInvocation, FunctionEventInvokeConfig, FunctionEventInvokeConfigRequest,
+    FunctionEventInvokeConfig, FunctionEventInvokeConfigRequest,
     ListFunctionEventInvokeConfigsRequest, ListFunctionEventInvokeConfigsResponse,
 };
 pub use requests::*;
 pub use responses::*;
+pub use url_requests::{UrlInvocation, UrlRefusal};
