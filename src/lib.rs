@@ -64,9 +64,9 @@
 //! # What is here
 //!
 //! The repository's `docs/` folder is the reference this documentation cites: the rules
-//! (R1–R97) by id, the order of checks, the decisions where the service's behaviour is
-//! not recorded (Q1–Q30, also listed below), the wire format, and the performance
-//! targets (P1–P7).
+//! (R1–R97, and R124–R160, R190–R193 for what binds to a qualifier) by id, the order of
+//! checks, the decisions where the service's behaviour is not recorded (Q1–Q30, also
+//! listed below, and Q39–Q45, Q54), the wire format, and the performance targets (P1–P7).
 //!
 //! * **Vocabulary** — [`FunctionName`], [`AliasName`], [`VersionNumber`], [`Version`],
 //!   [`Qualifier`], [`Partition`], [`Region`], [`AccountId`], [`RevisionId`],
@@ -91,6 +91,18 @@
 //!   [`Registry::authorize`], the decision a platform makes on every cross-account or
 //!   service call ([`Caller`], [`Decision`]). Policies can only be written through
 //!   `add_permission` / `remove_permission` (R89).
+//! * **What binds to a qualifier** — event source mappings
+//!   ([`Registry::create_event_source_mapping`] and the rest, with the service's states
+//!   and texts) and a [`MappingPoller`] ([`Registry::event_source_poller`]) that resolves
+//!   each batch through the alias at delivery time, without a lock — point the source at
+//!   the alias once, then only move the alias; asynchronous-invocation configs per
+//!   `$LATEST`, version or alias ([`Registry::put_function_event_invoke_config`] …) with
+//!   [`Registry::invoke_async`], the platform's [`AsyncOutcome`] and the records in a
+//!   [`DestinationLog`]; function URLs per function or alias
+//!   ([`Registry::create_function_url_config`] …) and
+//!   [`Registry::invoke_function_url`], which checks the URL's policy and resolves the
+//!   alias per request. Deleting an alias, version or function treats each as the service
+//!   does.
 //! * **Snapshots** — [`Registry::export`] gives the whole state as a serde [`Snapshot`];
 //!   [`RegistryBuilder::build_from_snapshot`] rebuilds a registry after checking every
 //!   invariant, refusing a corrupt snapshot with a [`SnapshotError`] that names the path.
