@@ -6,6 +6,9 @@
 //!   nested table and `rand::rng()` draw as the baseline)
 //! * `resolve/cached_handle_4way`: a `RoutingMode::MultiVersion` alias split across four
 //!   versions (the same hot-path cost class as `cached_handle`)
+//! * `resolve/mapping_poller`: one batch delivered by an event source mapping bound to the
+//!   same alias (`MappingPoller::deliver`: its state and target loads, then the cached
+//!   handle)
 //! * `resolve_2threads/{by_name, baseline_rwlock, dashmap, papaya}`: time per resolution
 //!   while two threads resolve at once (each thread's own time; the slower thread is
 //!   reported)
@@ -113,10 +116,19 @@ fn by_name(resolver: &Resolver, function: &str, rng: &mut SmallRng) -> Version {
 }
 
 fn resolve(c: &mut Criterion) {
-    let registry = common::registry_with_functions(TABLE);
+    let mut registry = common::registry_with_functions(TABLE);
     let resolver = registry.resolver();
     let hot = common::function_name(TABLE / 2);
     let baseline = baseline_table();
+    let mapping = registry
+        .create_event_source_mapping(
+            lambda_versioning::registry::CreateEventSourceMappingRequest::new(
+                "arn:aws:sqs:us-east-1:123456789012:bench",
+                format!("{hot}:live"),
+            ),
+        )
+        .expect("mapping");
+    let mut poller = registry.event_source_poller(&mapping.uuid).expect("poller");
     let mut group = c.benchmark_group("resolve");
 
     let floor = Arc::new(plain_route());
@@ -168,6 +180,9 @@ fn resolve(c: &mut Criterion) {
         .with_local_rng(4);
     group.bench_function("cached_handle_4way", |b| {
         b.iter(|| split.resolve().map(|r| r.executed_version()))
+    });
+    group.bench_function("mapping_poller", |b| {
+        b.iter(|| poller.deliver(black_box(10)).map(|d| d.executed_version))
     });
     group.finish();
 }

@@ -121,8 +121,9 @@ impl ProcessingResult {
 pub(crate) struct MappingTarget {
     pub(crate) function: FunctionName,
     pub(crate) qualifier: Option<Qualifier>,
-    /// The ARN the mapping reports as `FunctionArn` and invokes.
-    pub(crate) arn: FunctionArn,
+    /// The ARN the mapping reports as `FunctionArn` and invokes (shared with every
+    /// delivery, so a batch costs no allocation).
+    pub(crate) arn: Arc<FunctionArn>,
 }
 
 /// What a mapping shares with its pollers: the target, the state and the last result,
@@ -233,7 +234,7 @@ pub struct Delivery {
     /// The version that runs the batch.
     pub executed_version: Version,
     /// The ARN the mapping invokes (its `FunctionArn`).
-    pub invoked_arn: FunctionArn,
+    pub invoked_arn: Arc<FunctionArn>,
     /// The number of records in the batch.
     pub records: usize,
 }
@@ -290,7 +291,7 @@ impl MappingPoller {
         if state != MappingState::Enabled {
             return Err(DeliveryError::NotEnabled(state));
         }
-        let target = self.shared.target.load_full();
+        let target = self.shared.target.load();
         let executed = match &target.qualifier {
             Some(Qualifier::Alias(alias)) => self.through_alias(&target, alias.as_str()),
             Some(q) => {
@@ -311,13 +312,15 @@ impl MappingPoller {
                 self.shared.record(ProcessingResult::Ok);
                 Ok(Delivery {
                     executed_version,
-                    invoked_arn: target.arn.clone(),
+                    invoked_arn: Arc::clone(&target.arn),
                     records,
                 })
             }
             None => {
                 self.shared.record(ProcessingResult::FunctionNotFound);
-                Err(DeliveryError::FunctionNotFound(target.arn.clone()))
+                Err(DeliveryError::FunctionNotFound(FunctionArn::clone(
+                    &target.arn,
+                )))
             }
         }
     }

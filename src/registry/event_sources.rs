@@ -212,7 +212,7 @@ impl Registry {
         Ok(MappingTarget {
             function: f.name.clone(),
             qualifier,
-            arn,
+            arn: Arc::new(arn),
         })
     }
 

@@ -232,7 +232,7 @@ pub(super) fn import_mappings(
         let target = MappingTarget {
             function: m.function.clone(),
             qualifier: m.qualifier.clone(),
-            arn,
+            arn: Arc::new(arn),
         };
         registry.mappings.insert(
             m.uuid.clone(),
