@@ -225,6 +225,25 @@
 //!   `ArnLike` supports `*` and `?` and is otherwise case-sensitive; a condition whose
 //!   context key the caller lacks does not hold.
 //!
+//! What binds to a qualifier:
+//!
+//! * **Q39** — function URL times are written `YYYY-MM-DDThh:mm:ss.ffffffZ` (the clock has
+//!   milliseconds, so the last three digits are zeros).
+//! * **Q40** — `DeleteFunctionUrlConfig` with a suffix that disagrees with `Qualifier`
+//!   answers the same `InvalidParameterValueException` as Create, Get and Update.
+//! * **Q41** — an asynchronous invocation uses the invoke config of the qualifier as
+//!   invoked, with no fallback to the version's or the function's; records name the
+//!   invoked ARN (`…:$LATEST` for an unqualified call) and the version that ran.
+//! * **Q42** — invoke configs on a missing version answer as for a missing alias.
+//! * **Q43** — an Update's `DestinationConfig` replaces the whole object; an Update with
+//!   no member is refused like a Put.
+//! * **Q44** — a destination naming the function itself with a qualifier is accepted.
+//! * **Q45** — a mapping to a missing version or alias is `Function does not exist`;
+//!   deleting an alias or version a mapping targets is allowed (deliveries then fail);
+//!   one source and one function make a duplicate whatever the qualifiers; an unqualified
+//!   `FunctionName` filter matches every mapping of the function.
+//! * **Q54** — `DeleteAlias` deletes the alias's URL and invoke config at once.
+//!
 //! Markers (`NextMarker`) are opaque tokens naming the first item of the next page; a
 //! marker this crate did not issue is refused with `InvalidParameterValueException`
 //! `Invalid marker: <marker>`. `CreateFunction` on a taken name answers
