@@ -47,6 +47,9 @@ pub enum ErrorKind {
     /// `UnknownOperationException` (404): no operation is bound to the request's method
     /// and path (raised by the [`wire`](crate::wire) layer).
     UnknownOperation,
+    /// `ProvisionedConcurrencyConfigNotFoundException` (404): the alias or version has no
+    /// provisioned-concurrency config (R102).
+    ProvisionedConcurrencyConfigNotFound,
 }
 
 impl ErrorKind {
@@ -73,6 +76,9 @@ impl ErrorKind {
             ErrorKind::InvalidRequestContent => "InvalidRequestContentException",
             ErrorKind::RequestTooLarge => "RequestTooLargeException",
             ErrorKind::UnknownOperation => "UnknownOperationException",
+            ErrorKind::ProvisionedConcurrencyConfigNotFound => {
+                "ProvisionedConcurrencyConfigNotFoundException"
+            }
         }
     }
 
@@ -92,7 +98,9 @@ impl ErrorKind {
             | ErrorKind::PublicPolicy
             | ErrorKind::InvalidRequestContent => 400,
             ErrorKind::AccessDenied => 403,
-            ErrorKind::ResourceNotFound | ErrorKind::UnknownOperation => 404,
+            ErrorKind::ResourceNotFound
+            | ErrorKind::UnknownOperation
+            | ErrorKind::ProvisionedConcurrencyConfigNotFound => 404,
             ErrorKind::RequestTooLarge => 413,
             ErrorKind::ResourceConflict => 409,
             ErrorKind::PreconditionFailed => 412,
@@ -134,6 +142,8 @@ pub struct Error {
     message: String,
     /// The recorded refusals that carry no `"Type"` member although their kind does.
     untyped: bool,
+    /// The `"Reason"` member of a throttle (R123).
+    reason: Option<&'static str>,
 }
 
 /// The `"Type"` member of an error body (R96): who is at fault.
@@ -166,7 +176,30 @@ impl Error {
             kind,
             message: message.into(),
             untyped: false,
+            reason: None,
         }
+    }
+
+    /// The throttle of an invocation that found no free concurrency (R119, R121, R123):
+    /// `TooManyRequestsException` (429) `Rate Exceeded.` with reason
+    /// `ReservedFunctionConcurrentInvocationLimitExceeded`.
+    ///
+    /// ```
+    /// use lambda_versioning::{Error, ErrorKind};
+    /// let e = Error::throttled();
+    /// assert_eq!((e.kind(), e.message()), (ErrorKind::TooManyRequests, "Rate Exceeded."));
+    /// assert_eq!(e.reason(), Some("ReservedFunctionConcurrentInvocationLimitExceeded"));
+    /// ```
+    pub fn throttled() -> Self {
+        Error {
+            reason: Some("ReservedFunctionConcurrentInvocationLimitExceeded"),
+            ..Error::new(ErrorKind::TooManyRequests, "Rate Exceeded.")
+        }
+    }
+
+    /// The `"Reason"` member of the error body, for throttles (R123).
+    pub fn reason(&self) -> Option<&str> {
+        self.reason
     }
 
     /// The same error, answered without a `"Type"` member (the service sends one

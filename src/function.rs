@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::arn::FunctionArn;
 use crate::clock::Timestamp;
+use crate::concurrency::ProvisionedConfig;
 use crate::config::FunctionConfig;
 use crate::function_url::FunctionUrl;
 use crate::invoke_config::EventInvokeConfig;
@@ -84,6 +85,10 @@ pub(crate) struct Function {
     /// Function URLs (R125): of the function (`Function`) or of an alias, never of a
     /// version.
     pub(crate) urls: BTreeMap<PolicyTarget, FunctionUrl>,
+    /// Reserved concurrency (R115), function-wide.
+    pub(crate) reserved_concurrency: Option<u32>,
+    /// Provisioned-concurrency configs (R99): on published versions and aliases only.
+    pub(crate) provisioned: BTreeMap<PolicyTarget, ProvisionedConfig>,
 }
 
 impl Function {

@@ -181,6 +181,8 @@ pub enum Condition {
     RetriesExhausted,
     /// The event was older than `MaximumEventAgeInSeconds` before an attempt.
     EventAgeExceeded,
+    /// The function's reserved concurrency is 0: no attempt ran (R119).
+    ZeroReservedConcurrency,
 }
 
 /// `requestContext` of a [`DestinationRecord`].

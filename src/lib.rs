@@ -255,6 +255,7 @@
 
 mod arn;
 mod clock;
+mod concurrency;
 mod config;
 mod error;
 mod event_source;
@@ -280,6 +281,7 @@ pub mod wire;
 
 pub use arn::{FunctionArn, FunctionRef, FunctionRefForm};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use concurrency::ProvisionedStatus;
 pub use config::{Architecture, Code, FunctionConfig};
 pub use error::{Component, Error, ErrorKind, FaultType, ParseError, ParseErrorReason};
 pub use event_source::{Delivery, DeliveryError, MappingPoller, MappingState, ProcessingResult};
@@ -302,8 +304,8 @@ pub use registry::authorize::{Caller, CallerPrincipal, Decision};
 pub use registry::control::{Lifecycle, Registry, RegistryBuilder, RoutingMode, VersionNumbering};
 pub use registry::snapshot::{Snapshot, SnapshotError};
 pub use resolver::{
-    AliasHandle, HandleResolution, LocalAliasHandle, Resolution, ResolveError, Resolver,
-    alias_salt, sticky_point,
+    AdmissionPermit, AdmitError, Admitted, AliasHandle, CapacityKind, HandleResolution,
+    LocalAliasHandle, Resolution, ResolveError, Resolver, alias_salt, sticky_point,
 };
 pub use revision::{RandomRevisionIds, RevisionIdSource, SeededRevisionIds};
 pub use routing::{AliasRouting, AliasTarget, MAX_ADDITIONAL_VERSIONS, RouteReason, Weight};

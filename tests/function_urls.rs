@@ -365,14 +365,16 @@ fn r134_r135_requests_on_a_url_follow_the_alias_and_its_policy() {
     let mut rng = rand::rng();
     // R135: no statement, so even a NONE URL is forbidden.
     assert_eq!(
-        r.invoke_function_url(&id, &Caller::anonymous(), &mut rng),
-        Err(UrlRefusal::Forbidden)
+        r.invoke_function_url(&id, &Caller::anonymous(), &mut rng)
+            .err(),
+        Some(UrlRefusal::Forbidden)
     );
     // A statement on the function does not cover the alias's URL.
     grant_public(&mut r, None);
     assert_eq!(
-        r.invoke_function_url(&id, &Caller::anonymous(), &mut rng),
-        Err(UrlRefusal::Forbidden)
+        r.invoke_function_url(&id, &Caller::anonymous(), &mut rng)
+            .err(),
+        Some(UrlRefusal::Forbidden)
     );
     grant_public(&mut r, Some("live"));
     let served = r
@@ -393,8 +395,9 @@ fn r134_r135_requests_on_a_url_follow_the_alias_and_its_policy() {
     r.delete_alias(DeleteAliasRequest::new("f", "live"))
         .unwrap();
     assert_eq!(
-        r.invoke_function_url(&id, &Caller::anonymous(), &mut rng),
-        Err(UrlRefusal::UnknownUrl)
+        r.invoke_function_url(&id, &Caller::anonymous(), &mut rng)
+            .err(),
+        Some(UrlRefusal::UnknownUrl)
     );
     assert_eq!(UrlRefusal::UnknownUrl.body(), r#"{"Message":null}"#);
     assert_eq!(UrlRefusal::UnknownUrl.http_status(), 403);
@@ -425,16 +428,18 @@ fn r135_auth_type_condition_and_own_account_iam_callers() {
     // The statement's condition names NONE; the URL's type is AWS_IAM.
     grant_public(&mut r, None);
     assert_eq!(
-        r.invoke_function_url(&id, &Caller::anonymous(), &mut rng),
-        Err(UrlRefusal::Forbidden)
+        r.invoke_function_url(&id, &Caller::anonymous(), &mut rng)
+            .err(),
+        Some(UrlRefusal::Forbidden)
     );
     assert_eq!(
         r.invoke_function_url(
             &id,
             &Caller::iam("arn:aws:iam::999999999999:role/x"),
             &mut rng
-        ),
-        Err(UrlRefusal::Forbidden)
+        )
+        .err(),
+        Some(UrlRefusal::Forbidden)
     );
     // An identity of the registry's own account is allowed by its identity policy.
     let own = Caller::iam("arn:aws:iam::123456789012:role/x");
@@ -454,8 +459,9 @@ fn r134_delete_function_removes_its_urls() {
     let id = url_id(&url.function_url);
     r.delete_function(DeleteFunctionRequest::new("f")).unwrap();
     assert_eq!(
-        r.invoke_function_url(&id, &Caller::anonymous(), &mut rand::rng()),
-        Err(UrlRefusal::UnknownUrl)
+        r.invoke_function_url(&id, &Caller::anonymous(), &mut rand::rng())
+            .err(),
+        Some(UrlRefusal::UnknownUrl)
     );
     with_versions(&mut r, "f", 1);
     assert_err(

@@ -144,10 +144,15 @@ impl Registry {
         f.policies.remove(&target);
         f.invoke_configs.remove(&target);
         let url = f.urls.remove(&target);
+        // R111: the alias's provisioned config goes with it.
+        let provisioned = f.provisioned.remove(&target).is_some();
         if f.aliases.remove(&name).is_some() {
             self.resolver.alias_deleted(&key, &name);
         }
         self.forget_url(url);
+        if provisioned {
+            self.refresh_admission(&key);
+        }
         Ok(())
     }
 
@@ -324,6 +329,7 @@ impl Registry {
         routing: Option<AliasRouting>,
         history: HistoryStep,
     ) -> Result<AliasConfiguration, Error> {
+        let moves_provisioned = self.check_provisioned_alias_move(key, &name, primary)?;
         let revision_id = self.new_revision_id();
         let depth = self.alias_history;
         let f = self.functions.get_mut(key).ok_or_else(vanished)?;
@@ -356,7 +362,11 @@ impl Registry {
         let view = AliasConfiguration::of(f, &name, &alias);
         self.resolver
             .alias_set(key, &name, Route::new(primary, routing));
+        let target = PolicyTarget::Alias(name.clone());
         f.aliases.insert(name, alias);
+        if moves_provisioned {
+            self.provisioned_alias_moved(key, &target);
+        }
         Ok(view)
     }
 

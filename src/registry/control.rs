@@ -21,6 +21,23 @@ pub(crate) struct Quotas {
     pub(crate) versions_per_function: Option<usize>,
 }
 
+/// The account's concurrency settings (R118): the limit and the minimum that must stay
+/// unreserved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ConcurrencyLimits {
+    pub(crate) limit: u32,
+    pub(crate) minimum_unreserved: u32,
+}
+
+impl Default for ConcurrencyLimits {
+    fn default() -> Self {
+        ConcurrencyLimits {
+            limit: 1000,
+            minimum_unreserved: 100,
+        }
+    }
+}
+
 /// How lifecycle transitions (R23, R25, R69) are driven.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -100,6 +117,7 @@ pub struct RegistryBuilder {
     pub(super) quotas: Quotas,
     pub(super) async_outcome: Arc<dyn AsyncOutcome>,
     pub(super) destinations: DestinationLog,
+    pub(super) concurrency: ConcurrencyLimits,
 }
 
 impl RegistryBuilder {
@@ -220,6 +238,17 @@ impl RegistryBuilder {
         self
     }
 
+    /// The account's concurrency limit (`AccountLimit.ConcurrentExecutions`, default
+    /// 1000) and the minimum that must stay unreserved (default 100) (R118, Q37). Every
+    /// invocation admitted through the resolver counts against them.
+    pub fn account_concurrency(mut self, limit: u32, minimum_unreserved: u32) -> Self {
+        self.concurrency = ConcurrencyLimits {
+            limit,
+            minimum_unreserved,
+        };
+        self
+    }
+
     /// Where the records of asynchronous invocations go (default: a log of the newest
     /// 10 000 records); keep a clone to read them.
     pub fn destination_log(mut self, log: DestinationLog) -> Self {
@@ -230,6 +259,7 @@ impl RegistryBuilder {
     /// The registry, empty.
     pub fn build(self) -> Registry {
         let resolver = Resolver::new(self.partition.clone(), self.region.clone(), self.account);
+        resolver.set_account_capacity(self.concurrency.limit);
         Registry {
             resolver,
             partition: self.partition,
@@ -249,6 +279,7 @@ impl RegistryBuilder {
             url_index: HashMap::new(),
             async_outcome: self.async_outcome,
             destinations: self.destinations,
+            concurrency: self.concurrency,
         }
     }
 }
@@ -293,6 +324,7 @@ pub struct Registry {
     pub(super) url_index: HashMap<String, (FunctionName, PolicyTarget)>,
     pub(super) async_outcome: Arc<dyn AsyncOutcome>,
     pub(super) destinations: DestinationLog,
+    pub(super) concurrency: ConcurrencyLimits,
 }
 
 impl fmt::Debug for Registry {
@@ -331,6 +363,7 @@ impl Registry {
             quotas: Quotas::default(),
             async_outcome: Arc::new(always_succeeds),
             destinations: DestinationLog::default(),
+            concurrency: ConcurrencyLimits::default(),
         }
     }
 

@@ -95,6 +95,8 @@ impl Registry {
             pending_versions: Vec::new(),
             invoke_configs: BTreeMap::new(),
             urls: BTreeMap::new(),
+            reserved_concurrency: None,
+            provisioned: BTreeMap::new(),
             policies: BTreeMap::new(),
         };
         let mut response = FunctionConfiguration::of_latest(&function, arn, true);
@@ -343,8 +345,17 @@ impl Registry {
     ///
     /// As [`Registry::get_function_configuration`].
     pub fn get_function(&self, req: GetFunctionRequest) -> Result<GetFunctionResponse, Error> {
+        let configuration = self.configuration_of(&req.function_name, req.qualifier.as_deref())?;
+        let unqualified = req.qualifier.is_none()
+            && FunctionRef::parse(&req.function_name, NamePattern::Namespaced)
+                .is_ok_and(|r| r.qualifier().is_none());
+        let reserved_concurrency = unqualified
+            .then(|| self.functions.get(&configuration.function_name))
+            .flatten()
+            .and_then(|f| f.reserved_concurrency);
         Ok(GetFunctionResponse {
-            configuration: self.configuration_of(&req.function_name, req.qualifier.as_deref())?,
+            configuration,
+            reserved_concurrency,
         })
     }
 
@@ -388,6 +399,9 @@ impl Registry {
                     for url in f.urls.values() {
                         self.url_index.remove(&url.url_id);
                     }
+                    if f.reserved_concurrency.is_some() || !f.provisioned.is_empty() {
+                        self.refresh_admission(&key);
+                    }
                     // Q1: only a counter above zero constrains a re-created function.
                     if f.last_allocated > 0 {
                         let used = self.retired_counters.entry(key).or_insert(0);
@@ -417,7 +431,12 @@ impl Registry {
                     // R63, R148: what was attached to the version goes with it.
                     f.policies.remove(&PolicyTarget::Version(n));
                     f.invoke_configs.remove(&PolicyTarget::Version(n));
+                    // Q32: a version's own provisioned config goes with it.
+                    let provisioned = f.provisioned.remove(&PolicyTarget::Version(n)).is_some();
                     self.resolver.version_deleted(&key, n);
+                    if provisioned {
+                        self.refresh_admission(&key);
+                    }
                 }
                 Ok(())
             }

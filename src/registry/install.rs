@@ -106,6 +106,7 @@ impl Registry {
             }
             self.functions.insert(name.clone(), f);
         }
+        self.refresh_admission(name);
         Ok(())
     }
 }

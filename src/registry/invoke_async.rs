@@ -80,7 +80,12 @@ impl Registry {
         let mut attempts = 0;
         let mut last = InvocationOutcome::success();
         let mut condition = Condition::RetriesExhausted;
-        for attempt in 1..=u32::from(retries) + 1 {
+        // R119: reserved concurrency 0 fails the event at once, without retries.
+        let zero_reserved = f.reserved_concurrency == Some(0);
+        if zero_reserved {
+            condition = Condition::ZeroReservedConcurrency;
+        }
+        for attempt in (1..=u32::from(retries) + 1).filter(|_| !zero_reserved) {
             if self
                 .now()
                 .unix_millis()

@@ -12,6 +12,7 @@
 mod aliases;
 pub(crate) mod authorize;
 mod checks;
+mod concurrency;
 pub(crate) mod control;
 mod event_sources;
 mod function_urls;
@@ -31,6 +32,11 @@ mod versions;
 
 pub(crate) use checks::latest_not_routable;
 pub use checks::{NOTHING_TO_UNDO, WEIGHT_SUM_EXCEEDED};
+pub use concurrency::{
+    FunctionConcurrency, ListProvisionedConcurrencyConfigsRequest,
+    ListProvisionedConcurrencyConfigsResponse, ProvisionedConcurrencyConfig,
+    PutFunctionConcurrencyRequest, PutProvisionedConcurrencyConfigRequest,
+};
 pub use event_sources::{
     CreateEventSourceMappingRequest, EventSourceMappingConfiguration,
     ListEventSourceMappingsRequest, ListEventSourceMappingsResponse,

@@ -26,6 +26,8 @@ pub(crate) enum MarkerKind {
     InvokeConfig,
     /// The UUID of the next event source mapping.
     Mapping,
+    /// A position in a function's provisioned-concurrency configs.
+    Provisioned,
 }
 
 impl MarkerKind {
@@ -36,6 +38,7 @@ impl MarkerKind {
             MarkerKind::Url => "v1:url:",
             MarkerKind::InvokeConfig => "v1:invoke-config:",
             MarkerKind::Mapping => "v1:mapping:",
+            MarkerKind::Provisioned => "v1:provisioned:",
         }
     }
 }

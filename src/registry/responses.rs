@@ -35,13 +35,16 @@ pub struct FunctionConfiguration {
     pub label: Option<semver::Version>,
 }
 
-/// What `GetFunction` answers: the configuration (the code location, tags and
-/// concurrency of the real service are not modelled).
+/// What `GetFunction` answers: the configuration and, for an unqualified request, the
+/// function's reserved concurrency (R122, Q47). The code location is not modelled.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionResponse {
     /// `Configuration`.
     pub configuration: FunctionConfiguration,
+    /// `Concurrency.ReservedConcurrentExecutions`: only on an unqualified request, and
+    /// only when a reservation is set.
+    pub reserved_concurrency: Option<u32>,
 }
 
 /// An alias as the service reports it (`AliasConfiguration`, R37).

@@ -67,7 +67,13 @@ impl Registry {
             _ => Version::Latest,
         };
         super::invoke::check_invocable(f, executed).map_err(UrlRefusal::NotReady)?;
+        // R137: a URL request is admitted like any invocation.
+        let permit = self
+            .resolver
+            .admit_version(f.name.as_str(), executed)
+            .map_err(|_| UrlRefusal::Throttled)?;
         Ok(UrlInvocation {
+            permit,
             function_arn: resource,
             executed_version: executed,
             invoke_mode: url.invoke_mode.unwrap_or_default(),
@@ -79,10 +85,12 @@ impl Registry {
     }
 }
 
-/// A request a function URL accepted.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A request a function URL accepted, with the admission permit to hold while it runs.
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct UrlInvocation {
+    /// The capacity the request holds (R137).
+    pub permit: crate::AdmissionPermit,
     /// The URL's target: the unqualified function or the alias ARN.
     pub function_arn: FunctionArn,
     /// The alias the URL belongs to, if any.
@@ -103,6 +111,8 @@ pub enum UrlRefusal {
     Forbidden,
     /// The version that would serve it is not `Active`: the registry's error.
     NotReady(Error),
+    /// No concurrency is free (e.g. reserved concurrency 0): 429 (R137).
+    Throttled,
 }
 
 impl UrlRefusal {
@@ -111,6 +121,7 @@ impl UrlRefusal {
         match self {
             UrlRefusal::UnknownUrl | UrlRefusal::Forbidden => 403,
             UrlRefusal::NotReady(e) => e.http_status(),
+            UrlRefusal::Throttled => 429,
         }
     }
 
@@ -120,6 +131,7 @@ impl UrlRefusal {
             UrlRefusal::UnknownUrl => URL_UNKNOWN_BODY.to_owned(),
             UrlRefusal::Forbidden => URL_FORBIDDEN_BODY.to_owned(),
             UrlRefusal::NotReady(e) => serde_json::json!({"Message": e.message()}).to_string(),
+            UrlRefusal::Throttled => serde_json::json!({"Message": "Rate Exceeded."}).to_string(),
         }
     }
 
@@ -128,6 +140,7 @@ impl UrlRefusal {
         match self {
             UrlRefusal::UnknownUrl | UrlRefusal::Forbidden => "AccessDeniedException",
             UrlRefusal::NotReady(e) => e.kind().exception_name(),
+            UrlRefusal::Throttled => "TooManyRequestsException",
         }
     }
 }
@@ -138,6 +151,7 @@ impl std::fmt::Display for UrlRefusal {
             UrlRefusal::UnknownUrl => f.write_str("no function URL has this id"),
             UrlRefusal::Forbidden => f.write_str("the resource policy does not allow this request"),
             UrlRefusal::NotReady(e) => write!(f, "{e}"),
+            UrlRefusal::Throttled => f.write_str("no concurrency is free"),
         }
     }
 }

@@ -253,8 +253,10 @@ impl Registry {
             f.versions.remove(n);
             f.policies.remove(&PolicyTarget::Version(*n));
             f.invoke_configs.remove(&PolicyTarget::Version(*n));
+            f.provisioned.remove(&PolicyTarget::Version(*n));
             self.resolver.version_deleted(&key, *n);
         }
+        self.refresh_admission(&key);
         report.deleted = doomed;
         Ok(report)
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rand::SeedableRng as _;
 use rand::rngs::SmallRng;
 
-use super::{AliasSlot, ResolveError, sticky_point};
+use super::{AdmitError, Admitted, AliasSlot, FunctionAdmission, ResolveError, sticky_point};
 use crate::arn::FunctionArn;
 use crate::error::Error;
 use crate::names::Version;
@@ -17,11 +17,43 @@ use crate::routing::RouteReason;
 pub struct AliasHandle {
     slot: Arc<AliasSlot>,
     arn: FunctionArn,
+    admission: Arc<FunctionAdmission>,
 }
 
 impl AliasHandle {
-    pub(super) fn new(slot: Arc<AliasSlot>, arn: FunctionArn) -> AliasHandle {
-        AliasHandle { slot, arn }
+    pub(super) fn new(
+        slot: Arc<AliasSlot>,
+        arn: FunctionArn,
+        admission: Arc<FunctionAdmission>,
+    ) -> AliasHandle {
+        AliasHandle {
+            slot,
+            arn,
+            admission,
+        }
+    }
+
+    /// Resolves one invocation and admits it (docs/rules-concurrency.md, R110, R119,
+    /// R121): the provisioned capacity of the version that runs, then the function's
+    /// reserved or the account's unreserved capacity. Hold the permit while the
+    /// invocation runs.
+    ///
+    /// # Errors
+    ///
+    /// [`AdmitError::Throttled`] when no capacity is free (the service's
+    /// `TooManyRequestsException`), [`AdmitError::Resolve`] once the alias is gone.
+    #[inline]
+    pub fn admit<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> Result<Admitted, AdmitError> {
+        let resolution = self.resolve(rng).map_err(AdmitError::Resolve)?;
+        let permit = self
+            .admission
+            .admit(resolution.executed_version())
+            .ok_or(AdmitError::Throttled)?;
+        Ok(Admitted::new(
+            resolution.executed_version(),
+            resolution.reason(),
+            permit,
+        ))
     }
 
     /// Which version runs for one invocation through the alias.
@@ -124,6 +156,16 @@ impl LocalAliasHandle {
     #[inline]
     pub fn resolve(&mut self) -> Result<HandleResolution, ResolveError> {
         self.handle.resolve(&mut self.rng)
+    }
+
+    /// As [`AliasHandle::admit`], with this handle's generator.
+    ///
+    /// # Errors
+    ///
+    /// As [`AliasHandle::admit`].
+    #[inline]
+    pub fn admit(&mut self) -> Result<Admitted, AdmitError> {
+        self.handle.admit(&mut self.rng)
     }
 
     /// The underlying shared handle.

@@ -125,6 +125,7 @@ impl VersionSet {
 pub(super) struct FunctionEntry {
     pub(super) name: Arc<str>,
     pub(super) versions: Arc<ArcSwap<VersionSet>>,
+    pub(super) admission: Arc<super::FunctionAdmission>,
 }
 
 /// One alias in the alias index, keyed by (function, alias).
@@ -152,6 +153,8 @@ pub(super) struct Shared {
     pub(super) hash_state: foldhash::fast::FixedState,
     pub(super) functions: Box<[Arc<ArcSwap<FunctionShard>>]>,
     pub(super) aliases: Box<[Arc<ArcSwap<AliasShard>>]>,
+    /// The account's unreserved concurrency pool (admission).
+    pub(super) account: Arc<super::Gate>,
 }
 
 pub(super) static NEXT_ID: AtomicU64 = AtomicU64::new(0);
@@ -247,6 +250,7 @@ impl Resolver {
                 aliases: (0..SHARDS)
                     .map(|_| Arc::new(ArcSwap::from_pointee(AliasShard::new())))
                     .collect(),
+                account: Arc::new(super::Gate::new(u32::MAX)),
             }),
         }
     }
@@ -308,6 +312,20 @@ impl Resolver {
             Shard::Functions(s) => s
                 .find(hash, |e| &*e.name == function)
                 .map(|e| Arc::clone(&e.versions)),
+            Shard::Aliases(_) => None,
+        })
+    }
+
+    /// The admission state of `function`, if it exists.
+    pub(crate) fn function_admission(
+        &self,
+        function: &str,
+    ) -> Option<Arc<super::FunctionAdmission>> {
+        let hash = self.function_hash(function);
+        self.with_shard(shard_of(hash), Index::Functions, |shard| match shard {
+            Shard::Functions(s) => s
+                .find(hash, |e| &*e.name == function)
+                .map(|e| Arc::clone(&e.admission)),
             Shard::Aliases(_) => None,
         })
     }

@@ -7,6 +7,7 @@
 //! The type-level documentation of [`Resolver`] describes the structure, handles,
 //! per-thread caches and randomness.
 
+mod admission;
 mod handle;
 mod index;
 mod route;
@@ -16,6 +17,8 @@ mod write;
 use std::fmt;
 use std::sync::Arc;
 
+pub use admission::{AdmissionPermit, AdmitError, Admitted, CapacityKind};
+pub(crate) use admission::{FunctionAdmission, Gate, Gates};
 pub use handle::{AliasHandle, HandleResolution, LocalAliasHandle};
 use index::{AliasSlot, ArnBase, FAST_RNG, Index, LOCAL_SHARDS, Shard, Shared, shard_of};
 pub(crate) use route::Route;
@@ -350,6 +353,9 @@ impl Resolver {
             None if self.function_exists(function) => return Err(ResolveError::QualifierNotFound),
             None => return Err(ResolveError::FunctionNotFound),
         };
+        let admission = self
+            .function_admission(function)
+            .ok_or(ResolveError::FunctionNotFound)?;
         let function = FunctionName::new_unchecked(function);
         let alias = AliasName::new_unchecked(alias);
         let base = &self.shared.base;
@@ -360,6 +366,6 @@ impl Resolver {
             function,
         )
         .with_qualifier(alias);
-        Ok(AliasHandle::new(slot, arn))
+        Ok(AliasHandle::new(slot, arn, admission))
     }
 }

@@ -36,6 +36,9 @@ impl Resolver {
         let entry = FunctionEntry {
             name: Arc::from(name.as_str()),
             versions: Arc::new(ArcSwap::from_pointee(bits)),
+            admission: Arc::new(super::FunctionAdmission::new(Arc::clone(
+                &self.shared.account,
+            ))),
         };
         let hash = self.function_hash(name.as_str());
         let state = &self.shared.hash_state;

@@ -12,7 +12,9 @@ use crate::error::Error;
 use crate::registry::{
     CreateEventSourceMappingRequest, FunctionEventInvokeConfigRequest, FunctionUrlConfigRequest,
     ListEventSourceMappingsRequest, ListFunctionEventInvokeConfigsRequest,
-    ListFunctionUrlConfigsRequest, UpdateEventSourceMappingRequest,
+    ListFunctionUrlConfigsRequest, ListProvisionedConcurrencyConfigsRequest,
+    PutFunctionConcurrencyRequest, PutProvisionedConcurrencyConfigRequest,
+    UpdateEventSourceMappingRequest,
 };
 use crate::{Caller, FunctionUrlAuthType};
 
@@ -134,6 +136,57 @@ impl Service {
                     ..ListFunctionUrlConfigsRequest::new(name)
                 };
                 json(op, &self.registry_read().list_function_url_configs(req)?)
+            }
+            Operation::PutProvisionedConcurrencyConfig => {
+                let req = PutProvisionedConcurrencyConfigRequest {
+                    function_name: name,
+                    qualifier,
+                    ..parse_body::<PutProvisionedConcurrencyConfigRequest>(body)?
+                };
+                let r = self
+                    .registry_write()
+                    .put_provisioned_concurrency_config(req)?;
+                self.schedule_settle_all();
+                json(op, &r)
+            }
+            Operation::GetProvisionedConcurrencyConfig
+            | Operation::ListProvisionedConcurrencyConfigs
+                if query.get("List") == Some("ALL") =>
+            {
+                let req = ListProvisionedConcurrencyConfigsRequest {
+                    marker,
+                    max_items: max_items(query)?,
+                    ..ListProvisionedConcurrencyConfigsRequest::new(name)
+                };
+                let r = self
+                    .registry_read()
+                    .list_provisioned_concurrency_configs(req)?;
+                json(Operation::ListProvisionedConcurrencyConfigs, &r)
+            }
+            Operation::GetProvisionedConcurrencyConfig => {
+                let r = self
+                    .registry_read()
+                    .get_provisioned_concurrency_config_param(&name, qualifier.as_deref())?;
+                json(op, &r)
+            }
+            Operation::DeleteProvisionedConcurrencyConfig => {
+                self.registry_write()
+                    .delete_provisioned_concurrency_config_param(&name, qualifier.as_deref())?;
+                empty(op)
+            }
+            Operation::PutFunctionConcurrency => {
+                let req = PutFunctionConcurrencyRequest {
+                    function_name: name,
+                    ..parse_body::<PutFunctionConcurrencyRequest>(body)?
+                };
+                json(op, &self.registry_write().put_function_concurrency(req)?)
+            }
+            Operation::GetFunctionConcurrency => {
+                json(op, &self.registry_read().get_function_concurrency(&name)?)
+            }
+            Operation::DeleteFunctionConcurrency => {
+                self.registry_write().delete_function_concurrency(&name)?;
+                empty(op)
             }
             other => Err(super::service::unknown_operation(
                 &http::Method::GET,

@@ -47,6 +47,7 @@ pub const fn message_case(kind: ErrorKind) -> MessageCase {
         | ErrorKind::PublicPolicy
         | ErrorKind::AccessDenied
         | ErrorKind::UnknownOperation => MessageCase::Upper,
+        ErrorKind::ProvisionedConcurrencyConfigNotFound => MessageCase::Lower,
         ErrorKind::Validation
         | ErrorKind::InvalidParameterValue
         | ErrorKind::ResourceConflict
@@ -62,6 +63,8 @@ pub const fn message_case(kind: ErrorKind) -> MessageCase {
 
 #[derive(Serialize)]
 struct ErrorBody<'a> {
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     fault: Option<&'static str>,
     #[serde(rename = "message", skip_serializing_if = "Option::is_none")]
@@ -93,6 +96,7 @@ pub fn error_body(err: &Error) -> Vec<u8> {
         MessageCase::Upper => (None, message),
     };
     let body = ErrorBody {
+        reason: err.reason(),
         fault: err.fault_type().map(|t| t.as_str()),
         lower,
         upper,

@@ -106,7 +106,7 @@ impl Service {
         // resolver's lock-free choice, and the state of the chosen version (one that is
         // still being created is not invoked). If the resolver finds no target (a version
         // or alias that does not exist), the registry words the error.
-        let (executed, invoked_arn) = {
+        let (executed, invoked_arn, permit) = {
             let registry = self.registry_read();
             let (function, qualifier) = registry.invoke_route(&req)?;
             let chosen = self
@@ -121,7 +121,12 @@ impl Service {
                 }
             };
             registry.check_invocable(&function, executed)?;
-            (executed, invoked_arn)
+            // Admission (R119, R121): the permit is held until the answer is built.
+            let permit = self
+                .resolver()
+                .admit_version(function.as_str(), executed)
+                .map_err(|_| Error::throttled())?;
+            (executed, invoked_arn, permit)
         };
 
         let mut response = match invocation_type {
@@ -146,6 +151,7 @@ impl Service {
                 response.headers_mut().insert(LOG_RESULT, value);
             }
         }
+        drop(permit);
         Ok(response)
     }
 }

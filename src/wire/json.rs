@@ -12,8 +12,8 @@ pub use super::requests::{
     parse_body,
 };
 pub use super::responses::{
-    AddPermissionResponse, AliasConfiguration, AliasRoutingConfiguration, DeadLetterConfig,
-    EnvironmentResponse, EphemeralStorage, FunctionConfiguration, GetFunctionResponse,
-    GetPolicyResponse, Layer, ListAliasesResponse, ListVersionsByFunctionResponse, LoggingConfig,
-    SnapStartResponse, TracingConfigResponse,
+    AddPermissionResponse, AliasConfiguration, AliasRoutingConfiguration, Concurrency,
+    DeadLetterConfig, EnvironmentResponse, EphemeralStorage, FunctionConfiguration,
+    GetFunctionResponse, GetPolicyResponse, Layer, ListAliasesResponse,
+    ListVersionsByFunctionResponse, LoggingConfig, SnapStartResponse, TracingConfigResponse,
 };

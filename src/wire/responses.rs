@@ -226,20 +226,36 @@ impl From<&registry::FunctionConfiguration> for FunctionConfiguration {
     }
 }
 
-/// What `GetFunction` answers. `Code` (a download location), `Tags` and `Concurrency`
-/// are not modelled and absent.
+/// What `GetFunction` answers: `Configuration`, and `Concurrency` when the function has a
+/// reservation (unqualified requests only). `Code` (a download location) is not modelled
+/// and absent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GetFunctionResponse {
     /// `Configuration`.
     pub configuration: FunctionConfiguration,
+    /// `Concurrency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<Concurrency>,
+}
+
+/// `Concurrency` of `GetFunction`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct Concurrency {
+    /// `ReservedConcurrentExecutions`.
+    pub reserved_concurrent_executions: u32,
 }
 
 impl From<&registry::GetFunctionResponse> for GetFunctionResponse {
     fn from(r: &registry::GetFunctionResponse) -> Self {
         GetFunctionResponse {
             configuration: (&r.configuration).into(),
+            concurrency: r.reserved_concurrency.map(|n| Concurrency {
+                reserved_concurrent_executions: n,
+            }),
         }
     }
 }

@@ -74,6 +74,20 @@ pub enum Operation {
     DeleteFunctionUrlConfig,
     /// `GET /2021-10-31/functions/{FunctionName}/urls`.
     ListFunctionUrlConfigs,
+    /// `PUT /2019-09-30/functions/{FunctionName}/provisioned-concurrency`.
+    PutProvisionedConcurrencyConfig,
+    /// `GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency`.
+    GetProvisionedConcurrencyConfig,
+    /// `DELETE /2019-09-30/functions/{FunctionName}/provisioned-concurrency`.
+    DeleteProvisionedConcurrencyConfig,
+    /// `GET /2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL`.
+    ListProvisionedConcurrencyConfigs,
+    /// `PUT /2017-10-31/functions/{FunctionName}/concurrency`.
+    PutFunctionConcurrency,
+    /// `GET /2019-09-30/functions/{FunctionName}/concurrency`.
+    GetFunctionConcurrency,
+    /// `DELETE /2017-10-31/functions/{FunctionName}/concurrency`.
+    DeleteFunctionConcurrency,
 }
 
 impl Operation {
@@ -112,6 +126,13 @@ impl Operation {
             Operation::UpdateFunctionUrlConfig => "UpdateFunctionUrlConfig",
             Operation::DeleteFunctionUrlConfig => "DeleteFunctionUrlConfig",
             Operation::ListFunctionUrlConfigs => "ListFunctionUrlConfigs",
+            Operation::PutProvisionedConcurrencyConfig => "PutProvisionedConcurrencyConfig",
+            Operation::GetProvisionedConcurrencyConfig => "GetProvisionedConcurrencyConfig",
+            Operation::DeleteProvisionedConcurrencyConfig => "DeleteProvisionedConcurrencyConfig",
+            Operation::ListProvisionedConcurrencyConfigs => "ListProvisionedConcurrencyConfigs",
+            Operation::PutFunctionConcurrency => "PutFunctionConcurrency",
+            Operation::GetFunctionConcurrency => "GetFunctionConcurrency",
+            Operation::DeleteFunctionConcurrency => "DeleteFunctionConcurrency",
         }
     }
 
@@ -124,14 +145,17 @@ impl Operation {
             | Operation::CreateAlias
             | Operation::AddPermission
             | Operation::CreateFunctionUrlConfig => 201,
-            Operation::CreateEventSourceMapping
+            Operation::PutProvisionedConcurrencyConfig
+            | Operation::CreateEventSourceMapping
             | Operation::UpdateEventSourceMapping
             | Operation::DeleteEventSourceMapping => 202,
             Operation::DeleteFunction
             | Operation::DeleteAlias
             | Operation::RemovePermission
             | Operation::DeleteFunctionEventInvokeConfig
-            | Operation::DeleteFunctionUrlConfig => 204,
+            | Operation::DeleteFunctionUrlConfig
+            | Operation::DeleteProvisionedConcurrencyConfig
+            | Operation::DeleteFunctionConcurrency => 204,
             _ => 200,
         }
     }
@@ -162,6 +186,10 @@ const API_VERSION: &str = "2015-03-31";
 const INVOKE_CONFIG_API: &str = "2019-09-25";
 /// The API date of the function URL operations.
 const URL_API: &str = "2021-10-31";
+/// The API date of the provisioned-concurrency operations and `GetFunctionConcurrency`.
+const PROVISIONED_API: &str = "2019-09-30";
+/// The API date of `PutFunctionConcurrency` and `DeleteFunctionConcurrency`.
+const RESERVED_API: &str = "2017-10-31";
 
 /// The operation bound to `method` and `path` (the path without its query), or `None`
 /// when no operation is. A trailing `/` is accepted; parameters are percent-decoded
@@ -186,7 +214,7 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
     match (api, collection) {
         (API_VERSION, "functions") => {}
         (API_VERSION, "event-source-mappings") => return mapping_route(method, segments),
-        (INVOKE_CONFIG_API | URL_API, "functions") => {
+        (INVOKE_CONFIG_API | URL_API | PROVISIONED_API | RESERVED_API, "functions") => {
             return qualified_config_route(api, method, segments);
         }
         _ => return None,
@@ -273,6 +301,14 @@ fn qualified_config_route<'a>(
         (URL_API, "PUT", ["url"]) => O::UpdateFunctionUrlConfig,
         (URL_API, "DELETE", ["url"]) => O::DeleteFunctionUrlConfig,
         (URL_API, "GET", ["urls"]) => O::ListFunctionUrlConfigs,
+        (PROVISIONED_API, "PUT", ["provisioned-concurrency"]) => O::PutProvisionedConcurrencyConfig,
+        (PROVISIONED_API, "GET", ["provisioned-concurrency"]) => O::GetProvisionedConcurrencyConfig,
+        (PROVISIONED_API, "DELETE", ["provisioned-concurrency"]) => {
+            O::DeleteProvisionedConcurrencyConfig
+        }
+        (PROVISIONED_API, "GET", ["concurrency"]) => O::GetFunctionConcurrency,
+        (RESERVED_API, "PUT", ["concurrency"]) => O::PutFunctionConcurrency,
+        (RESERVED_API, "DELETE", ["concurrency"]) => O::DeleteFunctionConcurrency,
         _ => return None,
     };
     Some(Route {

@@ -200,6 +200,17 @@ impl Service {
         }
     }
 
+    /// Schedules every provisioned-concurrency config still in progress (after a Put or
+    /// an alias move).
+    pub(super) fn schedule_settle_all(&self) {
+        if self.settles {
+            for (name, qualifier) in self.registry_read().unsettled_provisioned_concurrency() {
+                self.settler
+                    .schedule(Settling::Provisioned(name, qualifier));
+            }
+        }
+    }
+
     pub(super) fn schedule_mapping_settle(&self, uuid: &str) {
         if self.settles {
             self.settler.schedule(Settling::Mapping(uuid.to_owned()));
@@ -322,6 +333,7 @@ impl Service {
             Operation::UpdateAlias => {
                 let req = parse_body::<UpdateAliasBody>(body)?.into_request(name, resource);
                 let r = self.registry_write().update_alias(req)?;
+                self.schedule_settle_all();
                 json(op, &AliasConfiguration::from(&r))
             }
             Operation::DeleteAlias => {

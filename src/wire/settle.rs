@@ -14,6 +14,8 @@ use crate::names::FunctionName;
 pub(super) enum Settling {
     Function(FunctionName),
     Mapping(String),
+    /// A provisioned-concurrency config: function and qualifier.
+    Provisioned(FunctionName, String),
 }
 
 /// Functions and mappings with a lifecycle transition to finish, and when.
@@ -63,6 +65,10 @@ impl Settler {
                 Settling::Mapping(uuid) => {
                     registry.finish_event_source_mapping(&uuid);
                 }
+                Settling::Provisioned(name, qualifier) => {
+                    let _ =
+                        registry.finish_provisioned_concurrency(name.as_str(), &qualifier, Ok(()));
+                }
             }
         }
     }
@@ -75,6 +81,7 @@ impl Settler {
         self.pending
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(item, at);
+            .entry(item)
+            .or_insert(at);
     }
 }

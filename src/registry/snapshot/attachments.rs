@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::SnapshotError;
 use crate::clock::Timestamp;
+use crate::concurrency::ProvisionedConfig;
 use crate::event_source::{
     EventSourceMapping, MappingShared, MappingState, MappingTarget, ProcessingResult, SourceKind,
 };
@@ -31,6 +32,13 @@ pub(in crate::registry) struct InvokeConfigSnapshot {
 pub(in crate::registry) struct UrlSnapshot {
     pub(super) target: PolicyTarget,
     pub(super) url: FunctionUrl,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(in crate::registry) struct ProvisionedSnapshot {
+    pub(super) target: PolicyTarget,
+    pub(super) config: ProvisionedConfig,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,6 +78,75 @@ pub(super) fn export_urls(f: &Function) -> Vec<UrlSnapshot> {
             url: url.clone(),
         })
         .collect()
+}
+
+pub(super) fn export_provisioned(f: &Function) -> Vec<ProvisionedSnapshot> {
+    f.provisioned
+        .iter()
+        .map(|(target, config)| ProvisionedSnapshot {
+            target: target.clone(),
+            config: config.clone(),
+        })
+        .collect()
+}
+
+/// Checks and installs the concurrency settings of one function (R99, R107, R114).
+pub(super) fn import_concurrency(
+    path: &str,
+    f: &mut Function,
+    reserved: Option<u32>,
+    provisioned: &[ProvisionedSnapshot],
+) -> Result<(), SnapshotError> {
+    f.reserved_concurrency = reserved;
+    let mut served = std::collections::BTreeSet::new();
+    for (j, p) in provisioned.iter().enumerate() {
+        let ppath = format!("{path}.provisioned[{j}]");
+        let version = match &p.target {
+            PolicyTarget::Function => None,
+            PolicyTarget::Version(n) => f.versions.contains_key(n).then_some(n.get()),
+            PolicyTarget::Alias(a) => f
+                .aliases
+                .get(a)
+                .and_then(|a| a.primary.number())
+                .map(|n| n.get()),
+        };
+        let Some(version) = version else {
+            return Err(SnapshotError::new(
+                ppath,
+                "the target is not an existing published version or an alias on one",
+            ));
+        };
+        if !served.insert(version) {
+            return Err(SnapshotError::new(
+                ppath,
+                format!("version {version} has two provisioned configs"),
+            ));
+        }
+        if p.config.requested == 0 || p.config.allocated > p.config.requested {
+            return Err(SnapshotError::new(
+                ppath,
+                "requested or allocated out of range",
+            ));
+        }
+        let config = ProvisionedConfig {
+            gate: Default::default(),
+            ..p.config.clone()
+        };
+        if f.provisioned.insert(p.target.clone(), config).is_some() {
+            return Err(SnapshotError::new(
+                ppath,
+                "a second config for the same target",
+            ));
+        }
+    }
+    let total: u64 = f.provisioned.values().map(|c| u64::from(c.requested)).sum();
+    if reserved.is_some_and(|r| total > u64::from(r)) {
+        return Err(SnapshotError::new(
+            format!("{path}.reserved_concurrency"),
+            "below the function's total provisioned concurrency",
+        ));
+    }
+    Ok(())
 }
 
 pub(super) fn export_mappings(registry: &Registry) -> Vec<MappingSnapshot> {

@@ -74,6 +74,10 @@ impl RegistryBuilder {
         }
         registry.functions = functions;
         super::attachments::index_urls(&mut registry)?;
+        let names: Vec<FunctionName> = registry.functions.keys().cloned().collect();
+        for name in &names {
+            registry.refresh_admission(name);
+        }
         super::attachments::import_mappings(&mut registry, &snapshot.event_source_mappings)?;
         // A counter of 0 records nothing the numbering rule needs (Q1).
         registry.retired_counters = snapshot
@@ -284,6 +288,8 @@ pub(in crate::registry) fn import_function(
         policies: BTreeMap::new(),
         invoke_configs: BTreeMap::new(),
         urls: BTreeMap::new(),
+        reserved_concurrency: None,
+        provisioned: BTreeMap::new(),
     };
     for (j, a) in fs.aliases.iter().enumerate() {
         let aliases = &function.aliases;
@@ -416,6 +422,12 @@ pub(in crate::registry) fn import_function(
         );
     }
     super::attachments::import_attachments(path, &mut function, &fs.invoke_configs, &fs.urls)?;
+    super::attachments::import_concurrency(
+        path,
+        &mut function,
+        fs.reserved_concurrency,
+        &fs.provisioned,
+    )?;
 
     Ok(function)
 }

@@ -20,7 +20,7 @@ use crate::status::VersionStatus;
 pub(super) mod attachments;
 pub(super) mod import;
 
-use attachments::{InvokeConfigSnapshot, MappingSnapshot, UrlSnapshot};
+use attachments::{InvokeConfigSnapshot, MappingSnapshot, ProvisionedSnapshot, UrlSnapshot};
 
 /// The snapshot format this crate writes and reads.
 pub(super) const FORMAT: u32 = 1;
@@ -85,6 +85,10 @@ pub(super) struct FunctionSnapshot {
     pub(super) invoke_configs: Vec<InvokeConfigSnapshot>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) urls: Vec<UrlSnapshot>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) reserved_concurrency: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) provisioned: Vec<ProvisionedSnapshot>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -294,6 +298,8 @@ pub(super) fn export_function(f: &Function) -> FunctionSnapshot {
             .collect(),
         invoke_configs: attachments::export_invoke_configs(f),
         urls: attachments::export_urls(f),
+        reserved_concurrency: f.reserved_concurrency,
+        provisioned: attachments::export_provisioned(f),
     }
 }
 

@@ -1,0 +1,331 @@
+//! Admission: whether an invocation may start, against the capacity the service would
+//! give it (docs/rules-bound.md is silent here; see docs/rules-concurrency.md, R110, R119,
+//! R121) — the provisioned concurrency of the version that runs, then the function's
+//! reserved concurrency or the account's unreserved pool. Lock-free counters; a permit
+//! releases its unit when dropped.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use arc_swap::ArcSwap;
+
+use crate::names::Version;
+
+/// A counted capacity: `in_use` never exceeds `capacity` through [`Gate::try_acquire`].
+#[derive(Debug, Default)]
+pub(crate) struct Gate {
+    capacity: AtomicU32,
+    in_use: AtomicU32,
+}
+
+impl Gate {
+    pub(crate) fn new(capacity: u32) -> Gate {
+        Gate {
+            capacity: AtomicU32::new(capacity),
+            in_use: AtomicU32::new(0),
+        }
+    }
+
+    /// Sets the capacity; permits already out stay out.
+    pub(crate) fn set_capacity(&self, capacity: u32) {
+        self.capacity.store(capacity, Ordering::Relaxed);
+    }
+
+    pub(crate) fn capacity(&self) -> u32 {
+        self.capacity.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn in_use(&self) -> u32 {
+        self.in_use.load(Ordering::Relaxed)
+    }
+
+    /// Takes one unit if one is free.
+    #[inline]
+    fn try_acquire(&self) -> bool {
+        let capacity = self.capacity.load(Ordering::Relaxed);
+        let mut current = self.in_use.load(Ordering::Relaxed);
+        loop {
+            if current >= capacity {
+                return false;
+            }
+            match self.in_use.compare_exchange_weak(
+                current,
+                current + 1,
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => current = now,
+            }
+        }
+    }
+
+    #[inline]
+    fn release(&self) {
+        self.in_use.fetch_sub(1, Ordering::Release);
+    }
+}
+
+/// The provisioned capacity of one function, by the version that runs, and whether the
+/// function has reserved concurrency (then on-demand runs come out of its own pool).
+#[derive(Debug, Default)]
+pub(crate) struct Gates {
+    pub(crate) reserved: bool,
+    /// (version number, the provisioned gate serving it).
+    pub(crate) provisioned: Box<[(u64, Arc<Gate>)]>,
+}
+
+/// One function's admission state, shared by the resolver's index and every handle.
+#[derive(Debug)]
+pub(crate) struct FunctionAdmission {
+    pub(crate) gates: ArcSwap<Gates>,
+    /// The function's reserved pool left for on-demand runs (reserved minus provisioned).
+    pub(crate) on_demand: Gate,
+    /// The account's unreserved pool.
+    pub(crate) account: Arc<Gate>,
+}
+
+impl FunctionAdmission {
+    pub(crate) fn new(account: Arc<Gate>) -> FunctionAdmission {
+        FunctionAdmission {
+            gates: ArcSwap::from_pointee(Gates::default()),
+            on_demand: Gate::new(0),
+            account,
+        }
+    }
+
+    /// Admits one run of `version`: its provisioned capacity first, then the on-demand
+    /// pool (reserved, or the account's unreserved).
+    #[inline]
+    pub(crate) fn admit(self: &Arc<Self>, version: Version) -> Option<AdmissionPermit> {
+        let gates = self.gates.load();
+        self.admit_with(&gates, version)
+    }
+
+    #[inline]
+    pub(crate) fn admit_with(
+        self: &Arc<Self>,
+        gates: &Gates,
+        version: Version,
+    ) -> Option<AdmissionPermit> {
+        if let Version::Published(n) = version
+            && let Some((_, gate)) = gates.provisioned.iter().find(|(v, _)| *v == n.get())
+            && gate.try_acquire()
+        {
+            return Some(AdmissionPermit {
+                held: Held::Provisioned(Arc::clone(gate)),
+            });
+        }
+        if gates.reserved {
+            self.on_demand.try_acquire().then(|| AdmissionPermit {
+                held: Held::Reserved(Arc::clone(self)),
+            })
+        } else {
+            self.account.try_acquire().then(|| AdmissionPermit {
+                held: Held::Unreserved(Arc::clone(&self.account)),
+            })
+        }
+    }
+}
+
+/// Which capacity an admitted invocation runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CapacityKind {
+    /// A provisioned-concurrency environment of the version that runs
+    /// (`AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency`).
+    Provisioned,
+    /// The function's reserved concurrency (on-demand).
+    Reserved,
+    /// The account's unreserved concurrency (on-demand).
+    Unreserved,
+}
+
+enum Held {
+    Provisioned(Arc<Gate>),
+    Reserved(Arc<FunctionAdmission>),
+    Unreserved(Arc<Gate>),
+}
+
+/// One admitted invocation: holds one unit of capacity until dropped. Hold it for as long
+/// as the invocation runs.
+pub struct AdmissionPermit {
+    held: Held,
+}
+
+impl AdmissionPermit {
+    /// Which capacity the invocation runs on.
+    pub fn kind(&self) -> CapacityKind {
+        match self.held {
+            Held::Provisioned(_) => CapacityKind::Provisioned,
+            Held::Reserved(_) => CapacityKind::Reserved,
+            Held::Unreserved(_) => CapacityKind::Unreserved,
+        }
+    }
+}
+
+impl fmt::Debug for AdmissionPermit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdmissionPermit")
+            .field("kind", &self.kind())
+            .finish()
+    }
+}
+
+impl Drop for AdmissionPermit {
+    fn drop(&mut self) {
+        match &self.held {
+            Held::Provisioned(g) | Held::Unreserved(g) => g.release(),
+            Held::Reserved(f) => f.on_demand.release(),
+        }
+    }
+}
+
+/// Why an invocation was not admitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdmitError {
+    /// No capacity is free: the service's `TooManyRequestsException` (429, `Rate
+    /// Exceeded.`, reason `ReservedFunctionConcurrentInvocationLimitExceeded`).
+    Throttled,
+    /// Nothing to run: the function, version or alias does not exist.
+    Resolve(super::ResolveError),
+}
+
+impl fmt::Display for AdmitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AdmitError::Throttled => f.write_str("throttled: no concurrency is free"),
+            AdmitError::Resolve(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for AdmitError {}
+
+impl AdmitError {
+    /// The service's error for this refusal (`function` a bare name).
+    pub fn into_error(
+        self,
+        resolver: &super::Resolver,
+        function: &str,
+        qualifier: Option<&str>,
+    ) -> crate::Error {
+        match self {
+            AdmitError::Throttled => crate::Error::throttled(),
+            AdmitError::Resolve(e) => e.into_error(resolver, function, qualifier),
+        }
+    }
+}
+
+/// An admitted invocation: the version that runs, why, and the permit to hold while it
+/// runs.
+#[derive(Debug)]
+pub struct Admitted {
+    executed_version: Version,
+    reason: crate::routing::RouteReason,
+    permit: AdmissionPermit,
+}
+
+impl Admitted {
+    pub(super) fn new(
+        executed_version: Version,
+        reason: crate::routing::RouteReason,
+        permit: AdmissionPermit,
+    ) -> Admitted {
+        Admitted {
+            executed_version,
+            reason,
+            permit,
+        }
+    }
+
+    /// `ExecutedVersion`.
+    pub fn executed_version(&self) -> Version {
+        self.executed_version
+    }
+
+    /// Why this version.
+    pub fn reason(&self) -> crate::routing::RouteReason {
+        self.reason
+    }
+
+    /// The capacity held.
+    pub fn permit(&self) -> &AdmissionPermit {
+        &self.permit
+    }
+
+    /// The permit alone (drop it when the invocation ends).
+    pub fn into_permit(self) -> AdmissionPermit {
+        self.permit
+    }
+}
+
+impl super::Resolver {
+    /// Resolves one invocation of `function` (a bare name) with `qualifier` and admits it
+    /// (see [`AliasHandle::admit`](super::AliasHandle::admit)).
+    ///
+    /// # Errors
+    ///
+    /// [`AdmitError::Resolve`] when nothing is found, [`AdmitError::Throttled`] when no
+    /// capacity is free.
+    pub fn admit<R: rand::Rng + ?Sized>(
+        &self,
+        function: &str,
+        qualifier: Option<&str>,
+        rng: &mut R,
+    ) -> Result<Admitted, AdmitError> {
+        let resolution = self
+            .resolve(function, qualifier, rng)
+            .map_err(AdmitError::Resolve)?;
+        let (version, reason) = (resolution.executed_version(), resolution.reason());
+        let permit = self.admit_version(function, version)?;
+        Ok(Admitted::new(version, reason, permit))
+    }
+
+    /// Admits one run of `version` of `function`, for a caller that chose the version
+    /// itself.
+    ///
+    /// # Errors
+    ///
+    /// [`AdmitError::Resolve`] for a missing function, [`AdmitError::Throttled`] when no
+    /// capacity is free.
+    pub fn admit_version(
+        &self,
+        function: &str,
+        version: Version,
+    ) -> Result<AdmissionPermit, AdmitError> {
+        let admission = self
+            .function_admission(function)
+            .ok_or(AdmitError::Resolve(super::ResolveError::FunctionNotFound))?;
+        admission.admit(version).ok_or(AdmitError::Throttled)
+    }
+
+    /// How many invocations hold a unit of the account's unreserved pool now.
+    pub fn unreserved_in_use(&self) -> u32 {
+        self.shared.account.in_use()
+    }
+
+    /// The account's unreserved pool: its limit minus every reservation and every
+    /// provisioned config of functions without one.
+    pub fn unreserved_capacity(&self) -> u32 {
+        self.shared.account.capacity()
+    }
+
+    pub(crate) fn set_account_capacity(&self, capacity: u32) {
+        self.shared.account.set_capacity(capacity);
+    }
+
+    pub(crate) fn set_admission(
+        &self,
+        function: &crate::names::FunctionName,
+        gates: Gates,
+        on_demand: u32,
+    ) {
+        if let Some(admission) = self.function_admission(function.as_str()) {
+            admission.on_demand.set_capacity(on_demand);
+            admission.gates.store(Arc::new(gates));
+        }
+    }
+}
