@@ -6,6 +6,8 @@
 //!   nested table and `rand::rng()` draw as the baseline)
 //! * `resolve/cached_handle_4way`: a `RoutingMode::MultiVersion` alias split across four
 //!   versions (the same hot-path cost class as `cached_handle`)
+//! * `resolve/admit_handle`: `cached_handle` plus admission (the account pool's counter
+//!   taken and given back when the permit drops)
 //! * `resolve/mapping_poller`: one batch delivered by an event source mapping bound to the
 //!   same alias (`MappingPoller::deliver`: its state and target loads, then the cached
 //!   handle)
@@ -143,6 +145,14 @@ fn resolve(c: &mut Criterion) {
         .with_local_rng(1);
     group.bench_function("cached_handle", |b| {
         b.iter(|| local.resolve().map(|r| r.executed_version()))
+    });
+
+    let mut admitting = resolver
+        .handle(&hot, "live")
+        .expect("handle")
+        .with_local_rng(1);
+    group.bench_function("admit_handle", |b| {
+        b.iter(|| admitting.admit().map(|a| a.executed_version()))
     });
 
     let handle = resolver.handle(&hot, "live").expect("handle");

@@ -35,7 +35,8 @@ fn setup_with(lifecycle: Lifecycle) -> Registry {
         }
         publish(&mut r, "f");
     }
-    r.create_alias(CreateAliasRequest::new("f", "live", "1")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
     r
 }
 
@@ -43,7 +44,11 @@ fn setup() -> Registry {
     setup_with(Lifecycle::Immediate)
 }
 
-fn put(r: &mut Registry, q: &str, n: i64) -> Result<lambda_versioning::registry::ProvisionedConcurrencyConfig, lambda_versioning::Error> {
+fn put(
+    r: &mut Registry,
+    q: &str,
+    n: i64,
+) -> Result<lambda_versioning::registry::ProvisionedConcurrencyConfig, lambda_versioning::Error> {
     r.put_provisioned_concurrency_config(PutProvisionedConcurrencyConfigRequest::new("f", q, n))
 }
 
@@ -51,7 +56,9 @@ fn put(r: &mut Registry, q: &str, n: i64) -> Result<lambda_versioning::registry:
 fn r103_r98_framework_validation_first() {
     let mut r = setup();
     assert_err(
-        r.put_provisioned_concurrency_config(PutProvisionedConcurrencyConfigRequest::new("nope", "1", 0)),
+        r.put_provisioned_concurrency_config(PutProvisionedConcurrencyConfigRequest::new(
+            "nope", "1", 0,
+        )),
         ErrorKind::Validation,
         "1 validation error detected: Value '0' at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 1",
     );
@@ -73,16 +80,32 @@ fn r100_latest_texts_differ_by_operation() {
         "Provisioned Concurrency Configs cannot be applied to unpublished function versions.",
     );
     let read = "The function resource provided must be an alias or a published version.";
-    assert_err(r.get_provisioned_concurrency_config("f", "$LATEST"), ErrorKind::InvalidParameterValue, read);
-    assert_err(r.delete_provisioned_concurrency_config("f", "$LATEST"), ErrorKind::InvalidParameterValue, read);
+    assert_err(
+        r.get_provisioned_concurrency_config("f", "$LATEST"),
+        ErrorKind::InvalidParameterValue,
+        read,
+    );
+    assert_err(
+        r.delete_provisioned_concurrency_config("f", "$LATEST"),
+        ErrorKind::InvalidParameterValue,
+        read,
+    );
 }
 
 #[test]
 fn r101_not_found_text_follows_the_qualifier_kind() {
     let mut r = setup();
-    assert_err(put(&mut r, "10", 1), ErrorKind::ResourceNotFound, &format!("Function not found: {ARN}:f:10"));
     assert_err(
-        r.put_provisioned_concurrency_config(PutProvisionedConcurrencyConfigRequest::new("doesnotexist", "1", 1)),
+        put(&mut r, "10", 1),
+        ErrorKind::ResourceNotFound,
+        &format!("Function not found: {ARN}:f:10"),
+    );
+    assert_err(
+        r.put_provisioned_concurrency_config(PutProvisionedConcurrencyConfigRequest::new(
+            "doesnotexist",
+            "1",
+            1,
+        )),
         ErrorKind::ResourceNotFound,
         &format!("Function not found: {ARN}:doesnotexist:1"),
     );
@@ -97,7 +120,9 @@ fn r101_not_found_text_follows_the_qualifier_kind() {
         &format!("Cannot find alias arn: {ARN}:doesnotexist:noalias"),
     );
     assert_err(
-        r.list_provisioned_concurrency_configs(ListProvisionedConcurrencyConfigsRequest::new("doesnotexist")),
+        r.list_provisioned_concurrency_configs(ListProvisionedConcurrencyConfigsRequest::new(
+            "doesnotexist",
+        )),
         ErrorKind::ResourceNotFound,
         &format!("Function not found: {ARN}:doesnotexist"),
     );
@@ -115,7 +140,10 @@ fn r102_existing_target_without_config() {
     let list = r
         .list_provisioned_concurrency_configs(ListProvisionedConcurrencyConfigsRequest::new("f"))
         .unwrap();
-    assert_eq!(serde_json::to_string(&list).unwrap(), r#"{"ProvisionedConcurrencyConfigs":[]}"#);
+    assert_eq!(
+        serde_json::to_string(&list).unwrap(),
+        r#"{"ProvisionedConcurrencyConfigs":[]}"#
+    );
 }
 
 #[test]
@@ -126,24 +154,39 @@ fn r104_r105_r106_put_answers_in_progress_then_settles() {
         serde_json::to_string(&put).unwrap(),
         r#"{"RequestedProvisionedConcurrentExecutions":5,"AvailableProvisionedConcurrentExecutions":0,"AllocatedProvisionedConcurrentExecutions":0,"Status":"IN_PROGRESS","LastModified":"2025-11-28T00:00:00+0000"}"#
     );
-    assert_eq!(r.unsettled_provisioned_concurrency(), vec![("f".parse().unwrap(), "1".to_owned())]);
+    assert_eq!(
+        r.unsettled_provisioned_concurrency(),
+        vec![("f".parse().unwrap(), "1".to_owned())]
+    );
     assert!(r.finish_provisioned_concurrency("f", "1", Ok(())).unwrap());
     let ready = r.get_provisioned_concurrency_config("f", "1").unwrap();
     assert_eq!(ready.status, ProvisionedStatus::Ready);
     assert_eq!(
-        (ready.allocated_provisioned_concurrent_executions, ready.available_provisioned_concurrent_executions),
+        (
+            ready.allocated_provisioned_concurrent_executions,
+            ready.available_provisioned_concurrent_executions
+        ),
         (5, 5)
     );
     // Put replaces the request and starts again.
-    assert_eq!(put_again(&mut r, "1", 2).status, ProvisionedStatus::InProgress);
-    r.finish_provisioned_concurrency("f", "1", Err("FUNCTION_ERROR_INIT_FAILURE".into())).unwrap();
-    let failed = serde_json::to_value(r.get_provisioned_concurrency_config("f", "1").unwrap()).unwrap();
+    assert_eq!(
+        put_again(&mut r, "1", 2).status,
+        ProvisionedStatus::InProgress
+    );
+    r.finish_provisioned_concurrency("f", "1", Err("FUNCTION_ERROR_INIT_FAILURE".into()))
+        .unwrap();
+    let failed =
+        serde_json::to_value(r.get_provisioned_concurrency_config("f", "1").unwrap()).unwrap();
     assert_eq!(failed["Status"], "FAILED");
     assert_eq!(failed["StatusReason"], "FUNCTION_ERROR_INIT_FAILURE");
     assert_eq!(failed["AllocatedProvisionedConcurrentExecutions"], 0);
 }
 
-fn put_again(r: &mut Registry, q: &str, n: i64) -> lambda_versioning::registry::ProvisionedConcurrencyConfig {
+fn put_again(
+    r: &mut Registry,
+    q: &str,
+    n: i64,
+) -> lambda_versioning::registry::ProvisionedConcurrencyConfig {
     put(r, q, n).unwrap()
 }
 
@@ -160,9 +203,14 @@ fn r107_an_alias_and_its_version_cannot_both_hold_one() {
     assert_eq!(r.export(), before);
     r.delete_provisioned_concurrency_config("f", "1").unwrap();
     put(&mut r, "live", 1).unwrap();
-    assert_err(put(&mut r, "1", 1), ErrorKind::ResourceConflict, "Version is pointed by a Provisioned Concurrency alias");
+    assert_err(
+        put(&mut r, "1", 1),
+        ErrorKind::ResourceConflict,
+        "Version is pointed by a Provisioned Concurrency alias",
+    );
     // Q33: a second alias on the same version.
-    r.create_alias(CreateAliasRequest::new("f", "other", "1")).unwrap();
+    r.create_alias(CreateAliasRequest::new("f", "other", "1"))
+        .unwrap();
     assert_err(
         put(&mut r, "other", 1),
         ErrorKind::ResourceConflict,
@@ -173,7 +221,8 @@ fn r107_an_alias_and_its_version_cannot_both_hold_one() {
 #[test]
 fn r108_weighted_aliases_are_refused() {
     let mut r = setup();
-    r.update_alias(UpdateAliasRequest::new("f", "live").with_routing("2", 0.1)).unwrap();
+    r.update_alias(UpdateAliasRequest::new("f", "live").with_routing("2", 0.1))
+        .unwrap();
     assert_err(
         put(&mut r, "live", 1),
         ErrorKind::InvalidParameterValue,
@@ -185,17 +234,23 @@ fn r108_weighted_aliases_are_refused() {
 fn r109_the_config_follows_its_alias() {
     let mut r = setup_with(Lifecycle::Manual);
     put(&mut r, "live", 3).unwrap();
-    r.finish_provisioned_concurrency("f", "live", Ok(())).unwrap();
-    r.update_alias(UpdateAliasRequest::new("f", "live").with_function_version("2")).unwrap();
+    r.finish_provisioned_concurrency("f", "live", Ok(()))
+        .unwrap();
+    r.update_alias(UpdateAliasRequest::new("f", "live").with_function_version("2"))
+        .unwrap();
     let moving = r.get_provisioned_concurrency_config("f", "live").unwrap();
     assert_eq!(moving.status, ProvisionedStatus::InProgress);
-    assert_eq!(moving.allocated_provisioned_concurrent_executions, 3, "the old allocation still counted");
+    assert_eq!(
+        moving.allocated_provisioned_concurrent_executions, 3,
+        "the old allocation still counted"
+    );
     assert_err(
         r.get_provisioned_concurrency_config("f", "2"),
         ErrorKind::ProvisionedConcurrencyConfigNotFound,
         "No Provisioned Concurrency Config found for this function",
     );
-    r.finish_provisioned_concurrency("f", "live", Ok(())).unwrap();
+    r.finish_provisioned_concurrency("f", "live", Ok(()))
+        .unwrap();
     // Invocations of version 2 now run on the alias's provisioned capacity (R110).
     let resolver = r.resolver();
     let admitted = resolver.admit("f", Some("2"), &mut rand::rng()).unwrap();
@@ -209,14 +264,16 @@ fn r111_deleting_the_alias_or_version_deletes_the_config() {
     let mut r = setup();
     put(&mut r, "live", 1).unwrap();
     put(&mut r, "2", 1).unwrap();
-    r.delete_alias(DeleteAliasRequest::new("f", "live")).unwrap();
+    r.delete_alias(DeleteAliasRequest::new("f", "live"))
+        .unwrap();
     assert_err(
         r.get_provisioned_concurrency_config("f", "live"),
         ErrorKind::ResourceNotFound,
         &format!("Cannot find alias arn: {ARN}:f:live"),
     );
     // Q32: deleting a version with its own config deletes the config.
-    r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("2")).unwrap();
+    r.delete_function(DeleteFunctionRequest::new("f").with_qualifier("2"))
+        .unwrap();
     let list = r
         .list_provisioned_concurrency_configs(ListProvisionedConcurrencyConfigsRequest::new("f"))
         .unwrap();
@@ -235,7 +292,13 @@ fn r112_list_items_carry_the_target_arn() {
     let items: Vec<(Option<String>, u32, ProvisionedStatus)> = list
         .provisioned_concurrency_configs
         .iter()
-        .map(|c| (c.function_arn.clone(), c.requested_provisioned_concurrent_executions, c.status))
+        .map(|c| {
+            (
+                c.function_arn.clone(),
+                c.requested_provisioned_concurrent_executions,
+                c.status,
+            )
+        })
         .collect();
     assert_eq!(
         items,
@@ -248,7 +311,11 @@ fn r112_list_items_carry_the_target_arn() {
 
 #[test]
 fn r113_r118_account_limits() {
-    let mut r = Registry::builder().clock(clock()).seed(1).account_concurrency(150, 100).build();
+    let mut r = Registry::builder()
+        .clock(clock())
+        .seed(1)
+        .account_concurrency(150, 100)
+        .build();
     with_versions(&mut r, "f", 1);
     create(&mut r, "g");
     assert_err(
@@ -276,13 +343,15 @@ fn r113_r118_account_limits() {
         )
     );
     // R119: zero is always accepted.
-    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("g", 0)).unwrap();
+    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("g", 0))
+        .unwrap();
 }
 
 #[test]
 fn r114_r120_provisioned_fits_in_the_reservation() {
     let mut r = setup();
-    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 2)).unwrap();
+    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 2))
+        .unwrap();
     put(&mut r, "1", 2).unwrap();
     let text = "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function";
     assert_err(put(&mut r, "2", 1), ErrorKind::InvalidParameterValue, text);
@@ -295,7 +364,8 @@ fn r114_r120_provisioned_fits_in_the_reservation() {
         " ReservedConcurrentExecutions  1 should not be lower than function's total provisioned concurrency [2]."
     );
     assert_eq!(err.fault_type(), None);
-    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 2)).unwrap();
+    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 2))
+        .unwrap();
 }
 
 #[test]
@@ -306,7 +376,10 @@ fn r115_r116_r117_r122_reserved_concurrency_operations() {
         "{}"
     );
     assert_err(
-        r.put_function_concurrency(PutFunctionConcurrencyRequest::new(format!("{ARN}:f:$LATEST"), 1)),
+        r.put_function_concurrency(PutFunctionConcurrencyRequest::new(
+            format!("{ARN}:f:$LATEST"),
+            1,
+        )),
         ErrorKind::InvalidParameterValue,
         FUNCTIONS_ONLY,
     );
@@ -316,7 +389,11 @@ fn r115_r116_r117_r122_reserved_concurrency_operations() {
         &format!("Function not found: {ARN}:doesnotexist:$LATEST"),
     );
     // Q36.
-    assert_err(r.get_function_concurrency("f:live"), ErrorKind::InvalidParameterValue, FUNCTIONS_ONLY);
+    assert_err(
+        r.get_function_concurrency("f:live"),
+        ErrorKind::InvalidParameterValue,
+        FUNCTIONS_ONLY,
+    );
     assert_err(
         r.delete_function_concurrency("doesnotexist"),
         ErrorKind::ResourceNotFound,
@@ -325,33 +402,61 @@ fn r115_r116_r117_r122_reserved_concurrency_operations() {
     assert_err(
         r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", -1)),
         ErrorKind::Validation,
-        &validation("-1", "reservedConcurrentExecutions", "Member must have value greater than or equal to 0"),
+        &validation(
+            "-1",
+            "reservedConcurrentExecutions",
+            "Member must have value greater than or equal to 0",
+        ),
     );
-    let set = r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 7)).unwrap();
-    assert_eq!(serde_json::to_string(&set).unwrap(), r#"{"ReservedConcurrentExecutions":7}"#);
+    let set = r
+        .put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 7))
+        .unwrap();
+    assert_eq!(
+        serde_json::to_string(&set).unwrap(),
+        r#"{"ReservedConcurrentExecutions":7}"#
+    );
     let got = r.get_function(GetFunctionRequest::new("f")).unwrap();
     assert_eq!(got.reserved_concurrency, Some(7));
     // Q47: not on a qualified request.
     let qualified = r.get_function(GetFunctionRequest::new("f:live")).unwrap();
     assert_eq!(qualified.reserved_concurrency, None);
     r.delete_function_concurrency("f").unwrap();
-    assert_eq!(r.get_function_concurrency("f").unwrap().reserved_concurrent_executions, None);
+    assert_eq!(
+        r.get_function_concurrency("f")
+            .unwrap()
+            .reserved_concurrent_executions,
+        None
+    );
     r.delete_function_concurrency("f").unwrap();
 }
 
 #[test]
 fn r119_zero_reserved_throttles_every_invocation() {
     let mut r = setup();
-    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 0)).unwrap();
+    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 0))
+        .unwrap();
     let resolver = r.resolver();
     let mut rng = rand::rng();
     for q in [None, Some("$LATEST"), Some("1"), Some("live")] {
-        assert_eq!(resolver.admit("f", q, &mut rng).err(), Some(AdmitError::Throttled), "{q:?}");
+        assert_eq!(
+            resolver.admit("f", q, &mut rng).err(),
+            Some(AdmitError::Throttled),
+            "{q:?}"
+        );
     }
     let handle = resolver.handle("f", "live").unwrap();
-    let err = handle.admit(&mut rng).unwrap_err().into_error(&resolver, "f", Some("live"));
-    assert_eq!((err.kind(), err.message()), (ErrorKind::TooManyRequests, "Rate Exceeded."));
-    assert_eq!(err.reason(), Some("ReservedFunctionConcurrentInvocationLimitExceeded"));
+    let err = handle
+        .admit(&mut rng)
+        .unwrap_err()
+        .into_error(&resolver, "f", Some("live"));
+    assert_eq!(
+        (err.kind(), err.message()),
+        (ErrorKind::TooManyRequests, "Rate Exceeded.")
+    );
+    assert_eq!(
+        err.reason(),
+        Some("ReservedFunctionConcurrentInvocationLimitExceeded")
+    );
     // Asynchronous: accepted, then failed at once to the on-failure destination.
     let dlq = "arn:aws:sqs:us-east-1:123456789012:dlq";
     r.put_function_event_invoke_config(
@@ -362,41 +467,64 @@ fn r119_zero_reserved_throttles_every_invocation() {
     let done = r
         .invoke_async(InvokeRequest::new("f"), &serde_json::json!({}), &mut rng)
         .unwrap();
-    assert_eq!((done.condition, done.attempts), (Condition::ZeroReservedConcurrency, 0));
+    assert_eq!(
+        (done.condition, done.attempts),
+        (Condition::ZeroReservedConcurrency, 0)
+    );
     let record = r.destination_log().records_for(dlq)[0].to_json();
-    assert_eq!(record["requestContext"]["condition"], "ZeroReservedConcurrency");
+    assert_eq!(
+        record["requestContext"]["condition"],
+        "ZeroReservedConcurrency"
+    );
     assert_eq!(record["requestContext"]["approximateInvokeCount"], 0);
-    assert_eq!(record["requestContext"]["functionArn"], format!("{ARN}:f:$LATEST"));
+    assert_eq!(
+        record["requestContext"]["functionArn"],
+        format!("{ARN}:f:$LATEST")
+    );
 }
 
 #[test]
 fn r110_r121_admission_capacity_and_permits() {
     let mut r = setup();
-    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 3)).unwrap();
+    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 3))
+        .unwrap();
     put(&mut r, "live", 2).unwrap();
     let resolver = r.resolver();
     let mut rng = rand::rng();
     // Version 1 (through the alias or directly) runs on the alias's provisioned capacity.
     let a = resolver.admit("f", Some("live"), &mut rng).unwrap();
     let b = resolver.admit("f", Some("1"), &mut rng).unwrap();
-    assert_eq!((a.permit().kind(), b.permit().kind()), (CapacityKind::Provisioned, CapacityKind::Provisioned));
+    assert_eq!(
+        (a.permit().kind(), b.permit().kind()),
+        (CapacityKind::Provisioned, CapacityKind::Provisioned)
+    );
     // Spill-over and everything else share the reservation left: 3 - 2 = 1.
     let c = resolver.admit("f", Some("live"), &mut rng).unwrap();
     assert_eq!(c.permit().kind(), CapacityKind::Reserved);
-    assert_eq!(resolver.admit("f", None, &mut rng).err(), Some(AdmitError::Throttled));
+    assert_eq!(
+        resolver.admit("f", None, &mut rng).err(),
+        Some(AdmitError::Throttled)
+    );
     drop(c);
     let latest = resolver.admit("f", None, &mut rng).unwrap();
     assert_eq!(latest.executed_version(), Version::Latest);
     assert_eq!(latest.permit().kind(), CapacityKind::Reserved);
     // R121: with the whole reservation provisioned, $LATEST is throttled, the version is not.
     drop((a, b, latest));
-    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 2)).unwrap();
-    assert_eq!(resolver.admit("f", Some("$LATEST"), &mut rng).err(), Some(AdmitError::Throttled));
+    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 2))
+        .unwrap();
+    assert_eq!(
+        resolver.admit("f", Some("$LATEST"), &mut rng).err(),
+        Some(AdmitError::Throttled)
+    );
     assert!(resolver.admit("f", Some("live"), &mut rng).is_ok());
     // A function without reservation draws on the account's pool; permits give it back.
-    r.delete_provisioned_concurrency_config("f", "live").unwrap();
+    r.delete_provisioned_concurrency_config("f", "live")
+        .unwrap();
     r.delete_function_concurrency("f").unwrap();
-    let permits: Vec<_> = (0..5).map(|_| resolver.admit("f", None, &mut rng).unwrap()).collect();
+    let permits: Vec<_> = (0..5)
+        .map(|_| resolver.admit("f", None, &mut rng).unwrap())
+        .collect();
     assert_eq!(resolver.unreserved_in_use(), 5);
     drop(permits);
     assert_eq!(resolver.unreserved_in_use(), 0);
@@ -405,7 +533,11 @@ fn r110_r121_admission_capacity_and_permits() {
 #[test]
 fn r119_the_account_pool_runs_out() {
     let r = {
-        let mut r = Registry::builder().clock(clock()).seed(1).account_concurrency(2, 0).build();
+        let mut r = Registry::builder()
+            .clock(clock())
+            .seed(1)
+            .account_concurrency(2, 0)
+            .build();
         create(&mut r, "f");
         r
     };
@@ -414,7 +546,10 @@ fn r119_the_account_pool_runs_out() {
     let one = resolver.admit("f", None, &mut handle_rng).unwrap();
     let two = resolver.admit("f", None, &mut handle_rng).unwrap();
     assert_eq!(one.permit().kind(), CapacityKind::Unreserved);
-    assert_eq!(resolver.admit("f", None, &mut handle_rng).err(), Some(AdmitError::Throttled));
+    assert_eq!(
+        resolver.admit("f", None, &mut handle_rng).err(),
+        Some(AdmitError::Throttled)
+    );
     drop((one, two));
     assert!(resolver.admit("f", None, &mut handle_rng).is_ok());
 }

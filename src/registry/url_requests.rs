@@ -90,7 +90,7 @@ impl Registry {
 #[non_exhaustive]
 pub struct UrlInvocation {
     /// The capacity the request holds (R137).
-    pub permit: crate::AdmissionPermit,
+    pub permit: crate::AdmissionPermit<'static>,
     /// The URL's target: the unqualified function or the alias ARN.
     pub function_arn: FunctionArn,
     /// The alias the URL belongs to, if any.

@@ -79,7 +79,7 @@ pub(crate) struct Gates {
 /// One function's admission state, shared by the resolver's index and every handle.
 #[derive(Debug)]
 pub(crate) struct FunctionAdmission {
-    pub(crate) gates: ArcSwap<Gates>,
+    pub(crate) gates: Arc<ArcSwap<Gates>>,
     /// The function's reserved pool left for on-demand runs (reserved minus provisioned).
     pub(crate) on_demand: Gate,
     /// The account's unreserved pool.
@@ -89,33 +89,49 @@ pub(crate) struct FunctionAdmission {
 impl FunctionAdmission {
     pub(crate) fn new(account: Arc<Gate>) -> FunctionAdmission {
         FunctionAdmission {
-            gates: ArcSwap::from_pointee(Gates::default()),
+            gates: Arc::new(ArcSwap::from_pointee(Gates::default())),
             on_demand: Gate::new(0),
             account,
         }
     }
 
     /// Admits one run of `version`: its provisioned capacity first, then the on-demand
-    /// pool (reserved, or the account's unreserved).
+    /// pool (reserved, or the account's unreserved). The permit borrows this state.
     #[inline]
-    pub(crate) fn admit(self: &Arc<Self>, version: Version) -> Option<AdmissionPermit> {
+    pub(crate) fn admit(&self, version: Version) -> Option<AdmissionPermit<'_>> {
         let gates = self.gates.load();
         self.admit_with(&gates, version)
     }
 
+    /// As [`FunctionAdmission::admit`], with the gates already loaded.
     #[inline]
     pub(crate) fn admit_with(
-        self: &Arc<Self>,
+        &self,
         gates: &Gates,
         version: Version,
-    ) -> Option<AdmissionPermit> {
-        if let Version::Published(n) = version
-            && let Some((_, gate)) = gates.provisioned.iter().find(|(v, _)| *v == n.get())
-            && gate.try_acquire()
-        {
-            return Some(AdmissionPermit {
-                held: Held::Provisioned(Arc::clone(gate)),
-            });
+    ) -> Option<AdmissionPermit<'_>> {
+        if let Some(permit) = provisioned(gates, version) {
+            return Some(permit);
+        }
+        let (gate, kind) = if gates.reserved {
+            (&self.on_demand, CapacityKind::Reserved)
+        } else {
+            (&*self.account, CapacityKind::Unreserved)
+        };
+        gate.try_acquire().then_some(AdmissionPermit {
+            held: Held::Borrowed(gate, kind),
+        })
+    }
+
+    /// As [`FunctionAdmission::admit`], for a caller that does not keep this state alive:
+    /// the permit holds it.
+    pub(crate) fn admit_owned(
+        self: &Arc<Self>,
+        version: Version,
+    ) -> Option<AdmissionPermit<'static>> {
+        let gates = self.gates.load();
+        if let Some(permit) = provisioned(&gates, version) {
+            return Some(permit);
         }
         if gates.reserved {
             self.on_demand.try_acquire().then(|| AdmissionPermit {
@@ -127,6 +143,18 @@ impl FunctionAdmission {
             })
         }
     }
+}
+
+/// A unit of the provisioned capacity serving `version`, if it has any free.
+#[inline]
+fn provisioned(gates: &Gates, version: Version) -> Option<AdmissionPermit<'static>> {
+    let Version::Published(n) = version else {
+        return None;
+    };
+    let (_, gate) = gates.provisioned.iter().find(|(v, _)| *v == n.get())?;
+    gate.try_acquire().then(|| AdmissionPermit {
+        held: Held::Provisioned(Arc::clone(gate)),
+    })
 }
 
 /// Which capacity an admitted invocation runs on.
@@ -142,30 +170,34 @@ pub enum CapacityKind {
     Unreserved,
 }
 
-enum Held {
+enum Held<'a> {
     Provisioned(Arc<Gate>),
     Reserved(Arc<FunctionAdmission>),
     Unreserved(Arc<Gate>),
+    /// A unit of a gate the handle keeps alive (no reference count touched).
+    Borrowed(&'a Gate, CapacityKind),
 }
 
 /// One admitted invocation: holds one unit of capacity until dropped. Hold it for as long
-/// as the invocation runs.
-pub struct AdmissionPermit {
-    held: Held,
+/// as the invocation runs. A permit from a handle borrows the handle (`'a`); one from
+/// [`Resolver::admit`](super::Resolver::admit) is `'static`.
+pub struct AdmissionPermit<'a> {
+    held: Held<'a>,
 }
 
-impl AdmissionPermit {
+impl AdmissionPermit<'_> {
     /// Which capacity the invocation runs on.
     pub fn kind(&self) -> CapacityKind {
         match self.held {
             Held::Provisioned(_) => CapacityKind::Provisioned,
             Held::Reserved(_) => CapacityKind::Reserved,
             Held::Unreserved(_) => CapacityKind::Unreserved,
+            Held::Borrowed(_, kind) => kind,
         }
     }
 }
 
-impl fmt::Debug for AdmissionPermit {
+impl fmt::Debug for AdmissionPermit<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AdmissionPermit")
             .field("kind", &self.kind())
@@ -173,11 +205,13 @@ impl fmt::Debug for AdmissionPermit {
     }
 }
 
-impl Drop for AdmissionPermit {
+impl Drop for AdmissionPermit<'_> {
+    #[inline]
     fn drop(&mut self) {
         match &self.held {
             Held::Provisioned(g) | Held::Unreserved(g) => g.release(),
             Held::Reserved(f) => f.on_demand.release(),
+            Held::Borrowed(g, _) => g.release(),
         }
     }
 }
@@ -222,18 +256,18 @@ impl AdmitError {
 /// An admitted invocation: the version that runs, why, and the permit to hold while it
 /// runs.
 #[derive(Debug)]
-pub struct Admitted {
+pub struct Admitted<'a> {
     executed_version: Version,
     reason: crate::routing::RouteReason,
-    permit: AdmissionPermit,
+    permit: AdmissionPermit<'a>,
 }
 
-impl Admitted {
+impl<'a> Admitted<'a> {
     pub(super) fn new(
         executed_version: Version,
         reason: crate::routing::RouteReason,
-        permit: AdmissionPermit,
-    ) -> Admitted {
+        permit: AdmissionPermit<'a>,
+    ) -> Admitted<'a> {
         Admitted {
             executed_version,
             reason,
@@ -252,12 +286,12 @@ impl Admitted {
     }
 
     /// The capacity held.
-    pub fn permit(&self) -> &AdmissionPermit {
+    pub fn permit(&self) -> &AdmissionPermit<'a> {
         &self.permit
     }
 
     /// The permit alone (drop it when the invocation ends).
-    pub fn into_permit(self) -> AdmissionPermit {
+    pub fn into_permit(self) -> AdmissionPermit<'a> {
         self.permit
     }
 }
@@ -275,7 +309,7 @@ impl super::Resolver {
         function: &str,
         qualifier: Option<&str>,
         rng: &mut R,
-    ) -> Result<Admitted, AdmitError> {
+    ) -> Result<Admitted<'static>, AdmitError> {
         let resolution = self
             .resolve(function, qualifier, rng)
             .map_err(AdmitError::Resolve)?;
@@ -295,11 +329,11 @@ impl super::Resolver {
         &self,
         function: &str,
         version: Version,
-    ) -> Result<AdmissionPermit, AdmitError> {
+    ) -> Result<AdmissionPermit<'static>, AdmitError> {
         let admission = self
             .function_admission(function)
             .ok_or(AdmitError::Resolve(super::ResolveError::FunctionNotFound))?;
-        admission.admit(version).ok_or(AdmitError::Throttled)
+        admission.admit_owned(version).ok_or(AdmitError::Throttled)
     }
 
     /// How many invocations hold a unit of the account's unreserved pool now.

@@ -5,7 +5,11 @@ use std::sync::Arc;
 use rand::SeedableRng as _;
 use rand::rngs::SmallRng;
 
-use super::{AdmitError, Admitted, AliasSlot, FunctionAdmission, ResolveError, sticky_point};
+use arc_swap::{ArcSwap, Cache};
+
+use super::{
+    AdmitError, Admitted, AliasSlot, FunctionAdmission, Gates, ResolveError, sticky_point,
+};
 use crate::arn::FunctionArn;
 use crate::error::Error;
 use crate::names::Version;
@@ -43,7 +47,7 @@ impl AliasHandle {
     /// [`AdmitError::Throttled`] when no capacity is free (the service's
     /// `TooManyRequestsException`), [`AdmitError::Resolve`] once the alias is gone.
     #[inline]
-    pub fn admit<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> Result<Admitted, AdmitError> {
+    pub fn admit<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> Result<Admitted<'_>, AdmitError> {
         let resolution = self.resolve(rng).map_err(AdmitError::Resolve)?;
         let permit = self
             .admission
@@ -104,6 +108,7 @@ impl AliasHandle {
     /// This handle with its own fast generator, for one thread's hottest loop.
     pub fn with_local_rng(self, seed: u64) -> LocalAliasHandle {
         LocalAliasHandle {
+            gates: Cache::new(Arc::clone(&self.admission.gates)),
             handle: self,
             rng: SmallRng::seed_from_u64(seed),
         }
@@ -140,11 +145,20 @@ impl HandleResolution {
     }
 }
 
-/// An [`AliasHandle`] with an owned `SmallRng`: the fastest path, for one thread's loop.
-#[derive(Debug)]
+/// An [`AliasHandle`] with an owned `SmallRng` (and a cache of its function's admission
+/// gates): the fastest path, for one thread's loop.
 pub struct LocalAliasHandle {
     handle: AliasHandle,
     rng: SmallRng,
+    gates: Cache<Arc<ArcSwap<Gates>>, Arc<Gates>>,
+}
+
+impl std::fmt::Debug for LocalAliasHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalAliasHandle")
+            .field("handle", &self.handle)
+            .finish_non_exhaustive()
+    }
 }
 
 impl LocalAliasHandle {
@@ -164,8 +178,19 @@ impl LocalAliasHandle {
     ///
     /// As [`AliasHandle::admit`].
     #[inline]
-    pub fn admit(&mut self) -> Result<Admitted, AdmitError> {
-        self.handle.admit(&mut self.rng)
+    pub fn admit(&mut self) -> Result<Admitted<'_>, AdmitError> {
+        let resolution = self
+            .handle
+            .resolve(&mut self.rng)
+            .map_err(AdmitError::Resolve)?;
+        let version = resolution.executed_version();
+        let gates = self.gates.load();
+        let permit = self
+            .handle
+            .admission
+            .admit_with(gates, version)
+            .ok_or(AdmitError::Throttled)?;
+        Ok(Admitted::new(version, resolution.reason(), permit))
     }
 
     /// The underlying shared handle.
