@@ -211,6 +211,8 @@ pub(crate) struct EventSourceMapping {
     pub(crate) starting_position: Option<String>,
     pub(crate) last_modified: Timestamp,
     pub(crate) shared: Arc<MappingShared>,
+    /// Tags (R161).
+    pub(crate) tags: std::collections::BTreeMap<String, String>,
 }
 
 /// Why a batch was not delivered.

@@ -89,6 +89,8 @@ pub(crate) struct Function {
     pub(crate) reserved_concurrency: Option<u32>,
     /// Provisioned-concurrency configs (R99): on published versions and aliases only.
     pub(crate) provisioned: BTreeMap<PolicyTarget, ProvisionedConfig>,
+    /// Tags (R162): function-level, never versioned.
+    pub(crate) tags: BTreeMap<String, String>,
 }
 
 impl Function {

@@ -45,7 +45,6 @@ where
 }
 
 /// [`unique_keys`] for an optional map (`null` or absent is `None`).
-#[cfg(feature = "wire")]
 pub(crate) fn optional_unique_keys<'de, D, K, V>(
     deserializer: D,
 ) -> Result<Option<BTreeMap<K, V>>, D::Error>

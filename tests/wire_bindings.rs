@@ -104,7 +104,76 @@ fn r95_routes_bind_every_operation() {
             Operation::Invoke,
         ),
     ];
-    for (method, path, op) in cases {
+    // R98, R115, R124, R139, R151, R161, R167: the attached-resource bindings and dates.
+    let attached = [
+        (
+            Method::GET,
+            "/2015-03-31/functions/",
+            Operation::ListFunctions,
+        ),
+        (
+            Method::POST,
+            "/2015-03-31/event-source-mappings",
+            Operation::CreateEventSourceMapping,
+        ),
+        (
+            Method::PUT,
+            "/2015-03-31/event-source-mappings/u",
+            Operation::UpdateEventSourceMapping,
+        ),
+        (
+            Method::PUT,
+            "/2019-09-25/functions/f/event-invoke-config",
+            Operation::PutFunctionEventInvokeConfig,
+        ),
+        (
+            Method::GET,
+            "/2019-09-25/functions/f/event-invoke-config/list",
+            Operation::ListFunctionEventInvokeConfigs,
+        ),
+        (
+            Method::POST,
+            "/2021-10-31/functions/f/url",
+            Operation::CreateFunctionUrlConfig,
+        ),
+        (
+            Method::GET,
+            "/2021-10-31/functions/f/urls",
+            Operation::ListFunctionUrlConfigs,
+        ),
+        (
+            Method::PUT,
+            "/2019-09-30/functions/f/provisioned-concurrency",
+            Operation::PutProvisionedConcurrencyConfig,
+        ),
+        (
+            Method::PUT,
+            "/2017-10-31/functions/f/concurrency",
+            Operation::PutFunctionConcurrency,
+        ),
+        (
+            Method::GET,
+            "/2019-09-30/functions/f/concurrency",
+            Operation::GetFunctionConcurrency,
+        ),
+        (
+            Method::DELETE,
+            "/2017-10-31/functions/f/concurrency",
+            Operation::DeleteFunctionConcurrency,
+        ),
+        (
+            Method::POST,
+            "/2017-03-31/tags/arn%3Aaws%3Alambda",
+            Operation::TagResource,
+        ),
+        (
+            Method::DELETE,
+            "/2017-03-31/tags/arn",
+            Operation::UntagResource,
+        ),
+        (Method::GET, "/2017-03-31/tags/arn", Operation::ListTags),
+    ];
+    for (method, path, op) in cases.into_iter().chain(attached) {
         assert_eq!(
             route(&method, path).map(|r| r.operation),
             Some(op),
@@ -112,8 +181,12 @@ fn r95_routes_bind_every_operation() {
         );
     }
     for (method, path) in [
-        (Method::GET, "/2015-03-31/functions"),
+        (Method::PUT, "/2015-03-31/functions"),
         (Method::PATCH, "/2015-03-31/functions/f"),
+        (Method::GET, "/2017-10-31/functions/f/concurrency"),
+        (Method::PUT, "/2019-09-30/functions/f/concurrency"),
+        (Method::PATCH, "/2017-03-31/tags/x"),
+        (Method::GET, "/2015-03-31/event-source-mappings/a/b"),
         (Method::GET, "/2015-03-31/functions/f/unknown"),
         (Method::GET, "/2015-03-31/functions//versions"),
         (Method::GET, "/2015-03-31/functions/f/aliases/a/b"),

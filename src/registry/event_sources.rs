@@ -322,6 +322,7 @@ impl Registry {
                 MappingState::Creating,
                 ProcessingResult::NoRecordsProcessed,
             )),
+            tags: Default::default(),
         };
         let answer = self.mapping_view(&mapping);
         self.mappings.insert(uuid.clone(), mapping);

@@ -97,6 +97,7 @@ impl Registry {
             urls: BTreeMap::new(),
             reserved_concurrency: None,
             provisioned: BTreeMap::new(),
+            tags: BTreeMap::new(),
             policies: BTreeMap::new(),
         };
         let mut response = FunctionConfiguration::of_latest(&function, arn, true);
@@ -349,13 +350,13 @@ impl Registry {
         let unqualified = req.qualifier.is_none()
             && FunctionRef::parse(&req.function_name, NamePattern::Namespaced)
                 .is_ok_and(|r| r.qualifier().is_none());
-        let reserved_concurrency = unqualified
+        let function = unqualified
             .then(|| self.functions.get(&configuration.function_name))
-            .flatten()
-            .and_then(|f| f.reserved_concurrency);
+            .flatten();
         Ok(GetFunctionResponse {
+            reserved_concurrency: function.and_then(|f| f.reserved_concurrency),
+            tags: function.map(|f| f.tags.clone()).unwrap_or_default(),
             configuration,
-            reserved_concurrency,
         })
     }
 

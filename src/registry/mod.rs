@@ -22,11 +22,13 @@ mod install;
 mod invoke;
 mod invoke_async;
 mod invoke_configs;
+mod listing;
 mod pagination;
 mod permissions;
 mod requests;
 mod responses;
 pub(crate) mod snapshot;
+mod tags;
 mod url_requests;
 mod versions;
 
@@ -51,6 +53,8 @@ pub use invoke_configs::{
     FunctionEventInvokeConfig, FunctionEventInvokeConfigRequest,
     ListFunctionEventInvokeConfigsRequest, ListFunctionEventInvokeConfigsResponse,
 };
+pub use listing::{ListFunctionsRequest, ListFunctionsResponse};
 pub use requests::*;
 pub use responses::*;
+pub use tags::TagResourceRequest;
 pub use url_requests::{UrlInvocation, UrlRefusal};

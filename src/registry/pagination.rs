@@ -28,6 +28,8 @@ pub(crate) enum MarkerKind {
     Mapping,
     /// A position in a function's provisioned-concurrency configs.
     Provisioned,
+    /// A function and version in `ListFunctions`.
+    Function,
 }
 
 impl MarkerKind {
@@ -39,6 +41,7 @@ impl MarkerKind {
             MarkerKind::InvokeConfig => "v1:invoke-config:",
             MarkerKind::Mapping => "v1:mapping:",
             MarkerKind::Provisioned => "v1:provisioned:",
+            MarkerKind::Function => "v1:function:",
         }
     }
 }

@@ -45,6 +45,8 @@ pub struct GetFunctionResponse {
     /// `Concurrency.ReservedConcurrentExecutions`: only on an unqualified request, and
     /// only when a reservation is set.
     pub reserved_concurrency: Option<u32>,
+    /// `Tags`: only on an unqualified request (R164, Q47); empty when untagged.
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 /// An alias as the service reports it (`AliasConfiguration`, R37).

@@ -6,14 +6,15 @@ use http::{HeaderValue, StatusCode};
 
 use super::headers::EXECUTED_VERSION;
 use super::requests::parse_body;
+use super::responses::{ListFunctionsResponse, ListTagsResponse};
 use super::route::{Operation, Query};
 use super::service::{Service, empty, json, max_items};
 use crate::error::Error;
 use crate::registry::{
     CreateEventSourceMappingRequest, FunctionEventInvokeConfigRequest, FunctionUrlConfigRequest,
     ListEventSourceMappingsRequest, ListFunctionEventInvokeConfigsRequest,
-    ListFunctionUrlConfigsRequest, ListProvisionedConcurrencyConfigsRequest,
-    PutFunctionConcurrencyRequest, PutProvisionedConcurrencyConfigRequest,
+    ListFunctionUrlConfigsRequest, ListFunctionsRequest, ListProvisionedConcurrencyConfigsRequest,
+    PutFunctionConcurrencyRequest, PutProvisionedConcurrencyConfigRequest, TagResourceRequest,
     UpdateEventSourceMappingRequest,
 };
 use crate::{Caller, FunctionUrlAuthType};
@@ -187,6 +188,37 @@ impl Service {
             Operation::DeleteFunctionConcurrency => {
                 self.registry_write().delete_function_concurrency(&name)?;
                 empty(op)
+            }
+            Operation::ListFunctions => {
+                let req = ListFunctionsRequest {
+                    function_version: query.get("FunctionVersion").map(str::to_owned),
+                    master_region: query.get("MasterRegion").map(str::to_owned),
+                    marker,
+                    max_items: max_items(query)?,
+                };
+                let r = self.registry_read().list_functions(req)?;
+                json(op, &ListFunctionsResponse::from(&r))
+            }
+            Operation::TagResource => {
+                let req = TagResourceRequest {
+                    resource,
+                    ..parse_body::<TagResourceRequest>(body)?
+                };
+                self.registry_write().tag_resource(req)?;
+                empty(op)
+            }
+            Operation::UntagResource => {
+                let keys: Vec<String> = query
+                    .get_all("tagKeys")
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                self.registry_write().untag_resource(&resource, &keys)?;
+                empty(op)
+            }
+            Operation::ListTags => {
+                let tags = self.registry_read().list_tags(&resource)?;
+                json(op, &ListTagsResponse { tags })
             }
             other => Err(super::service::unknown_operation(
                 &http::Method::GET,

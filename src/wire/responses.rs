@@ -238,6 +238,9 @@ pub struct GetFunctionResponse {
     /// `Concurrency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<Concurrency>,
+    /// `Tags`, when the function has any (unqualified requests).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// `Concurrency` of `GetFunction`.
@@ -256,6 +259,7 @@ impl From<&registry::GetFunctionResponse> for GetFunctionResponse {
             concurrency: r.reserved_concurrency.map(|n| Concurrency {
                 reserved_concurrent_executions: n,
             }),
+            tags: r.tags.clone(),
         }
     }
 }
@@ -328,6 +332,36 @@ impl From<&registry::ListVersionsByFunctionResponse> for ListVersionsByFunctionR
             next_marker: r.next_marker.clone(),
         }
     }
+}
+
+/// `ListFunctionsResponse` (R167).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ListFunctionsResponse {
+    /// `Functions`, without state members (R169).
+    pub functions: Vec<FunctionConfiguration>,
+    /// `NextMarker`, while more items remain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_marker: Option<String>,
+}
+
+impl From<&registry::ListFunctionsResponse> for ListFunctionsResponse {
+    fn from(r: &registry::ListFunctionsResponse) -> Self {
+        ListFunctionsResponse {
+            functions: r.functions.iter().map(Into::into).collect(),
+            next_marker: r.next_marker.clone(),
+        }
+    }
+}
+
+/// `ListTagsResponse` (R164).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ListTagsResponse {
+    /// `Tags`.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// `ListAliasesResponse` (docs/wire.md#response-bodies).

@@ -88,6 +88,14 @@ pub enum Operation {
     GetFunctionConcurrency,
     /// `DELETE /2017-10-31/functions/{FunctionName}/concurrency`.
     DeleteFunctionConcurrency,
+    /// `GET /2015-03-31/functions/`.
+    ListFunctions,
+    /// `POST /2017-03-31/tags/{Resource}`.
+    TagResource,
+    /// `DELETE /2017-03-31/tags/{Resource}`.
+    UntagResource,
+    /// `GET /2017-03-31/tags/{Resource}`.
+    ListTags,
 }
 
 impl Operation {
@@ -133,6 +141,10 @@ impl Operation {
             Operation::PutFunctionConcurrency => "PutFunctionConcurrency",
             Operation::GetFunctionConcurrency => "GetFunctionConcurrency",
             Operation::DeleteFunctionConcurrency => "DeleteFunctionConcurrency",
+            Operation::ListFunctions => "ListFunctions",
+            Operation::TagResource => "TagResource",
+            Operation::UntagResource => "UntagResource",
+            Operation::ListTags => "ListTags",
         }
     }
 
@@ -155,7 +167,9 @@ impl Operation {
             | Operation::DeleteFunctionEventInvokeConfig
             | Operation::DeleteFunctionUrlConfig
             | Operation::DeleteProvisionedConcurrencyConfig
-            | Operation::DeleteFunctionConcurrency => 204,
+            | Operation::DeleteFunctionConcurrency
+            | Operation::TagResource
+            | Operation::UntagResource => 204,
             _ => 200,
         }
     }
@@ -190,6 +204,8 @@ const URL_API: &str = "2021-10-31";
 const PROVISIONED_API: &str = "2019-09-30";
 /// The API date of `PutFunctionConcurrency` and `DeleteFunctionConcurrency`.
 const RESERVED_API: &str = "2017-10-31";
+/// The API date of the tag operations.
+const TAGS_API: &str = "2017-03-31";
 
 /// The operation bound to `method` and `path` (the path without its query), or `None`
 /// when no operation is. A trailing `/` is accepted; parameters are percent-decoded
@@ -214,6 +230,20 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
     match (api, collection) {
         (API_VERSION, "functions") => {}
         (API_VERSION, "event-source-mappings") => return mapping_route(method, segments),
+        (TAGS_API, "tags") => {
+            let rest: Vec<&str> = segments.collect();
+            let operation = match (method.as_str(), rest.as_slice()) {
+                ("POST", [r]) if !r.is_empty() => Operation::TagResource,
+                ("DELETE", [r]) if !r.is_empty() => Operation::UntagResource,
+                ("GET", [r]) if !r.is_empty() => Operation::ListTags,
+                _ => return None,
+            };
+            return Some(Route {
+                operation,
+                function_name: None,
+                resource: rest.first().map(|s| decode(s)),
+            });
+        }
         (INVOKE_CONFIG_API | URL_API | PROVISIONED_API | RESERVED_API, "functions") => {
             return qualified_config_route(api, method, segments);
         }
@@ -229,6 +259,7 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
     use Operation as O;
     let operation = match (method.as_str(), rest.len(), collection) {
         ("POST", 0, _) => O::CreateFunction,
+        ("GET", 0, _) => O::ListFunctions,
         ("GET", 1, _) => O::GetFunction,
         ("DELETE", 1, _) => O::DeleteFunction,
         ("GET", 2, Some("configuration")) => O::GetFunctionConfiguration,
@@ -345,6 +376,15 @@ impl Query {
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         )
+    }
+
+    /// Every value of parameter `name`, in order (`tagKeys=a&tagKeys=b`).
+    pub fn get_all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// The value of parameter `name`.

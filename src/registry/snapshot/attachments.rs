@@ -58,6 +58,8 @@ pub(in crate::registry) struct MappingSnapshot {
     pub(super) state: MappingState,
     pub(super) last_modified: Timestamp,
     pub(super) last_processing_result: ProcessingResult,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub(super) tags: std::collections::BTreeMap<String, String>,
 }
 
 pub(super) fn export_invoke_configs(f: &Function) -> Vec<InvokeConfigSnapshot> {
@@ -168,6 +170,7 @@ pub(super) fn export_mappings(registry: &Registry) -> Vec<MappingSnapshot> {
                 state: m.shared.state(),
                 last_modified: m.last_modified,
                 last_processing_result: m.shared.last_result(),
+                tags: m.tags.clone(),
             }
         })
         .collect()
@@ -327,6 +330,7 @@ pub(super) fn import_mappings(
                     m.state,
                     m.last_processing_result,
                 )),
+                tags: m.tags.clone(),
             },
         );
     }

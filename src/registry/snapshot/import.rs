@@ -290,6 +290,7 @@ pub(in crate::registry) fn import_function(
         urls: BTreeMap::new(),
         reserved_concurrency: None,
         provisioned: BTreeMap::new(),
+        tags: BTreeMap::new(),
     };
     for (j, a) in fs.aliases.iter().enumerate() {
         let aliases = &function.aliases;
@@ -422,6 +423,13 @@ pub(in crate::registry) fn import_function(
         );
     }
     super::attachments::import_attachments(path, &mut function, &fs.invoke_configs, &fs.urls)?;
+    if fs.tags.len() > 50 {
+        return Err(SnapshotError::new(
+            format!("{path}.tags"),
+            "more than 50 tags",
+        ));
+    }
+    function.tags = fs.tags.clone();
     super::attachments::import_concurrency(
         path,
         &mut function,

@@ -89,6 +89,8 @@ pub(super) struct FunctionSnapshot {
     pub(super) reserved_concurrency: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(super) provisioned: Vec<ProvisionedSnapshot>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(super) tags: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -300,6 +302,7 @@ pub(super) fn export_function(f: &Function) -> FunctionSnapshot {
         urls: attachments::export_urls(f),
         reserved_concurrency: f.reserved_concurrency,
         provisioned: attachments::export_provisioned(f),
+        tags: f.tags.clone(),
     }
 }
 
