@@ -353,9 +353,14 @@ impl Registry {
         let function = unqualified
             .then(|| self.functions.get(&configuration.function_name))
             .flatten();
+        let code_location = format!(
+            "https://lambda-versioning.invalid/code/{}/{}/{}/{}",
+            self.region, self.account, configuration.function_name, configuration.version
+        );
         Ok(GetFunctionResponse {
             reserved_concurrency: function.and_then(|f| f.reserved_concurrency),
             tags: function.map(|f| f.tags.clone()).unwrap_or_default(),
+            code_location,
             configuration,
         })
     }
@@ -382,6 +387,13 @@ impl Registry {
                 return Err(Error::invalid_parameter(
                     "$LATEST version cannot be deleted without deleting the function.",
                 ));
+            }
+            // R181: a qualifier with `$` (such as `$latest`) is not an alias name: the
+            // function is looked up first, and on an existing function it names nothing
+            // (Q51).
+            if q.contains('$') {
+                self.existing(&fref)?;
+                return Err(self.qualified_not_found(&fref, q));
             }
             if !is_digits(q) {
                 return Err(Error::invalid_parameter(

@@ -47,6 +47,11 @@ pub struct GetFunctionResponse {
     pub reserved_concurrency: Option<u32>,
     /// `Tags`: only on an unqualified request (R164, Q47); empty when untagged.
     pub tags: std::collections::BTreeMap<String, String>,
+    /// `Code.Location`: where the version's package would be downloaded from. No package
+    /// is stored, so this is a placeholder under the reserved `.invalid` domain
+    /// (`https://lambda-versioning.invalid/code/{region}/{account}/{function}/{version}`,
+    /// docs/decisions.md); `Code.RepositoryType` is `S3` (R172).
+    pub code_location: String,
 }
 
 /// An alias as the service reports it (`AliasConfiguration`, R37).

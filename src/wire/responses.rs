@@ -226,21 +226,33 @@ impl From<&registry::FunctionConfiguration> for FunctionConfiguration {
     }
 }
 
-/// What `GetFunction` answers: `Configuration`, and `Concurrency` when the function has a
-/// reservation (unqualified requests only). `Code` (a download location) is not modelled
-/// and absent.
+/// What `GetFunction` answers: `Configuration`, `Code`, and `Tags` and `Concurrency` when
+/// the function has them (unqualified requests only).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct GetFunctionResponse {
     /// `Configuration`.
     pub configuration: FunctionConfiguration,
+    /// `Code`.
+    pub code: FunctionCodeLocation,
     /// `Concurrency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<Concurrency>,
     /// `Tags`, when the function has any (unqualified requests).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+}
+
+/// `Code` of `GetFunction` (R172): a placeholder location (docs/decisions.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct FunctionCodeLocation {
+    /// `RepositoryType`: `S3`.
+    pub repository_type: String,
+    /// `Location`.
+    pub location: String,
 }
 
 /// `Concurrency` of `GetFunction`.
@@ -256,6 +268,10 @@ impl From<&registry::GetFunctionResponse> for GetFunctionResponse {
     fn from(r: &registry::GetFunctionResponse) -> Self {
         GetFunctionResponse {
             configuration: (&r.configuration).into(),
+            code: FunctionCodeLocation {
+                repository_type: "S3".into(),
+                location: r.code_location.clone(),
+            },
             concurrency: r.reserved_concurrency.map(|n| Concurrency {
                 reserved_concurrent_executions: n,
             }),
