@@ -429,6 +429,114 @@ def attached_session(client, endpoint):
           "invoke), event source mappings: ok")
 
 
+def concurrency_session(client):
+    """Provisioned and reserved concurrency, throttling, tags and ListFunctions."""
+    import time
+
+    fn = "capacity"
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{fn}"
+    call(client, "create_function", FunctionName=fn, Runtime="python3.12", Role=ROLE,
+         Handler="app.handler", Code={"ZipFile": zip_bytes("print('c')")})
+    client.get_waiter("function_active_v2").wait(
+        FunctionName=fn, WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+    call(client, "publish_version", FunctionName=fn)
+    call(client, "update_function_configuration", FunctionName=fn, Description="two")
+    client.get_waiter("function_updated_v2").wait(
+        FunctionName=fn, WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+    call(client, "publish_version", FunctionName=fn)
+    call(client, "create_alias", FunctionName=fn, Name="live", FunctionVersion="1")
+
+    # Provisioned concurrency (R98-R112).
+    put = call(client, "put_provisioned_concurrency_config", FunctionName=fn, Qualifier="live",
+               ProvisionedConcurrentExecutions=2)
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 202, put
+    assert (put["Status"], put["RequestedProvisionedConcurrentExecutions"],
+            put["AllocatedProvisionedConcurrentExecutions"]) == ("IN_PROGRESS", 2, 0), put
+    deadline = time.monotonic() + 10
+    while call(client, "get_provisioned_concurrency_config", FunctionName=fn, Qualifier="live")["Status"] != "READY":
+        assert time.monotonic() < deadline, "the provisioned config did not settle"
+        time.sleep(0.1)
+    listed = call(client, "list_provisioned_concurrency_configs", FunctionName=fn)
+    assert [c["FunctionArn"] for c in listed["ProvisionedConcurrencyConfigs"]] == [f"{arn}:live"], listed
+    expect_error(client, "put_provisioned_concurrency_config", "InvalidParameterValueException", 400,
+                 "Provisioned Concurrency Configs cannot be applied to unpublished function versions.",
+                 FunctionName=fn, Qualifier="$LATEST", ProvisionedConcurrentExecutions=1)
+    expect_error(client, "get_provisioned_concurrency_config", "InvalidParameterValueException", 400,
+                 "The function resource provided must be an alias or a published version.",
+                 FunctionName=fn, Qualifier="$LATEST")
+    expect_error(client, "get_provisioned_concurrency_config", "ProvisionedConcurrencyConfigNotFoundException", 404,
+                 "No Provisioned Concurrency Config found for this function", FunctionName=fn, Qualifier="2")
+    expect_error(client, "get_provisioned_concurrency_config", "ResourceNotFoundException", 404,
+                 f"Cannot find alias arn: {arn}:ghost", FunctionName=fn, Qualifier="ghost")
+    expect_error(client, "put_provisioned_concurrency_config", "ResourceConflictException", 409,
+                 "Version is pointed by a Provisioned Concurrency alias",
+                 FunctionName=fn, Qualifier="1", ProvisionedConcurrentExecutions=1)
+
+    # Reserved concurrency (R115-R122) and the throttle (R119, R123).
+    expect_error(client, "put_function_concurrency", "InvalidParameterValueException", 400,
+                 " ReservedConcurrentExecutions  1 should not be lower than function's total "
+                 "provisioned concurrency [2].", FunctionName=fn, ReservedConcurrentExecutions=1)
+    expect_error(client, "put_function_concurrency", "InvalidParameterValueException", 400,
+                 "This operation is permitted on Lambda functions only. Aliases and versions do not support "
+                 "this operation. Please specify either a function name or an unqualified function ARN.",
+                 FunctionName=f"{arn}:$LATEST", ReservedConcurrentExecutions=1)
+    expect_error(client, "put_function_concurrency", "ResourceNotFoundException", 404,
+                 f"Function not found: arn:aws:lambda:{REGION}:{ACCOUNT}:function:nope:$LATEST",
+                 FunctionName="nope", ReservedConcurrentExecutions=0)
+    assert "ReservedConcurrentExecutions" not in call(client, "get_function_concurrency", FunctionName=fn)
+    call(client, "delete_provisioned_concurrency_config", FunctionName=fn, Qualifier="live")
+    reserved = call(client, "put_function_concurrency", FunctionName=fn, ReservedConcurrentExecutions=0)
+    assert reserved["ReservedConcurrentExecutions"] == 0
+    got = call(client, "get_function", FunctionName=fn)
+    assert got["Concurrency"] == {"ReservedConcurrentExecutions": 0}, got
+    assert got["Code"]["RepositoryType"] == "S3", got
+    try:
+        client.invoke(FunctionName=fn, Qualifier="live", Payload=b"{}")
+        raise AssertionError("expected a throttle")
+    except client.exceptions.TooManyRequestsException as e:
+        assert e.response["Error"]["Message"] == "Rate Exceeded.", e.response
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+        assert e.response.get("Reason") == "ReservedFunctionConcurrentInvocationLimitExceeded", e.response
+        verified_errors.append(("invoke", "TooManyRequestsException", 429))
+    event = call(client, "invoke", FunctionName=fn, InvocationType="Event", Payload=b"{}")
+    assert event["StatusCode"] == 202
+    call(client, "delete_function_concurrency", FunctionName=fn)
+    assert call(client, "invoke", FunctionName=fn, Qualifier="live", Payload=b"{}")["StatusCode"] == 200
+
+    # Tags (R161-R166).
+    rev = call(client, "get_function", FunctionName=fn)["Configuration"]["RevisionId"]
+    call(client, "tag_resource", Resource=arn, Tags={"team": "payments", "env": "prod"})
+    assert call(client, "get_function", FunctionName=fn)["Configuration"]["RevisionId"] != rev
+    call(client, "untag_resource", Resource=arn, TagKeys=["env", "absent"])
+    assert call(client, "list_tags", Resource=arn)["Tags"] == {"team": "payments"}
+    assert call(client, "get_function", FunctionName=fn)["Tags"] == {"team": "payments"}
+    expect_error(client, "tag_resource", "InvalidParameterValueException", 400,
+                 "Tags on function aliases and versions are not supported. Please specify a function ARN.",
+                 Resource=f"{arn}:live", Tags={"a": "b"})
+    expect_error(client, "list_tags", "ResourceNotFoundException", 404,
+                 f"Function not found: arn:aws:lambda:{REGION}:{ACCOUNT}:function:nope",
+                 Resource=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:nope")
+
+    # ListFunctions (R167-R171), paged.
+    seen, marker = [], None
+    while True:
+        kwargs = {"FunctionVersion": "ALL", "MaxItems": 2}
+        if marker:
+            kwargs["Marker"] = marker
+        page = call(client, "list_functions", **kwargs)
+        seen += [f["FunctionArn"] for f in page["Functions"]]
+        marker = page.get("NextMarker")
+        if not marker:
+            break
+    assert [a for a in seen if a.startswith(arn + ":")] == [f"{arn}:$LATEST", f"{arn}:1", f"{arn}:2"], seen
+    plain = [f["FunctionArn"] for f in call(client, "list_functions")["Functions"]]
+    assert arn in plain, plain
+    expect_error(client, "list_functions", "ValidationException", 400,
+                 "1 validation error detected: Value 'invalid' at 'functionVersion' failed to satisfy constraint: "
+                 "Member must satisfy enum value set: [ALL]", FunctionVersion="invalid")
+    print("  concurrency, throttling, tags, ListFunctions: ok")
+
+
 def cli(endpoint, *args):
     """Runs the AWS CLI against the server and returns its parsed JSON output."""
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
@@ -664,6 +772,7 @@ def main():
         )
         session(client)
         attached_session(client, endpoint)
+        concurrency_session(client)
         raw_checks(endpoint)
         cli_session(endpoint)
         limits_checks(binary)
