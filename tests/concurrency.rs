@@ -553,3 +553,16 @@ fn r119_the_account_pool_runs_out() {
     drop((one, two));
     assert!(resolver.admit("f", None, &mut handle_rng).is_ok());
 }
+
+#[test]
+fn r120_zero_below_the_provisioned_total_is_refused_too() {
+    // Found by the model-based test: accepting it left a state no snapshot could hold.
+    let mut r = setup();
+    put(&mut r, "1", 1).unwrap();
+    assert_err(
+        r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 0)),
+        ErrorKind::InvalidParameterValue,
+        " ReservedConcurrentExecutions  0 should not be lower than function's total provisioned concurrency [1].",
+    );
+    assert!(Registry::builder().build_from_snapshot(r.export()).is_ok());
+}

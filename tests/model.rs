@@ -15,6 +15,8 @@
 #[path = "model_attached/mod.rs"]
 mod attached;
 mod common;
+#[path = "model_concurrency/mod.rs"]
+mod concurrency;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -95,6 +97,8 @@ enum Op {
     RoundTrip,
     /// Invoke configs, function URLs and event source mappings.
     Attached(attached::AttachedOp),
+    /// Provisioned and reserved concurrency, tags.
+    Concurrency(concurrency::ConcurrencyOp),
 }
 
 const SIDS: [&str; 2] = ["s0", "s1"];
@@ -179,6 +183,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => f.prop_map(Op::FinishUpdate),
         1 => Just(Op::PublishBadName),
         4 => attached::attached_op(FUNCTIONS.len()).prop_map(Op::Attached),
+        3 => concurrency::concurrency_op(FUNCTIONS.len()).prop_map(Op::Concurrency),
     ]
 }
 
@@ -227,6 +232,8 @@ struct MFunction {
     policies: BTreeMap<Option<String>, Vec<&'static str>>,
     /// Invoke configs and function URLs.
     bound: attached::MBound,
+    /// Provisioned configs, reservation, tags.
+    conc: concurrency::MConcurrency,
 }
 
 #[derive(Default)]
@@ -398,6 +405,27 @@ fn map_of(route: &[(u64, f64)]) -> BTreeMap<String, f64> {
 impl Model {
     /// Stores an alias of an existing function and reports it as the registry does.
     fn store_alias(&mut self, f: &str, a: &str, target: MTarget, step: Step) -> Res {
+        if let Some(m) = self.functions.get(f) {
+            let current = m.aliases.get(a).map(|x| x.primary);
+            let shape_of = |m: &MFunction| {
+                let versions: Vec<u64> = m.versions.keys().copied().collect();
+                let aliases: BTreeMap<String, (Option<u64>, bool)> = m
+                    .aliases
+                    .iter()
+                    .map(|(k, v)| (k.clone(), (v.primary, !v.route.is_empty())))
+                    .collect();
+                (versions, aliases)
+            };
+            let (versions, aliases) = shape_of(m);
+            let shape = concurrency::Shape {
+                version_exists: &|n| versions.contains(&n),
+                alias: &|q| aliases.get(q).copied(),
+            };
+            if current.is_some() {
+                m.conc
+                    .check_alias_move(a, current.flatten(), target.0, &shape)?;
+            }
+        }
         let out = Out::Alias(
             target.0,
             target.1.iter().map(|(k, w)| (*k, w.to_bits())).collect(),
@@ -538,6 +566,7 @@ impl Model {
                         busy: self.manual.then_some(true),
                         policies: BTreeMap::new(),
                         bound: attached::MBound::default(),
+                        conc: concurrency::MConcurrency::default(),
                     },
                 );
                 Ok(Out::Unit)
@@ -728,6 +757,7 @@ impl Model {
                     m.versions.remove(n);
                     m.policies.remove(&Some(n.to_string()));
                     m.bound.forget(&n.to_string());
+                    m.conc.provisioned.remove(&n.to_string());
                 }
                 Ok(Out::Pruned(doomed))
             }
@@ -743,6 +773,7 @@ impl Model {
                 m.aliases.remove(ALIASES[*ai]);
                 m.policies.remove(&Some(ALIASES[*ai].to_owned()));
                 m.bound.forget(ALIASES[*ai]);
+                m.conc.provisioned.remove(ALIASES[*ai]);
                 Ok(Out::Unit)
             }
             Op::DeleteVersion(fi, q) => {
@@ -787,7 +818,30 @@ impl Model {
                 m.versions.remove(&n);
                 m.policies.remove(&Some(n.to_string()));
                 m.bound.forget(&n.to_string());
+                m.conc.provisioned.remove(&n.to_string());
                 Ok(Out::Unit)
+            }
+            Op::Concurrency(c) => {
+                let f = FUNCTIONS[concurrency::function_of(c)];
+                let (versions, aliases): (Vec<u64>, BTreeMap<String, (Option<u64>, bool)>) = self
+                    .functions
+                    .get(f)
+                    .map(|m| {
+                        (
+                            m.versions.keys().copied().collect(),
+                            m.aliases
+                                .iter()
+                                .map(|(k, v)| (k.clone(), (v.primary, !v.route.is_empty())))
+                                .collect(),
+                        )
+                    })
+                    .unwrap_or_default();
+                let shape = concurrency::Shape {
+                    version_exists: &|n| versions.contains(&n),
+                    alias: &|q| aliases.get(q).copied(),
+                };
+                let part = self.functions.get_mut(f).map(|m| &mut m.conc);
+                concurrency::apply(c, f, part, &shape).map(|()| Out::Unit)
             }
             Op::Attached(a) => {
                 let f = FUNCTIONS[attached::function_of(a).unwrap_or(0)];
@@ -1052,6 +1106,7 @@ fn run(r: &mut Registry, op: &Op) -> Res {
             .prune_versions(PruneVersionsRequest::new(FUNCTIONS[*fi], *keep))
             .map(|report| Out::Pruned(report.deleted.iter().map(|n| n.get()).collect())),
         Op::Attached(a) => attached::run(r, a, &FUNCTIONS).map(|()| Out::Unit),
+        Op::Concurrency(c) => concurrency::run(r, c, &FUNCTIONS).map(|()| Out::Unit),
         Op::RoundTrip => {
             // The whole state through JSON and a strict import, into a registry with the
             // same options; nothing observable may change.
@@ -1225,6 +1280,9 @@ fn check(r: &Registry, m: &Model) -> Result<(), TestCaseError> {
         if !m.functions.contains_key(f) {
             prop_assert!(resolver.resolve(f, None, &mut rng).is_err());
         }
+    }
+    for (name, mf) in &m.functions {
+        concurrency::check(r, name, &mf.conc)?;
     }
     let bound: BTreeMap<String, &attached::MBound> = m
         .functions

@@ -664,18 +664,20 @@ impl Registry {
             req.reserved_concurrent_executions
                 .and_then(|n| u32::try_from(n).ok()),
         )?;
+        let f = self
+            .functions
+            .get(&key)
+            .ok_or_else(|| Error::not_found("function vanished"))?;
+        let provisioned: u64 = f.provisioned.values().map(|c| u64::from(c.requested)).sum();
+        // R120 holds for 0 too: provisioned capacity always fits in the reservation.
+        if u64::from(n) < provisioned {
+            return Err(Error::invalid_parameter(format!(
+                " ReservedConcurrentExecutions  {n} should not be lower than function's total provisioned concurrency [{provisioned}]."
+            ))
+            .without_fault_type());
+        }
+        // R119: 0 is accepted whatever the account's limits.
         if n > 0 {
-            let f = self
-                .functions
-                .get(&key)
-                .ok_or_else(|| Error::not_found("function vanished"))?;
-            let provisioned: u64 = f.provisioned.values().map(|c| u64::from(c.requested)).sum();
-            if u64::from(n) < provisioned {
-                return Err(Error::invalid_parameter(format!(
-                    " ReservedConcurrentExecutions  {n} should not be lower than function's total provisioned concurrency [{provisioned}]."
-                ))
-                .without_fault_type());
-            }
             let others = self.total_reserved(Some(&key)) + self.unreserved_provisioned(None)
                 - if f.reserved_concurrency.is_none() {
                     provisioned
