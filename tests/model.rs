@@ -409,7 +409,7 @@ impl Model {
             let current = m.aliases.get(a).map(|x| x.primary);
             let shape_of = |m: &MFunction| {
                 let versions: Vec<u64> = m.versions.keys().copied().collect();
-                let aliases: BTreeMap<String, (Option<u64>, bool)> = m
+                let aliases: concurrency::Aliases = m
                     .aliases
                     .iter()
                     .map(|(k, v)| (k.clone(), (v.primary, !v.route.is_empty())))
@@ -823,7 +823,7 @@ impl Model {
             }
             Op::Concurrency(c) => {
                 let f = FUNCTIONS[concurrency::function_of(c)];
-                let (versions, aliases): (Vec<u64>, BTreeMap<String, (Option<u64>, bool)>) = self
+                let (versions, aliases): (Vec<u64>, concurrency::Aliases) = self
                     .functions
                     .get(f)
                     .map(|m| {

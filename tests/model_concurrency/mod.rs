@@ -66,11 +66,17 @@ pub struct MConcurrency {
     pub tags: BTreeSet<String>,
 }
 
+/// An alias as this model sees it: its primary (`None` = `$LATEST`) and whether it is
+/// weighted.
+pub type AliasShape = (Option<u64>, bool);
+
+/// The aliases of a function by name.
+pub type Aliases = BTreeMap<String, AliasShape>;
+
 /// What the model needs to know of the function's versions and aliases.
 pub struct Shape<'a> {
     pub version_exists: &'a dyn Fn(u64) -> bool,
-    /// An alias's primary (`None` = `$LATEST`) and whether it is weighted.
-    pub alias: &'a dyn Fn(&str) -> Option<(Option<u64>, bool)>,
+    pub alias: &'a dyn Fn(&str) -> Option<AliasShape>,
 }
 
 type Res = Result<(), (ErrorKind, String)>;
