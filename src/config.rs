@@ -19,7 +19,53 @@ use sha2::Digest as _;
 pub struct Code {
     sha256: String,
     size: u64,
+    /// Set for a container image (`PackageType: Image`, R172).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    image: Option<ImageCode>,
 }
+
+/// The image of a container-image function: the URI as given and the digest it
+/// resolved to when the code was set (R173, R174).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImageCode {
+    image_uri: String,
+    resolved_image_uri: String,
+}
+
+/// `PackageType`: how a function's code is packaged, fixed for life (R176).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PackageType {
+    /// `Zip`: a deployment package.
+    Zip,
+    /// `Image`: a container image.
+    Image,
+}
+
+impl PackageType {
+    /// The service's spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PackageType::Zip => "Zip",
+            PackageType::Image => "Image",
+        }
+    }
+}
+
+/// An `ImageUri` this crate cannot use: not an ECR image reference
+/// (`{account}.dkr.ecr.{region}.amazonaws.com/{repository}` with `:{tag}` or
+/// `@sha256:{digest}`). Displays as the service's text (reported, R178).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("Source image {0} is not valid. Provide a valid source image.")]
+pub struct ImageUriError(pub String);
+
+static ECR_IMAGE_RE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^([0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?)/([a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})|@sha256:([a-f0-9]{64}))$",
+    )
+    .ok()
+});
 
 impl Code {
     /// The code of a zip package: `CodeSha256` is the Base64 of the SHA-256 digest of the
@@ -29,7 +75,69 @@ impl Code {
         Code {
             sha256: base64::engine::general_purpose::STANDARD.encode(digest),
             size: bytes.len() as u64,
+            image: None,
         }
+    }
+
+    /// The code of a container image (R172–R178). No image is pulled: a URI that names a
+    /// digest (`…@sha256:{hex}`) resolves to it; one that names a tag resolves to the
+    /// SHA-256 of the URI text, deterministically, until the code is set again.
+    /// `CodeSha256` is the digest in hex, `CodeSize` 0 (Q49).
+    ///
+    /// ```
+    /// use lambda_versioning::{Code, PackageType};
+    /// let uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:".to_owned() + &"ab".repeat(32);
+    /// let code = Code::from_image_uri(&uri).unwrap();
+    /// assert_eq!(code.sha256(), "ab".repeat(32));
+    /// assert_eq!(code.package_type(), PackageType::Image);
+    /// assert_eq!(code.resolved_image_uri(), Some(uri.as_str()));
+    /// assert_eq!(
+    ///     Code::from_image_uri("app:latest").unwrap_err().to_string(),
+    ///     "Source image app:latest is not valid. Provide a valid source image."
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ImageUriError`] for a URI that is not an ECR image reference.
+    pub fn from_image_uri(uri: &str) -> Result<Code, ImageUriError> {
+        let invalid = || ImageUriError(uri.to_owned());
+        let caps = ECR_IMAGE_RE
+            .as_ref()
+            .and_then(|re| re.captures(uri))
+            .ok_or_else(invalid)?;
+        let (registry, repository) = (&caps[1], &caps[2]);
+        let digest = match caps.get(4) {
+            Some(d) => d.as_str().to_owned(),
+            None => hex(&sha2::Sha256::digest(uri.as_bytes())),
+        };
+        Ok(Code {
+            image: Some(ImageCode {
+                image_uri: uri.to_owned(),
+                resolved_image_uri: format!("{registry}/{repository}@sha256:{digest}"),
+            }),
+            sha256: digest,
+            size: 0,
+        })
+    }
+
+    /// `PackageType`.
+    pub fn package_type(&self) -> PackageType {
+        if self.image.is_some() {
+            PackageType::Image
+        } else {
+            PackageType::Zip
+        }
+    }
+
+    /// `ImageUri` as given, for an image.
+    pub fn image_uri(&self) -> Option<&str> {
+        self.image.as_ref().map(|i| i.image_uri.as_str())
+    }
+
+    /// `ResolvedImageUri`: `{registry}/{repository}@sha256:{digest}`, for an image.
+    pub fn resolved_image_uri(&self) -> Option<&str> {
+        self.image.as_ref().map(|i| i.resolved_image_uri.as_str())
     }
 
     /// Code known by its digest and size (for example a container image digest, size 0,
@@ -38,6 +146,7 @@ impl Code {
         Code {
             sha256: sha256.into(),
             size,
+            image: None,
         }
     }
 
@@ -49,6 +158,54 @@ impl Code {
     /// `CodeSize` in bytes.
     pub fn size(&self) -> u64 {
         self.size
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `ImageConfig` of a container-image function (R177): overrides of the image's
+/// entry point, command and working directory. Version-level.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ImageConfig {
+    /// `EntryPoint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_point: Option<Vec<String>>,
+    /// `Command`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// `WorkingDirectory` (at most 1000 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_directory: Option<String>,
+}
+
+impl ImageConfig {
+    /// Whether no member is set (`ImageConfig: {}` removes the setting, R177).
+    pub fn is_empty(&self) -> bool {
+        *self == ImageConfig::default()
+    }
+}
+
+/// `SnapStart.ApplyOn` (R183): whether published versions are snapshotted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum SnapStartApplyOn {
+    /// `None` (the default).
+    #[default]
+    None,
+    /// `PublishedVersions`.
+    PublishedVersions,
+}
+
+impl SnapStartApplyOn {
+    /// The service's spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SnapStartApplyOn::None => "None",
+            SnapStartApplyOn::PublishedVersions => "PublishedVersions",
+        }
     }
 }
 
@@ -148,6 +305,16 @@ pub struct FunctionConfig {
     pub architecture: Architecture,
     /// `Description` (0–256 characters).
     pub description: String,
+    /// `ImageConfig` (container images, R177).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_config: Option<ImageConfig>,
+    /// `SnapStart.ApplyOn` (R183).
+    #[serde(default, skip_serializing_if = "is_default_snap_start")]
+    pub snap_start: SnapStartApplyOn,
+}
+
+fn is_default_snap_start(s: &SnapStartApplyOn) -> bool {
+    *s == SnapStartApplyOn::None
 }
 
 impl FunctionConfig {
@@ -167,6 +334,8 @@ impl FunctionConfig {
             ephemeral_storage: DEFAULT_EPHEMERAL_STORAGE,
             architecture: Architecture::X86_64,
             description: String::new(),
+            image_config: None,
+            snap_start: SnapStartApplyOn::None,
         }
     }
 

@@ -282,7 +282,9 @@ pub mod wire;
 pub use arn::{FunctionArn, FunctionRef, FunctionRefForm};
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use concurrency::ProvisionedStatus;
-pub use config::{Architecture, Code, FunctionConfig};
+pub use config::{
+    Architecture, Code, FunctionConfig, ImageConfig, ImageUriError, PackageType, SnapStartApplyOn,
+};
 pub use error::{Component, Error, ErrorKind, FaultType, ParseError, ParseErrorReason};
 pub use event_source::{Delivery, DeliveryError, MappingPoller, MappingState, ProcessingResult};
 pub use function_url::{Cors, InvokeMode, URL_FORBIDDEN_BODY, URL_UNKNOWN_BODY, url_id_of_host};

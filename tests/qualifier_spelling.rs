@@ -4,7 +4,9 @@ mod common;
 
 use common::*;
 use lambda_versioning::ErrorKind;
-use lambda_versioning::registry::{DeleteFunctionRequest, GetFunctionRequest, InvokeRequest};
+use lambda_versioning::registry::{
+    CodeLocation, DeleteFunctionRequest, GetFunctionRequest, InvokeRequest,
+};
 
 #[test]
 fn r181_lowercase_latest_names_nothing() {
@@ -43,12 +45,17 @@ fn r172_get_function_names_a_code_location() {
     with_versions(&mut r, "f", 1);
     let latest = r.get_function(GetFunctionRequest::new("f")).unwrap();
     assert_eq!(
-        latest.code_location,
-        "https://lambda-versioning.invalid/code/us-east-1/123456789012/f/$LATEST"
+        latest.code,
+        CodeLocation::Zip {
+            location: "https://lambda-versioning.invalid/code/us-east-1/123456789012/f/$LATEST"
+                .into()
+        }
     );
     let v1 = r.get_function(GetFunctionRequest::new("f:1")).unwrap();
     assert_eq!(
-        v1.code_location,
-        "https://lambda-versioning.invalid/code/us-east-1/123456789012/f/1"
+        v1.code,
+        CodeLocation::Zip {
+            location: "https://lambda-versioning.invalid/code/us-east-1/123456789012/f/1".into()
+        }
     );
 }

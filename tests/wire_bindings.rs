@@ -249,6 +249,8 @@ fn r95_success_statuses_and_exact_bodies() {
                 r#""TracingConfig":{{"Mode":"PassThrough"}},"RevisionId":"{rev}","State":"Active","#,
                 r#""LastUpdateStatus":"Successful","PackageType":"Zip","Architectures":["x86_64"],"#,
                 r#""EphemeralStorage":{{"Size":512}},"SnapStart":{{"ApplyOn":"None","OptimizationStatus":"Off"}},"#,
+                // R185: the runtime version of the version, outside list entries.
+                r#""RuntimeVersionConfig":{{"RuntimeVersionArn":"arn:aws:lambda:us-east-1::runtime:42f2b28d8258c41a63374ac4365007738900f66a9b62a7eb1a2041a2e091d41b"}},"#,
                 r#""LoggingConfig":{{"LogFormat":"Text","LogGroup":"/aws/lambda/f"}}}}"#
             ),
             arn = ARN,

@@ -228,7 +228,7 @@ fn r93_required_members_and_types() {
         &s3,
         400,
         "InvalidParameterValueException",
-        r#"{"Type":"User","message":"This endpoint accepts function code only as ZipFile; S3Bucket, S3Key, S3ObjectVersion and ImageUri are not supported."}"#,
+        r#"{"Type":"User","message":"This endpoint accepts function code only as ZipFile or ImageUri; S3Bucket and S3Key need a code source (ServiceBuilder::code_source)."}"#,
     );
     let not_zip = send(
         &s,

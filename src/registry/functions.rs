@@ -146,11 +146,13 @@ impl Registry {
             publish,
             revision_id,
         } = req;
+        let kind = code.package_type();
         self.update_latest(
             &function_name,
             revision_id.as_deref(),
             (publish, Some(code.size())),
             (Violations::new(), Ok(())),
+            &|f: &Function| check_package_type(f, kind),
             |c| {
                 c.code = code;
                 if let Some(a) = architecture {
@@ -184,6 +186,8 @@ impl Registry {
             dead_letter_target,
             layers,
             ephemeral_storage,
+            image_config,
+            snap_start,
             revision_id,
         } = req;
         let settings = Settings {
@@ -205,7 +209,15 @@ impl Registry {
             revision_id.as_deref(),
             (false, None),
             (violations, limits),
+            &|_: &Function| Ok(()),
             |c| {
+                if let Some(x) = image_config {
+                    // R177: `{}` removes the setting.
+                    c.image_config = (!x.is_empty()).then_some(x);
+                }
+                if let Some(x) = snap_start {
+                    c.snap_start = x;
+                }
                 if let Some(x) = role {
                     c.role = x;
                 }
@@ -247,6 +259,7 @@ impl Registry {
         revision_id: Option<&str>,
         (publish, new_code_size): (bool, Option<u64>),
         (member_violations, member_limits): (Violations, Result<(), Error>),
+        precheck: &dyn Fn(&Function) -> Result<(), Error>,
         change: impl FnOnce(&mut FunctionConfig),
     ) -> Result<FunctionConfiguration, Error> {
         let mut v = Violations::new();
@@ -257,6 +270,7 @@ impl Registry {
         let f = self.existing(&fref)?;
         check_not_busy(f)?;
         check_revision(revision_id, &f.latest.revision_id)?;
+        precheck(f)?;
         let latest_size = f.latest.config.code.size();
         let new_size = new_code_size.unwrap_or(latest_size);
         let published = if publish { new_size } else { 0 };
@@ -353,14 +367,23 @@ impl Registry {
         let function = unqualified
             .then(|| self.functions.get(&configuration.function_name))
             .flatten();
-        let code_location = format!(
-            "https://lambda-versioning.invalid/code/{}/{}/{}/{}",
-            self.region, self.account, configuration.function_name, configuration.version
-        );
+        let code_of = &configuration.config.code;
+        let code = match (code_of.image_uri(), code_of.resolved_image_uri()) {
+            (Some(image_uri), Some(resolved)) => super::CodeLocation::Image {
+                image_uri: image_uri.to_owned(),
+                resolved_image_uri: resolved.to_owned(),
+            },
+            _ => super::CodeLocation::Zip {
+                location: format!(
+                    "https://lambda-versioning.invalid/code/{}/{}/{}/{}",
+                    self.region, self.account, configuration.function_name, configuration.version
+                ),
+            },
+        };
         Ok(GetFunctionResponse {
             reserved_concurrency: function.and_then(|f| f.reserved_concurrency),
             tags: function.map(|f| f.tags.clone()).unwrap_or_default(),
-            code_location,
+            code,
             configuration,
         })
     }
@@ -535,5 +558,19 @@ impl Registry {
                 v.status = VersionStatus::active();
             }
         }
+    }
+}
+
+/// R176: a function's package type is fixed for life.
+fn check_package_type(f: &Function, new: crate::config::PackageType) -> Result<(), Error> {
+    use crate::config::PackageType;
+    match (f.latest.config.code.package_type(), new) {
+        (PackageType::Image, PackageType::Zip) => Err(Error::invalid_parameter(
+            "Please provide ImageUri when updating a function with packageType Image.",
+        )),
+        (PackageType::Zip, PackageType::Image) => Err(Error::invalid_parameter(
+            "Please don't provide ImageUri when updating a function with packageType Zip.",
+        )),
+        _ => Ok(()),
     }
 }

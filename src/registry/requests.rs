@@ -116,6 +116,10 @@ pub struct UpdateFunctionConfigurationRequest {
     pub layers: Option<Vec<String>>,
     /// `EphemeralStorage.Size` in MB.
     pub ephemeral_storage: Option<u32>,
+    /// `ImageConfig` (replaces the whole setting; empty removes it, R177).
+    pub image_config: Option<crate::config::ImageConfig>,
+    /// `SnapStart.ApplyOn` (R183).
+    pub snap_start: Option<crate::config::SnapStartApplyOn>,
     /// `RevisionId` precondition on `$LATEST` (R72).
     pub revision_id: Option<String>,
 }

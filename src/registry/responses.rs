@@ -47,11 +47,29 @@ pub struct GetFunctionResponse {
     pub reserved_concurrency: Option<u32>,
     /// `Tags`: only on an unqualified request (R164, Q47); empty when untagged.
     pub tags: std::collections::BTreeMap<String, String>,
-    /// `Code.Location`: where the version's package would be downloaded from. No package
-    /// is stored, so this is a placeholder under the reserved `.invalid` domain
-    /// (`https://lambda-versioning.invalid/code/{region}/{account}/{function}/{version}`,
-    /// docs/decisions.md); `Code.RepositoryType` is `S3` (R172).
-    pub code_location: String,
+    /// `Code` (R172).
+    pub code: CodeLocation,
+}
+
+/// `GetFunction.Code` (R172): where the version's code lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CodeLocation {
+    /// A deployment package (`RepositoryType: S3`). No package is stored, so `Location` is
+    /// a placeholder under the reserved `.invalid` domain:
+    /// `https://lambda-versioning.invalid/code/{region}/{account}/{function}/{version}`
+    /// (docs/decisions.md).
+    Zip {
+        /// `Location`.
+        location: String,
+    },
+    /// A container image (`RepositoryType: ECR`).
+    Image {
+        /// `ImageUri` as given.
+        image_uri: String,
+        /// `ResolvedImageUri`: `{repository}@sha256:{digest}`.
+        resolved_image_uri: String,
+    },
 }
 
 /// An alias as the service reports it (`AliasConfiguration`, R37).

@@ -14,6 +14,6 @@ pub use super::requests::{
 pub use super::responses::{
     AddPermissionResponse, AliasConfiguration, AliasRoutingConfiguration, Concurrency,
     DeadLetterConfig, EnvironmentResponse, EphemeralStorage, FunctionConfiguration,
-    GetFunctionResponse, GetPolicyResponse, Layer, ListAliasesResponse,
-    ListVersionsByFunctionResponse, LoggingConfig, SnapStartResponse, TracingConfigResponse,
+    GetFunctionResponse, GetPolicyResponse, ImageConfigResponse, Layer, ListAliasesResponse,
+    ListVersionsByFunctionResponse, LoggingConfig, RuntimeVersionConfig, SnapStartResponse, TracingConfigResponse,
 };

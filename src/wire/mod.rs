@@ -67,6 +67,7 @@
 //! `X-Amz-Log-Result` with a three-line log. A non-empty payload must be JSON.
 
 mod attached;
+mod code;
 mod errors;
 mod headers;
 mod invoke;
@@ -77,6 +78,7 @@ mod route;
 mod service;
 mod settle;
 
+pub use code::{CodeSource, SnapStartBody};
 pub use errors::{MessageCase, error_body, error_response, message_case};
 pub use invoke::InvokePayload;
 pub use route::{Operation, Query, Route, route};

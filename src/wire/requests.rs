@@ -10,7 +10,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -88,8 +87,9 @@ pub struct FunctionCode {
     pub image_uri: Option<String>,
 }
 
-/// The `InvalidParameterValueException` text for code given other than as `ZipFile`.
-pub const ONLY_ZIP_FILE: &str = "This endpoint accepts function code only as ZipFile; S3Bucket, S3Key, S3ObjectVersion and ImageUri are not supported.";
+/// The `InvalidParameterValueException` text for code given as an S3 object to a service
+/// without a [`CodeSource`](super::CodeSource).
+pub const ONLY_ZIP_FILE: &str = "This endpoint accepts function code only as ZipFile or ImageUri; S3Bucket and S3Key need a code source (ServiceBuilder::code_source).";
 /// The service's `InvalidParameterValueException` text for bytes that are not a zip file.
 pub const NOT_A_ZIP: &str =
     "Could not unzip uploaded file. Please check your file, then try to upload again.";
@@ -103,18 +103,7 @@ impl FunctionCode {
     /// `InvalidParameterValueException` when the bytes are not a zip archive, or the code
     /// is given as S3 object or image.
     pub fn to_code(&self) -> Result<Code, Error> {
-        let Some(zip) = self.zip_file.as_deref() else {
-            return Err(Error::new(ErrorKind::InvalidParameterValue, ONLY_ZIP_FILE));
-        };
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(zip)
-            .map_err(|e| invalid_content(&format!("ZipFile is not valid Base64: {e}")))?;
-        // A zip archive starts with a local file header, or is empty (end of central
-        // directory only).
-        if !(bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")) {
-            return Err(Error::new(ErrorKind::InvalidParameterValue, NOT_A_ZIP));
-        }
-        Ok(Code::from_zip_bytes(&bytes))
+        super::code::code_of(self, None)
     }
 }
 
@@ -223,6 +212,12 @@ pub struct CreateFunctionBody {
     pub ephemeral_storage: Option<EphemeralStorageBody>,
     /// `Architectures`.
     pub architectures: Option<Vec<String>>,
+    /// `PackageType`: `Zip` (default) or `Image`.
+    pub package_type: Option<String>,
+    /// `ImageConfig` (images).
+    pub image_config: Option<crate::config::ImageConfig>,
+    /// `SnapStart`.
+    pub snap_start: Option<super::code::SnapStartBody>,
 }
 
 impl CreateFunctionBody {
@@ -233,7 +228,29 @@ impl CreateFunctionBody {
     /// `ValidationException` for absent required members or out-of-range numbers, then
     /// the errors of [`FunctionCode::to_code`]; the registry validates the rest.
     pub fn into_request(self) -> Result<registry::CreateFunctionRequest, Error> {
+        self.into_request_with(None)
+    }
+
+    /// As [`CreateFunctionBody::into_request`], with S3 code fetched from `source`.
+    ///
+    /// # Errors
+    ///
+    /// As [`CreateFunctionBody::into_request`].
+    pub fn into_request_with(
+        self,
+        source: Option<&dyn super::CodeSource>,
+    ) -> Result<registry::CreateFunctionRequest, Error> {
         let mut v = Violations::new();
+        let snap_start = super::code::snap_start_of(&mut v, self.snap_start.as_ref());
+        let image_wanted = match self.package_type.as_deref() {
+            None => None,
+            Some("Zip") => Some(false),
+            Some("Image") => Some(true),
+            Some(other) => {
+                v.push(other, "packageType", "Member must satisfy enum value set: [Zip, Image]");
+                None
+            }
+        };
         if self.function_name.is_none() {
             v.push_null("functionName");
         }
@@ -258,7 +275,22 @@ impl CreateFunctionBody {
                 "internal error: checked members",
             ));
         };
-        let mut config = FunctionConfig::new(role, code.to_code()?);
+        let code = super::code::code_of(&code, source)?;
+        // The package type follows the code unless it is given; a mismatch is refused
+        // (docs/decisions.md).
+        if image_wanted.is_some_and(|image| image != (code.package_type() == crate::config::PackageType::Image)) {
+            return Err(Error::new(
+                ErrorKind::InvalidParameterValue,
+                if image_wanted == Some(true) {
+                    "Please provide ImageUri when creating a function with packageType Image."
+                } else {
+                    "Please don't provide ImageUri when creating a function with packageType Zip."
+                },
+            ));
+        }
+        let mut config = FunctionConfig::new(role, code);
+        config.image_config = self.image_config.filter(|c| !c.is_empty());
+        config.snap_start = snap_start.unwrap_or_default();
         config.runtime = self.runtime;
         config.handler = self.handler;
         if let Some(d) = self.description {
@@ -324,6 +356,19 @@ impl UpdateFunctionCodeBody {
         self,
         function_name: String,
     ) -> Result<registry::UpdateFunctionCodeRequest, Error> {
+        self.into_request_with(function_name, None)
+    }
+
+    /// As [`UpdateFunctionCodeBody::into_request`], with S3 code fetched from `source`.
+    ///
+    /// # Errors
+    ///
+    /// As [`UpdateFunctionCodeBody::into_request`].
+    pub fn into_request_with(
+        self,
+        function_name: String,
+        source: Option<&dyn super::CodeSource>,
+    ) -> Result<registry::UpdateFunctionCodeRequest, Error> {
         let mut v = Violations::new();
         let arch = architecture(&mut v, self.architectures.as_deref());
         v.finish()?;
@@ -333,7 +378,7 @@ impl UpdateFunctionCodeBody {
                 DRY_RUN_UNSUPPORTED,
             ));
         }
-        let code = self.code.to_code()?;
+        let code = super::code::code_of(&self.code, source)?;
         let mut req = registry::UpdateFunctionCodeRequest::new(function_name, code)
             .with_publish(self.publish.unwrap_or(false));
         if let Some(a) = arch {
@@ -371,6 +416,10 @@ pub struct UpdateFunctionConfigurationBody {
     pub layers: Option<Vec<String>>,
     /// `EphemeralStorage`.
     pub ephemeral_storage: Option<EphemeralStorageBody>,
+    /// `ImageConfig` (`{}` removes it).
+    pub image_config: Option<crate::config::ImageConfig>,
+    /// `SnapStart`.
+    pub snap_start: Option<super::code::SnapStartBody>,
     /// `RevisionId`.
     pub revision_id: Option<String>,
 }
@@ -392,8 +441,11 @@ impl UpdateFunctionConfigurationBody {
             self.memory_size,
             self.ephemeral_storage.and_then(|e| e.size),
         );
+        let snap_start = super::code::snap_start_of(&mut v, self.snap_start.as_ref());
         v.finish()?;
         let mut req = registry::UpdateFunctionConfigurationRequest::new(function_name);
+        req.image_config = self.image_config;
+        req.snap_start = snap_start;
         req.ephemeral_storage = ephemeral;
         req.role = self.role;
         req.handler = self.handler;

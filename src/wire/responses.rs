@@ -147,16 +147,42 @@ pub struct FunctionConfiguration {
     /// `LastUpdateStatusReasonCode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_status_reason_code: Option<String>,
-    /// `PackageType`: `Zip`.
+    /// `PackageType`: `Zip` or `Image`.
     pub package_type: String,
+    /// `ImageConfigResponse`, when an image function has an `ImageConfig` (R177).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_config_response: Option<ImageConfigResponse>,
     /// `Architectures`.
     pub architectures: Vec<String>,
     /// `EphemeralStorage`.
     pub ephemeral_storage: EphemeralStorage,
-    /// `SnapStart`.
+    /// `SnapStart`: `ApplyOn` as configured, `OptimizationStatus` `On` for published
+    /// versions of a function with `PublishedVersions` (R183).
     pub snap_start: SnapStartResponse,
+    /// `RuntimeVersionConfig`: zip functions with a runtime, not in list entries (R185).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_version_config: Option<RuntimeVersionConfig>,
     /// `LoggingConfig`.
     pub logging_config: LoggingConfig,
+}
+
+/// `ImageConfigResponse`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct ImageConfigResponse {
+    /// `ImageConfig`.
+    pub image_config: crate::config::ImageConfig,
+}
+
+/// `RuntimeVersionConfig` (R185): `arn:aws:lambda:{region}::runtime:{id}`, the id derived
+/// from the runtime's name (docs/decisions.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RuntimeVersionConfig {
+    /// `RuntimeVersionArn`.
+    pub runtime_version_arn: String,
 }
 
 impl From<&registry::FunctionConfiguration> for FunctionConfiguration {
@@ -209,14 +235,37 @@ impl From<&registry::FunctionConfiguration> for FunctionConfiguration {
             last_update_status_reason: status.and_then(|s| text(s.last_update_status_reason)),
             last_update_status_reason_code: status
                 .and_then(|s| text(s.last_update_status_reason_code)),
-            package_type: "Zip".to_owned(),
+            package_type: config.code.package_type().as_str().to_owned(),
+            image_config_response: config.image_config.as_ref().map(|i| ImageConfigResponse {
+                image_config: i.clone(),
+            }),
             architectures: vec![config.architecture.as_str().to_owned()],
             ephemeral_storage: EphemeralStorage {
                 size: config.ephemeral_storage,
             },
             snap_start: SnapStartResponse {
-                apply_on: "None".to_owned(),
-                optimization_status: "Off".to_owned(),
+                apply_on: config.snap_start.as_str().to_owned(),
+                optimization_status: if c.version != crate::Version::Latest
+                    && config.snap_start == crate::config::SnapStartApplyOn::PublishedVersions
+                {
+                    "On"
+                } else {
+                    "Off"
+                }
+                .to_owned(),
+            },
+            runtime_version_config: match (&config.runtime, status, config.code.package_type()) {
+                (Some(runtime), Some(_), crate::config::PackageType::Zip) => {
+                    Some(RuntimeVersionConfig {
+                        runtime_version_arn: format!(
+                            "arn:{}:lambda:{}::runtime:{}",
+                            c.function_arn.partition(),
+                            c.function_arn.region(),
+                            runtime_version_id(runtime)
+                        ),
+                    })
+                }
+                _ => None,
             },
             logging_config: LoggingConfig {
                 log_format: "Text".to_owned(),
@@ -244,15 +293,46 @@ pub struct GetFunctionResponse {
     pub tags: BTreeMap<String, String>,
 }
 
-/// `Code` of `GetFunction` (R172): a placeholder location (docs/decisions.md).
+/// `Code` of `GetFunction` (R172): for a package `RepositoryType: S3` and a placeholder
+/// `Location` (docs/decisions.md); for an image `RepositoryType: ECR`, `ImageUri` and
+/// `ResolvedImageUri`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 #[non_exhaustive]
 pub struct FunctionCodeLocation {
-    /// `RepositoryType`: `S3`.
+    /// `ImageUri`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_uri: Option<String>,
+    /// `RepositoryType`: `S3` or `ECR`.
     pub repository_type: String,
     /// `Location`.
-    pub location: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// `ResolvedImageUri`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_image_uri: Option<String>,
+}
+
+impl From<&registry::CodeLocation> for FunctionCodeLocation {
+    fn from(c: &registry::CodeLocation) -> Self {
+        match c {
+            registry::CodeLocation::Image {
+                image_uri,
+                resolved_image_uri,
+            } => FunctionCodeLocation {
+                image_uri: Some(image_uri.clone()),
+                repository_type: "ECR".into(),
+                location: None,
+                resolved_image_uri: Some(resolved_image_uri.clone()),
+            },
+            registry::CodeLocation::Zip { location } => FunctionCodeLocation {
+                image_uri: None,
+                repository_type: "S3".into(),
+                location: Some(location.clone()),
+                resolved_image_uri: None,
+            },
+        }
+    }
 }
 
 /// `Concurrency` of `GetFunction`.
@@ -268,10 +348,7 @@ impl From<&registry::GetFunctionResponse> for GetFunctionResponse {
     fn from(r: &registry::GetFunctionResponse) -> Self {
         GetFunctionResponse {
             configuration: (&r.configuration).into(),
-            code: FunctionCodeLocation {
-                repository_type: "S3".into(),
-                location: r.code_location.clone(),
-            },
+            code: (&r.code).into(),
             concurrency: r.reserved_concurrency.map(|n| Concurrency {
                 reserved_concurrent_executions: n,
             }),
@@ -436,4 +513,13 @@ impl From<&registry::GetPolicyResponse> for GetPolicyResponse {
             revision_id: r.revision_id.to_string(),
         }
     }
+}
+
+/// A stable runtime-version id for `runtime`: the hex SHA-256 of its name.
+fn runtime_version_id(runtime: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(runtime.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

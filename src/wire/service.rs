@@ -34,9 +34,17 @@ pub struct ServiceBuilder {
     settle_delay: Duration,
     settle_immediately: bool,
     max_body_bytes: usize,
+    code_source: Option<Box<dyn super::CodeSource>>,
 }
 
 impl ServiceBuilder {
+    /// Where code given as `S3Bucket` / `S3Key` comes from (default: none, and such code
+    /// is refused with [`ONLY_ZIP_FILE`](super::json::ONLY_ZIP_FILE)).
+    pub fn code_source(mut self, source: impl super::CodeSource + 'static) -> Self {
+        self.code_source = Some(Box::new(source));
+        self
+    }
+
     /// How long after `CreateFunction` or an update the function settles (`Active`,
     /// `Successful`). Default 200 ms. Until then the service answers `Pending` /
     /// `InProgress` and refuses to publish or update (R23), as the real service does.
@@ -87,6 +95,7 @@ impl ServiceBuilder {
             registry: RwLock::new(self.registry),
             settler: Settler::new(self.clock, delay_ms),
             max_body_bytes: self.max_body_bytes,
+            code_source: self.code_source,
         }
     }
 }
@@ -103,6 +112,7 @@ pub struct Service {
     settles: bool,
     settler: Settler,
     max_body_bytes: usize,
+    code_source: Option<Box<dyn super::CodeSource>>,
 }
 
 impl std::fmt::Debug for Service {
@@ -129,6 +139,7 @@ impl Service {
             settle_delay: Duration::from_millis(200),
             settle_immediately: false,
             max_body_bytes: 8 << 20,
+            code_source: None,
         }
     }
 
@@ -267,7 +278,8 @@ impl Service {
         };
         match op {
             Operation::CreateFunction => {
-                let req = parse_body::<CreateFunctionBody>(body)?.into_request()?;
+                let req = parse_body::<CreateFunctionBody>(body)?
+                    .into_request_with(self.code_source.as_deref())?;
                 let created = self.registry_write().create_function(req)?;
                 self.schedule_settle(&created.function_name);
                 json(op, &FunctionConfiguration::from(&created))
@@ -293,7 +305,8 @@ impl Service {
                 empty(op)
             }
             Operation::UpdateFunctionCode => {
-                let req = parse_body::<UpdateFunctionCodeBody>(body)?.into_request(name)?;
+                let req = parse_body::<UpdateFunctionCodeBody>(body)?
+                    .into_request_with(name, self.code_source.as_deref())?;
                 let r = self.registry_write().update_function_code(req)?;
                 self.schedule_settle(&r.function_name);
                 json(op, &FunctionConfiguration::from(&r))
