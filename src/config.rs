@@ -189,7 +189,9 @@ impl ImageConfig {
 }
 
 /// `SnapStart.ApplyOn` (R183): whether published versions are snapshotted.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[non_exhaustive]
 pub enum SnapStartApplyOn {
     /// `None` (the default).

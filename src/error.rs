@@ -144,6 +144,8 @@ pub struct Error {
     untyped: bool,
     /// The `"Reason"` member of a throttle (R123).
     reason: Option<&'static str>,
+    /// The body carries `"Message": null` (R179).
+    null_message: bool,
 }
 
 /// The `"Type"` member of an error body (R96): who is at fault.
@@ -177,7 +179,23 @@ impl Error {
             message: message.into(),
             untyped: false,
             reason: None,
+            null_message: false,
         }
+    }
+
+    /// The refusal of a full ARN naming another account's function (R179): 403
+    /// `AccessDeniedException` whose body is `{"Message":null}`; [`Error::message`] is
+    /// empty.
+    pub fn access_denied_without_message() -> Self {
+        Error {
+            null_message: true,
+            ..Error::new(ErrorKind::AccessDenied, "")
+        }
+    }
+
+    /// Whether the body's message is `null` (R179).
+    pub fn has_null_message(&self) -> bool {
+        self.null_message
     }
 
     /// The throttle of an invocation that found no free concurrency (R119, R121, R123):

@@ -364,16 +364,27 @@ fn r7_an_arn_of_another_region_is_not_reachable() {
 }
 
 #[test]
-fn r8_another_accounts_function_is_not_in_this_registry() {
+fn r8_r179_another_accounts_function_is_access_denied() {
     let mut r = registry();
     create(&mut r, "f");
-    assert_err(
-        r.get_function(GetFunctionRequest::new(
+    let err = r
+        .get_function(GetFunctionRequest::new(
             "arn:aws:lambda:us-east-1:210987654321:function:f",
-        )),
-        ErrorKind::ResourceNotFound,
-        "Function not found: arn:aws:lambda:us-east-1:210987654321:function:f",
+        ))
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.message(), err.has_null_message()),
+        (ErrorKind::AccessDenied, "", true)
     );
+    assert_eq!(err.http_status(), 403);
+    let create_elsewhere = r
+        .create_function(lambda_versioning::registry::CreateFunctionRequest::new(
+            "arn:aws:lambda:us-east-1:210987654321:function:x",
+            config(b"x"),
+        ))
+        .unwrap_err();
+    assert_eq!(create_elsewhere.kind(), ErrorKind::AccessDenied);
+    assert_eq!(r.function_count(), 1);
     // The same account, written as a partial ARN, is this registry's function.
     assert!(
         r.get_function(GetFunctionRequest::new("123456789012:function:f"))

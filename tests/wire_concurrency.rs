@@ -173,3 +173,15 @@ fn r137_function_url_requests_are_throttled_too() {
         Some("TooManyRequestsException")
     );
 }
+
+#[test]
+fn r179_another_accounts_arn_answers_403_with_a_null_message() {
+    let s = populated();
+    let other = send(
+        &s,
+        Method::GET,
+        "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A210987654321%3Afunction%3Af",
+        "",
+    );
+    assert_error(&other, 403, "AccessDeniedException", r#"{"Message":null}"#);
+}

@@ -72,8 +72,12 @@ impl Registry {
         }
     }
 
-    /// R7: an ARN naming another region is not reachable here.
+    /// R7: an ARN naming another region is not reachable here; R179: one naming another
+    /// account is refused with 403 `AccessDeniedException` (docs/decisions.md).
     pub(super) fn check_region(&self, fref: &FunctionRef) -> Result<(), Error> {
+        if fref.account().is_some_and(|a| a != self.account) {
+            return Err(Error::access_denied_without_message());
+        }
         match fref.region() {
             Some(r) if *r != self.region => Err(Error::not_found(format!(
                 "Functions from '{r}' are not reachable in this region ('{}')",

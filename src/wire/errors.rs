@@ -71,6 +71,9 @@ struct ErrorBody<'a> {
     lower: Option<&'a str>,
     #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     upper: Option<&'a str>,
+    /// `"Message": null` (R179): the unit serializes as `null`.
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    null: Option<()>,
 }
 
 /// The JSON body the service sends for `err` (R96), `"Type"` first.
@@ -90,7 +93,7 @@ struct ErrorBody<'a> {
 /// assert_eq!(body.len(), 149); // the recorded size
 /// ```
 pub fn error_body(err: &Error) -> Vec<u8> {
-    let message = Some(err.message());
+    let message = (!err.has_null_message()).then(|| err.message());
     let (lower, upper) = match message_case(err.kind()) {
         MessageCase::Lower => (message, None),
         MessageCase::Upper => (None, message),
@@ -100,6 +103,7 @@ pub fn error_body(err: &Error) -> Vec<u8> {
         fault: err.fault_type().map(|t| t.as_str()),
         lower,
         upper,
+        null: err.has_null_message().then_some(()),
     };
     // Serializing a struct of strings cannot fail; an empty object is the fallback.
     serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec())

@@ -15,5 +15,6 @@ pub use super::responses::{
     AddPermissionResponse, AliasConfiguration, AliasRoutingConfiguration, Concurrency,
     DeadLetterConfig, EnvironmentResponse, EphemeralStorage, FunctionConfiguration,
     GetFunctionResponse, GetPolicyResponse, ImageConfigResponse, Layer, ListAliasesResponse,
-    ListVersionsByFunctionResponse, LoggingConfig, RuntimeVersionConfig, SnapStartResponse, TracingConfigResponse,
+    ListVersionsByFunctionResponse, LoggingConfig, RuntimeVersionConfig, SnapStartResponse,
+    TracingConfigResponse,
 };

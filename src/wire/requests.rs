@@ -247,7 +247,11 @@ impl CreateFunctionBody {
             Some("Zip") => Some(false),
             Some("Image") => Some(true),
             Some(other) => {
-                v.push(other, "packageType", "Member must satisfy enum value set: [Zip, Image]");
+                v.push(
+                    other,
+                    "packageType",
+                    "Member must satisfy enum value set: [Zip, Image]",
+                );
                 None
             }
         };
@@ -278,7 +282,9 @@ impl CreateFunctionBody {
         let code = super::code::code_of(&code, source)?;
         // The package type follows the code unless it is given; a mismatch is refused
         // (docs/decisions.md).
-        if image_wanted.is_some_and(|image| image != (code.package_type() == crate::config::PackageType::Image)) {
+        if image_wanted.is_some_and(|image| {
+            image != (code.package_type() == crate::config::PackageType::Image)
+        }) {
             return Err(Error::new(
                 ErrorKind::InvalidParameterValue,
                 if image_wanted == Some(true) {
