@@ -7,7 +7,9 @@
 //! * `resolve/cached_handle_4way`: a `RoutingMode::MultiVersion` alias split across four
 //!   versions (the same hot-path cost class as `cached_handle`)
 //! * `resolve/admit_handle`: `cached_handle` plus admission (the account pool's counter
-//!   taken and given back when the permit drops)
+//!   taken and given back when the permit drops), and `resolve/atomic_pair`, one
+//!   compare-and-swap plus one `fetch_sub` on a shared counter: what an exact shared
+//!   count costs at least
 //! * `resolve/mapping_poller`: one batch delivered by an event source mapping bound to the
 //!   same alias (`MappingPoller::deliver`: its state and target loads, then the cached
 //!   handle)
@@ -153,6 +155,21 @@ fn resolve(c: &mut Criterion) {
         .with_local_rng(1);
     group.bench_function("admit_handle", |b| {
         b.iter(|| admitting.admit().map(|a| a.executed_version()))
+    });
+
+    let counter = std::sync::atomic::AtomicU32::new(0);
+    group.bench_function("atomic_pair", |b| {
+        b.iter(|| {
+            use std::sync::atomic::Ordering;
+            let now = counter.load(Ordering::Relaxed);
+            let taken = counter
+                .compare_exchange_weak(now, now + 1, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok();
+            if taken {
+                counter.fetch_sub(1, Ordering::Release);
+            }
+            black_box(taken)
+        })
     });
 
     let handle = resolver.handle(&hot, "live").expect("handle");

@@ -133,3 +133,56 @@ fn r190_corrupt_attachments_are_refused() {
         assert_eq!(import(&corrupt).err().as_deref(), Some(expected));
     }
 }
+
+#[test]
+fn r111_r114_concurrency_and_tags_round_trip_and_corruption_is_refused() {
+    use lambda_versioning::registry::{
+        PutFunctionConcurrencyRequest, PutProvisionedConcurrencyConfigRequest, TagResourceRequest,
+    };
+    let (mut r, _, _) = populated();
+    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 5))
+        .unwrap();
+    r.put_provisioned_concurrency_config(PutProvisionedConcurrencyConfigRequest::new(
+        "f", "live", 3,
+    ))
+    .unwrap();
+    r.tag_resource(TagResourceRequest::new(
+        format!("{ARN}:f"),
+        [("team".to_owned(), "a".to_owned())].into(),
+    ))
+    .unwrap();
+    let text = json(&r);
+    let restored = import(&text).unwrap();
+    assert_eq!(restored.export(), r.export());
+    // Admission state is rebuilt: 3 provisioned units serve version 1.
+    let resolver = restored.resolver();
+    let permits: Vec<_> = (0..3)
+        .map(|_| resolver.admit("f", Some("1"), &mut rand::rng()).unwrap())
+        .collect();
+    assert!(
+        permits
+            .iter()
+            .all(|p| p.permit().kind() == lambda_versioning::CapacityKind::Provisioned)
+    );
+    let cases = [
+        (
+            text.replace(r#""reserved_concurrency":5"#, r#""reserved_concurrency":2"#),
+            "invalid snapshot at functions[0].reserved_concurrency: below the function's total provisioned concurrency",
+        ),
+        (
+            text.replace(
+                r#""target":{"Alias":"live"},"config":{"requested""#,
+                r#""target":{"Alias":"ghost"},"config":{"requested""#,
+            ),
+            "invalid snapshot at functions[0].provisioned[0]: the target is not an existing published version or an alias on one",
+        ),
+        (
+            text.replace(r#""requested":3"#, r#""requested":0"#),
+            "invalid snapshot at functions[0].provisioned[0]: requested or allocated out of range",
+        ),
+    ];
+    for (corrupt, expected) in cases {
+        assert_ne!(corrupt, text, "the corruption applies: {expected}");
+        assert_eq!(import(&corrupt).err().as_deref(), Some(expected));
+    }
+}

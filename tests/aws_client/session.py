@@ -534,7 +534,31 @@ def concurrency_session(client):
     expect_error(client, "list_functions", "ValidationException", 400,
                  "1 validation error detected: Value 'invalid' at 'functionVersion' failed to satisfy constraint: "
                  "Member must satisfy enum value set: [ALL]", FunctionVersion="invalid")
-    print("  concurrency, throttling, tags, ListFunctions: ok")
+    # A container-image function (R172-R176): no image is pulled.
+    digest = "ab" * 32
+    uri = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/orders@sha256:{digest}"
+    image = call(client, "create_function", FunctionName="image-fn", Role=ROLE, PackageType="Image",
+                 Code={"ImageUri": uri}, ImageConfig={"Command": ["app.handler"]})
+    assert (image["PackageType"], image["CodeSha256"]) == ("Image", digest), image
+    code = call(client, "get_function", FunctionName="image-fn")["Code"]
+    assert code == {"ImageUri": uri, "RepositoryType": "ECR", "ResolvedImageUri": uri}, code
+    expect_error(client, "create_function", "InvalidParameterValueException", 400,
+                 "Source image orders:latest is not valid. Provide a valid source image.",
+                 FunctionName="bad-image", Role=ROLE, PackageType="Image", Code={"ImageUri": "orders:latest"})
+    client.get_waiter("function_active_v2").wait(
+        FunctionName="image-fn", WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+    expect_error(client, "update_function_code", "InvalidParameterValueException", 400,
+                 "Please provide ImageUri when updating a function with packageType Image.",
+                 FunctionName="image-fn", ZipFile=zip_bytes("print('x')"))
+    other = f"arn:aws:lambda:{REGION}:210987654321:function:elsewhere"
+    try:
+        client.get_function(FunctionName=other)
+        raise AssertionError("expected AccessDeniedException")
+    except botocore.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == "AccessDeniedException", e.response
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        verified_errors.append(("get_function", "AccessDeniedException", 403))
+    print("  concurrency, throttling, tags, ListFunctions, images, another account: ok")
 
 
 def cli(endpoint, *args):
