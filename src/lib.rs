@@ -103,6 +103,19 @@
 //!   [`Registry::invoke_function_url`], which checks the URL's policy and resolves the
 //!   alias per request. Deleting an alias, version or function treats each as the service
 //!   does.
+//! * **Concurrency** — provisioned concurrency per alias or published version
+//!   ([`Registry::put_provisioned_concurrency_config`] …, `IN_PROGRESS` → `READY`,
+//!   following its alias), reserved concurrency per function
+//!   ([`Registry::put_function_concurrency`] …) and the account's limits
+//!   ([`RegistryBuilder::account_concurrency`]); admission on the invoke path through the
+//!   resolver ([`AliasHandle::admit`], [`Resolver::admit`]): an [`AdmissionPermit`] held
+//!   while the invocation runs, lock-free counters, and the service's throttle
+//!   ([`Error::throttled`]) when nothing is free.
+//! * **Tags and listing** — [`Registry::tag_resource`], [`Registry::untag_resource`],
+//!   [`Registry::list_tags`]; [`Registry::list_functions`] with every published version.
+//! * **Container images** — [`Code::from_image_uri`] (no image is pulled), [`ImageConfig`],
+//!   the package type fixed for life; SnapStart ([`SnapStartApplyOn`]) per published
+//!   version.
 //! * **Snapshots** — [`Registry::export`] gives the whole state as a serde [`Snapshot`];
 //!   [`RegistryBuilder::build_from_snapshot`] rebuilds a registry after checking every
 //!   invariant, refusing a corrupt snapshot with a [`SnapshotError`] that names the path.
@@ -243,6 +256,30 @@
 //!   one source and one function make a duplicate whatever the qualifiers; an unqualified
 //!   `FunctionName` filter matches every mapping of the function.
 //! * **Q54** — `DeleteAlias` deletes the alias's URL and invoke config at once.
+//!
+//! Concurrency, tags, listing, images and accounts:
+//!
+//! * **Q31** — a provisioned Put while an allocation is in progress restarts it.
+//! * **Q32** — deleting a version deletes its own provisioned config.
+//! * **Q33** — a second provisioned alias on one version, or moving a provisioned alias
+//!   onto a provisioned version, is refused with the R107 alias text; onto `$LATEST` with
+//!   the unpublished-version text.
+//! * **Q34** — routing may be added to a provisioned alias; the capacity serves its
+//!   primary.
+//! * **Q35** — provisioned concurrency changes no `RevisionId`.
+//! * **Q36** — `Get`/`DeleteFunctionConcurrency` refuse qualified names with the R116 text
+//!   and answer `Function not found: {arn}` for a missing function.
+//! * **Q37** — the account limit and unreserved minimum are registry settings (1000, 100).
+//! * **Q38** — provisioned concurrency of unreserved functions comes out of the account's
+//!   unreserved pool.
+//! * **Q46** — `ListFunctions` pages may split a function's versions.
+//! * **Q47** — qualified `GetFunction` shows neither `Tags` nor `Concurrency`.
+//! * **Q48** — tagging changes only `$LATEST`'s `RevisionId`.
+//! * **Q49** — image functions report `CodeSize` 0.
+//! * **Q50** — SnapStart versions report `On` at once; its incompatibilities are not checked.
+//! * **Q51** — `$latest` on an existing function: `Function not found: {arn}:$latest`.
+//! * **Q52** — another account's ARN answers 403 `AccessDeniedException` with
+//!   `{"Message":null}` on every operation.
 //!
 //! Markers (`NextMarker`) are opaque tokens naming the first item of the next page; a
 //! marker this crate did not issue is refused with `InvalidParameterValueException`
