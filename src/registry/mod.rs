@@ -26,6 +26,7 @@ mod listing;
 mod pagination;
 mod permissions;
 mod requests;
+mod reserved;
 mod responses;
 pub(crate) mod snapshot;
 mod tags;
@@ -35,9 +36,8 @@ mod versions;
 pub(crate) use checks::latest_not_routable;
 pub use checks::{NOTHING_TO_UNDO, WEIGHT_SUM_EXCEEDED};
 pub use concurrency::{
-    FunctionConcurrency, ListProvisionedConcurrencyConfigsRequest,
-    ListProvisionedConcurrencyConfigsResponse, ProvisionedConcurrencyConfig,
-    PutFunctionConcurrencyRequest, PutProvisionedConcurrencyConfigRequest,
+    ListProvisionedConcurrencyConfigsRequest, ListProvisionedConcurrencyConfigsResponse,
+    ProvisionedConcurrencyConfig, PutProvisionedConcurrencyConfigRequest,
 };
 pub use event_sources::{
     CreateEventSourceMappingRequest, EventSourceMappingConfiguration,
@@ -55,6 +55,7 @@ pub use invoke_configs::{
 };
 pub use listing::{ListFunctionsRequest, ListFunctionsResponse};
 pub use requests::*;
+pub use reserved::{FunctionConcurrency, PutFunctionConcurrencyRequest};
 pub use responses::*;
 pub use tags::TagResourceRequest;
 pub use url_requests::{UrlInvocation, UrlRefusal};

@@ -5,10 +5,48 @@
 use base64::Engine as _;
 use serde::Deserialize;
 
-use super::requests::{FunctionCode, NOT_A_ZIP, ONLY_ZIP_FILE, invalid_content};
+use super::errors::invalid_content;
 use crate::config::{Code, SnapStartApplyOn};
 use crate::error::{Error, ErrorKind};
 use crate::validate::Violations;
+
+/// `FunctionCode`: the deployment package. Only `ZipFile` (Base64 of the zip bytes) is
+/// served here; `S3Bucket`/`S3Key`/`S3ObjectVersion`/`ImageUri` are refused.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct FunctionCode {
+    /// `ZipFile`, Base64.
+    pub zip_file: Option<String>,
+    /// `S3Bucket`.
+    pub s3_bucket: Option<String>,
+    /// `S3Key`.
+    pub s3_key: Option<String>,
+    /// `S3ObjectVersion`.
+    pub s3_object_version: Option<String>,
+    /// `ImageUri`.
+    pub image_uri: Option<String>,
+}
+
+/// The `InvalidParameterValueException` text for code given as an S3 object to a service
+/// without a [`CodeSource`](super::CodeSource).
+pub const ONLY_ZIP_FILE: &str = "This endpoint accepts function code only as ZipFile or ImageUri; S3Bucket and S3Key need a code source (ServiceBuilder::code_source).";
+/// The service's `InvalidParameterValueException` text for bytes that are not a zip file.
+pub const NOT_A_ZIP: &str =
+    "Could not unzip uploaded file. Please check your file, then try to upload again.";
+
+impl FunctionCode {
+    /// The code's digest and size, computed from the zip bytes.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidRequestContentException` when `ZipFile` is not Base64;
+    /// `InvalidParameterValueException` when the bytes are not a zip archive, or the code
+    /// is given as S3 object or image.
+    pub fn to_code(&self) -> Result<Code, Error> {
+        code_of(self, None)
+    }
+}
 
 /// Where code given as `S3Bucket` / `S3Key` (/ `S3ObjectVersion`) comes from: the
 /// embedding platform's object store. Without one, such code is refused with

@@ -126,3 +126,14 @@ pub fn error_response(err: &Error) -> http::Response<Vec<u8>> {
     );
     response
 }
+
+/// The `InvalidRequestContentException` prefix of a body that cannot be read.
+pub const UNPARSABLE_BODY: &str = "Could not parse request body into json: ";
+
+/// `InvalidRequestContentException` `Could not parse request body into json: <reason>`.
+pub(crate) fn invalid_content(reason: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidRequestContent,
+        format!("{UNPARSABLE_BODY}{reason}"),
+    )
+}

@@ -5,8 +5,8 @@ use base64::Engine as _;
 use http::{HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 
+use super::errors::invalid_content;
 use super::headers::{EXECUTED_VERSION, LOG_RESULT};
-use super::requests::invalid_content;
 use super::service::{Service, json_with_status, status_only};
 use crate::Version;
 use crate::error::{Error, ErrorKind};

@@ -5,11 +5,12 @@
 //! the same names are in [`registry`](crate::registry) and convert into these with
 //! `From`.
 
+pub use super::code::{FunctionCode, NOT_A_ZIP, ONLY_ZIP_FILE};
+pub use super::errors::UNPARSABLE_BODY;
 pub use super::requests::{
     AddPermissionBody, CreateAliasBody, CreateFunctionBody, DRY_RUN_UNSUPPORTED, DeadLetterTarget,
-    Environment, FunctionCode, NOT_A_ZIP, ONLY_ZIP_FILE, PublishVersionBody, RoutingConfigBody,
-    UNPARSABLE_BODY, UpdateAliasBody, UpdateFunctionCodeBody, UpdateFunctionConfigurationBody,
-    parse_body,
+    Environment, PublishVersionBody, RoutingConfigBody, UpdateAliasBody, UpdateFunctionCodeBody,
+    UpdateFunctionConfigurationBody, parse_body,
 };
 pub use super::responses::{
     AddPermissionResponse, AliasConfiguration, AliasRoutingConfiguration, Concurrency,

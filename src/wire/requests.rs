@@ -13,14 +13,14 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::config::{Architecture, Code, FunctionConfig};
+use crate::config::{Architecture, FunctionConfig};
 use crate::error::{Error, ErrorKind};
 use crate::policy::FunctionUrlAuthType;
 use crate::registry::{self, AdditionalVersionWeights};
 use crate::validate::Violations;
 
-/// The `InvalidRequestContentException` prefix of a body that cannot be read.
-pub const UNPARSABLE_BODY: &str = "Could not parse request body into json: ";
+use super::code::FunctionCode;
+use super::errors::invalid_content;
 
 /// Reads a JSON request body; empty (or all-whitespace) means `{}`.
 ///
@@ -32,13 +32,6 @@ pub fn parse_body<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, Error
         return Ok(T::default());
     }
     serde_json::from_slice(body).map_err(|e| invalid_content(&e.to_string()))
-}
-
-pub(crate) fn invalid_content(reason: &str) -> Error {
-    Error::new(
-        ErrorKind::InvalidRequestContent,
-        format!("{UNPARSABLE_BODY}{reason}"),
-    )
 }
 
 /// `Environment` in a request.
@@ -67,44 +60,6 @@ pub struct EphemeralStorageBody {
 pub struct DeadLetterTarget {
     /// `TargetArn`; absent or empty removes the target.
     pub target_arn: Option<String>,
-}
-
-/// `FunctionCode`: the deployment package. Only `ZipFile` (Base64 of the zip bytes) is
-/// served here; `S3Bucket`/`S3Key`/`S3ObjectVersion`/`ImageUri` are refused.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct FunctionCode {
-    /// `ZipFile`, Base64.
-    pub zip_file: Option<String>,
-    /// `S3Bucket`.
-    pub s3_bucket: Option<String>,
-    /// `S3Key`.
-    pub s3_key: Option<String>,
-    /// `S3ObjectVersion`.
-    pub s3_object_version: Option<String>,
-    /// `ImageUri`.
-    pub image_uri: Option<String>,
-}
-
-/// The `InvalidParameterValueException` text for code given as an S3 object to a service
-/// without a [`CodeSource`](super::CodeSource).
-pub const ONLY_ZIP_FILE: &str = "This endpoint accepts function code only as ZipFile or ImageUri; S3Bucket and S3Key need a code source (ServiceBuilder::code_source).";
-/// The service's `InvalidParameterValueException` text for bytes that are not a zip file.
-pub const NOT_A_ZIP: &str =
-    "Could not unzip uploaded file. Please check your file, then try to upload again.";
-
-impl FunctionCode {
-    /// The code's digest and size, computed from the zip bytes.
-    ///
-    /// # Errors
-    ///
-    /// `InvalidRequestContentException` when `ZipFile` is not Base64;
-    /// `InvalidParameterValueException` when the bytes are not a zip archive, or the code
-    /// is given as S3 object or image.
-    pub fn to_code(&self) -> Result<Code, Error> {
-        super::code::code_of(self, None)
-    }
 }
 
 /// Records `Architectures` violations and returns the architecture (R93: one entry of
