@@ -171,6 +171,28 @@ impl Registry {
         }
     }
 
+    /// Steps 1–4 of the lists of what is bound to a function's qualifiers (URLs, invoke
+    /// configs, provisioned configs): `FunctionName` in `pattern` and `MaxItems` 1–50,
+    /// the region, no qualifier, and the function, or the operation's `missing` error.
+    pub(super) fn bound_list_target(
+        &self,
+        function_name: &str,
+        pattern: NamePattern,
+        max_items: Option<i64>,
+        missing: impl FnOnce(&Self, &FunctionRef) -> Error,
+    ) -> Result<&Function, Error> {
+        let mut v = Violations::new();
+        let fref = Self::check_function_name(&mut v, function_name, pattern);
+        if let Some(n) = max_items {
+            v.check_range(n, "maxItems", 1, 50);
+        }
+        v.finish()?;
+        let fref = validated(fref)?;
+        self.check_region(&fref)?;
+        Self::require_unqualified(&fref)?;
+        self.lookup(&fref).ok_or_else(|| missing(self, &fref))
+    }
+
     /// R6: the suffix and the `Qualifier` parameter must agree; the effective qualifier.
     pub(super) fn effective_qualifier<'a>(
         fref: &'a FunctionRef,

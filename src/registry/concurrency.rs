@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use super::checks::validated;
 use super::control::{Lifecycle, Registry};
 use super::pagination::{self, MarkerKind};
-use crate::arn::FunctionRef;
 use crate::concurrency::{ProvisionedConfig, ProvisionedStatus, provisioned_time};
 use crate::error::{Error, ErrorKind};
 use crate::function::Function;
@@ -550,38 +549,23 @@ impl Registry {
         &self,
         req: ListProvisionedConcurrencyConfigsRequest,
     ) -> Result<ListProvisionedConcurrencyConfigsResponse, Error> {
-        let mut v = Violations::new();
-        let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
-        if let Some(n) = req.max_items {
-            v.check_range(n, "maxItems", 1, 50);
-        }
-        v.finish()?;
-        let fref: FunctionRef = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
-        let f = self
-            .lookup(&fref)
-            .ok_or_else(|| self.function_not_found(&fref))?;
-        let start = req
-            .marker
-            .as_deref()
-            .map(|m| pagination::decode::<usize>(MarkerKind::Provisioned, m))
-            .transpose()?
-            .unwrap_or(0);
-        let size = pagination::page_size(req.max_items);
-        let total = f.provisioned.len();
-        let page = f
-            .provisioned
-            .iter()
-            .skip(start)
-            .take(size)
-            .map(|(t, c)| view(c, Some(t.resource(&f.arn).to_string())))
-            .collect();
-        let next = start.saturating_add(size);
+        let f = self.bound_list_target(
+            &req.function_name,
+            NamePattern::Classic,
+            req.max_items,
+            |r, fref| r.function_not_found(fref),
+        )?;
+        let (provisioned_concurrency_configs, next_marker) = pagination::positional_page(
+            f.provisioned
+                .iter()
+                .map(|(t, c)| view(c, Some(t.resource(&f.arn).to_string()))),
+            MarkerKind::Provisioned,
+            req.marker.as_deref(),
+            req.max_items,
+        )?;
         Ok(ListProvisionedConcurrencyConfigsResponse {
-            provisioned_concurrency_configs: page,
-            next_marker: (next < total)
-                .then(|| pagination::encode(MarkerKind::Provisioned, &next.to_string())),
+            provisioned_concurrency_configs,
+            next_marker,
         })
     }
 }

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use super::checks::validated;
 use super::control::Registry;
 use super::pagination::{self, MarkerKind};
-use crate::arn::FunctionRef;
 use crate::error::Error;
 use crate::function::Function;
 use crate::function_url::{Cors, FunctionUrl, InvokeMode, url_of, url_time};
@@ -475,37 +474,24 @@ impl Registry {
         &self,
         req: ListFunctionUrlConfigsRequest,
     ) -> Result<ListFunctionUrlConfigsResponse, Error> {
-        let mut v = Violations::new();
-        let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Namespaced);
-        if let Some(n) = req.max_items {
-            v.check_range(n, "maxItems", 1, 50);
-        }
-        v.finish()?;
-        let fref: FunctionRef = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
-        let f = self
-            .lookup(&fref)
-            .ok_or_else(|| Error::not_found(FUNCTION_DOES_NOT_EXIST))?;
-        let start = req
-            .marker
-            .as_deref()
-            .map(|m| pagination::decode::<usize>(MarkerKind::Url, m))
-            .transpose()?
-            .unwrap_or(0);
-        let size = pagination::page_size(req.max_items);
-        let all: Vec<(&PolicyTarget, &FunctionUrl)> = f.urls.iter().collect();
-        let page: Vec<FunctionUrlConfig> = all
-            .iter()
-            .skip(start)
-            .take(size)
-            .map(|(t, u)| view(f, t, u, self.region.as_str(), View::Read))
-            .collect();
-        let next = start.saturating_add(size);
+        let f = self.bound_list_target(
+            &req.function_name,
+            NamePattern::Namespaced,
+            req.max_items,
+            |_, _| Error::not_found(FUNCTION_DOES_NOT_EXIST),
+        )?;
+        let region = self.region.as_str();
+        let (function_url_configs, next_marker) = pagination::positional_page(
+            f.urls
+                .iter()
+                .map(|(t, u)| view(f, t, u, region, View::Read)),
+            MarkerKind::Url,
+            req.marker.as_deref(),
+            req.max_items,
+        )?;
         Ok(ListFunctionUrlConfigsResponse {
-            function_url_configs: page,
-            next_marker: (next < all.len())
-                .then(|| pagination::encode(MarkerKind::Url, &next.to_string())),
+            function_url_configs,
+            next_marker,
         })
     }
 

@@ -452,38 +452,21 @@ impl Registry {
         &self,
         req: ListFunctionEventInvokeConfigsRequest,
     ) -> Result<ListFunctionEventInvokeConfigsResponse, Error> {
-        let mut v = Violations::new();
-        let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Namespaced);
-        if let Some(n) = req.max_items {
-            v.check_range(n, "maxItems", 1, 50);
-        }
-        v.finish()?;
-        let fref = validated(fref)?;
-        self.check_region(&fref)?;
-        Self::require_unqualified(&fref)?;
-        let f = self
-            .lookup(&fref)
-            .ok_or_else(|| Error::not_found(FUNCTION_DOES_NOT_EXIST))?;
-        let start = req
-            .marker
-            .as_deref()
-            .map(|m| pagination::decode::<usize>(MarkerKind::InvokeConfig, m))
-            .transpose()?
-            .unwrap_or(0);
-        let size = pagination::page_size(req.max_items);
-        let total = f.invoke_configs.len();
-        let page = f
-            .invoke_configs
-            .iter()
-            .skip(start)
-            .take(size)
-            .map(|(t, c)| answer(f, t, c))
-            .collect();
-        let next = start.saturating_add(size);
+        let f = self.bound_list_target(
+            &req.function_name,
+            NamePattern::Namespaced,
+            req.max_items,
+            |_, _| Error::not_found(FUNCTION_DOES_NOT_EXIST),
+        )?;
+        let (function_event_invoke_configs, next_marker) = pagination::positional_page(
+            f.invoke_configs.iter().map(|(t, c)| answer(f, t, c)),
+            MarkerKind::InvokeConfig,
+            req.marker.as_deref(),
+            req.max_items,
+        )?;
         Ok(ListFunctionEventInvokeConfigsResponse {
-            function_event_invoke_configs: page,
-            next_marker: (next < total)
-                .then(|| pagination::encode(MarkerKind::InvokeConfig, &next.to_string())),
+            function_event_invoke_configs,
+            next_marker,
         })
     }
 }

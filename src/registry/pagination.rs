@@ -73,3 +73,26 @@ pub(crate) fn page_size(max_items: Option<i64>) -> usize {
         .and_then(|n| usize::try_from(n).ok())
         .map_or(PAGE_LIMIT, |n| n.min(PAGE_LIMIT))
 }
+
+/// One page of `items` by position (a function's URLs, invoke configs or provisioned
+/// configs: a handful each), from the position a `marker` of `kind` names, at most
+/// `max_items` (validated, at most 50): the page and the `NextMarker`.
+pub(crate) fn positional_page<T>(
+    items: impl ExactSizeIterator<Item = T>,
+    kind: MarkerKind,
+    marker: Option<&str>,
+    max_items: Option<i64>,
+) -> Result<(Vec<T>, Option<String>), Error> {
+    let start = marker
+        .map(|m| decode::<usize>(kind, m))
+        .transpose()?
+        .unwrap_or(0);
+    let size = page_size(max_items);
+    let total = items.len();
+    let page = items.skip(start).take(size).collect();
+    let next = start.saturating_add(size);
+    Ok((
+        page,
+        (next < total).then(|| encode(kind, &next.to_string())),
+    ))
+}
