@@ -407,6 +407,22 @@ impl Violations {
         }
     }
 
+    /// Checks a required integer member: absent is `Value null …`, else the range.
+    pub(crate) fn check_required_range(
+        &mut self,
+        value: Option<i64>,
+        member: &str,
+        min: i64,
+        max: i64,
+    ) {
+        match value {
+            None => self.push_null(member),
+            Some(n) => {
+                self.check_range(n, member, min, max);
+            }
+        }
+    }
+
     /// Appends the violations recorded in `other` (for members checked separately).
     pub(crate) fn append(&mut self, other: Violations) {
         self.items.extend(other.items);

@@ -241,12 +241,12 @@ impl Registry {
         req: PutProvisionedConcurrencyConfigRequest,
     ) -> Result<ProvisionedConcurrencyConfig, Error> {
         let mut v = Violations::new();
-        match req.provisioned_concurrent_executions {
-            None => v.push_null("provisionedConcurrentExecutions"),
-            Some(n) => {
-                v.check_range(n, "provisionedConcurrentExecutions", 1, i64::from(i32::MAX));
-            }
-        }
+        v.check_required_range(
+            req.provisioned_concurrent_executions,
+            "provisionedConcurrentExecutions",
+            1,
+            i64::from(i32::MAX),
+        );
         let (key, target) =
             self.pc_target(v, &req.function_name, req.qualifier.as_deref(), PcOp::Put)?;
         let n = validated(

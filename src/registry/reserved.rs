@@ -83,12 +83,12 @@ impl Registry {
         req: PutFunctionConcurrencyRequest,
     ) -> Result<FunctionConcurrency, Error> {
         let mut v = Violations::new();
-        match req.reserved_concurrent_executions {
-            None => v.push_null("reservedConcurrentExecutions"),
-            Some(n) => {
-                v.check_range(n, "reservedConcurrentExecutions", 0, i64::from(i32::MAX));
-            }
-        }
+        v.check_required_range(
+            req.reserved_concurrent_executions,
+            "reservedConcurrentExecutions",
+            0,
+            i64::from(i32::MAX),
+        );
         let key = self.reserved_target(v, &req.function_name, true)?;
         let n = validated(
             req.reserved_concurrent_executions
