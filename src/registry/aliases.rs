@@ -362,9 +362,9 @@ impl Registry {
         let view = AliasConfiguration::of(f, &name, &alias);
         self.resolver
             .alias_set(key, &name, Route::new(primary, routing));
-        let target = PolicyTarget::Alias(name.clone());
+        let moved = moves_provisioned.then(|| PolicyTarget::Alias(name.clone()));
         f.aliases.insert(name, alias);
-        if moves_provisioned {
+        if let Some(target) = moved {
             self.provisioned_alias_moved(key, &target);
         }
         Ok(view)

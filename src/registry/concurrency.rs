@@ -338,6 +338,10 @@ impl Registry {
         let Some(f) = self.functions.get(key) else {
             return Ok(false);
         };
+        // The common case, a function without provisioned configs, allocates nothing.
+        if f.provisioned.is_empty() {
+            return Ok(false);
+        }
         let target = PolicyTarget::Alias(alias.clone());
         if !f.provisioned.contains_key(&target) {
             return Ok(false);
