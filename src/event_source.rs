@@ -121,6 +121,8 @@ impl ProcessingResult {
 pub(crate) struct MappingTarget {
     pub(crate) function: FunctionName,
     pub(crate) qualifier: Option<Qualifier>,
+    /// The qualifier as text, made once, so a delivery to a version allocates nothing.
+    pub(crate) qualifier_text: Option<String>,
     /// The ARN the mapping reports as `FunctionArn` and invokes (shared with every
     /// delivery, so a batch costs no allocation).
     pub(crate) arn: Arc<FunctionArn>,
@@ -296,16 +298,9 @@ impl MappingPoller {
         let target = self.shared.target.load();
         let executed = match &target.qualifier {
             Some(Qualifier::Alias(alias)) => self.through_alias(&target, alias.as_str()),
-            Some(q) => {
-                let q = q.to_string();
-                self.resolver
-                    .resolve_fast(target.function.as_str(), Some(&q))
-                    .ok()
-                    .map(|r| r.executed_version())
-            }
-            None => self
+            _ => self
                 .resolver
-                .resolve_fast(target.function.as_str(), None)
+                .resolve_fast(target.function.as_str(), target.qualifier_text.as_deref())
                 .ok()
                 .map(|r| r.executed_version()),
         };

@@ -211,6 +211,7 @@ impl Registry {
         };
         Ok(MappingTarget {
             function: f.name.clone(),
+            qualifier_text: qualifier.as_ref().map(ToString::to_string),
             qualifier,
             arn: Arc::new(arn),
         })
@@ -459,14 +460,8 @@ impl Registry {
             let target = m.shared.target.load();
             let function_ok = filter.as_ref().is_none_or(|f| {
                 f.name() == target.function.as_str()
-                    && f.qualifier().is_none_or(|q| {
-                        target
-                            .qualifier
-                            .as_ref()
-                            .map(ToString::to_string)
-                            .as_deref()
-                            == Some(q)
-                    })
+                    && f.qualifier()
+                        .is_none_or(|q| target.qualifier_text.as_deref() == Some(q))
             });
             source_ok && function_ok
         };

@@ -312,6 +312,7 @@ pub(super) fn import_mappings(
         let target = MappingTarget {
             function: m.function.clone(),
             qualifier: m.qualifier.clone(),
+            qualifier_text: m.qualifier.as_ref().map(ToString::to_string),
             arn: Arc::new(arn),
         };
         registry.mappings.insert(
