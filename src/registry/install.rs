@@ -1,5 +1,6 @@
-//! One function's state in and out of a registry, for a store shared by several
-//! processes (crate-internal; used by [`crate::store`]).
+//! One function's state in and out of a registry: for a store shared by several
+//! processes ([`crate::store`]) and for journals kept outside the crate
+//! ([`FunctionRecord`]).
 
 use super::control::Registry;
 use super::snapshot::import::import_function;
@@ -7,6 +8,76 @@ use super::snapshot::{FunctionSnapshot, SnapshotError, export_function};
 use crate::function::Function;
 use crate::names::FunctionName;
 use crate::resolver::Route;
+
+/// One function's whole state, as a journal or an external store keeps it: the state in
+/// the snapshot format (absent once the function is deleted) and the highest version
+/// number a deleted function of this name used (so numbers are never reused, Q1).
+///
+/// [`Registry::function_record`] takes it after a change; [`Registry::apply_function_record`]
+/// puts it back, into this registry or another one of the same partition, region and
+/// account — replaying the records of every change in order rebuilds the functions
+/// exactly, `RevisionId`s and timestamps included.
+///
+/// ```
+/// use lambda_versioning::registry::{CreateAliasRequest, CreateFunctionRequest, PublishVersionRequest};
+/// use lambda_versioning::{Code, FunctionConfig, FunctionName, Registry};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let role = "arn:aws:iam::123456789012:role/checkout-exec";
+/// let config = FunctionConfig::new(role, Code::from_zip_bytes(b"release 1"));
+/// let mut primary = Registry::default();
+/// primary.create_function(CreateFunctionRequest::new("checkout", config))?;
+/// primary.publish_version(PublishVersionRequest::new("checkout"))?;
+/// primary.create_alias(CreateAliasRequest::new("checkout", "live", "1"))?;
+/// let name: FunctionName = "checkout".parse()?;
+/// let record = primary.function_record(&name);
+///
+/// // Through a journal line and back, into another registry.
+/// let line = serde_json::to_string(&record)?;
+/// let mut copy = Registry::default();
+/// copy.apply_function_record(&serde_json::from_str(&line)?)?;
+/// let resolver = copy.resolver();
+/// let live = resolver.resolve_fast("checkout", Some("live"))?;
+/// assert_eq!(live.executed_version().to_string(), "1");
+/// assert_eq!(copy.function_record(&name), record);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionRecord {
+    /// The function.
+    pub name: FunctionName,
+    /// Its state in the snapshot format, or `None` when it does not exist.
+    pub state: Option<serde_json::Value>,
+    /// The highest version number a deleted function of this name used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired_version_counter: Option<u64>,
+}
+
+impl Registry {
+    /// Function `name`'s whole state (see [`FunctionRecord`]).
+    pub fn function_record(&self, name: &FunctionName) -> FunctionRecord {
+        FunctionRecord {
+            name: name.clone(),
+            state: self.function_json(name),
+            retired_version_counter: self.retired_counter(name),
+        }
+    }
+
+    /// Replaces the function the record names with the record's state (removing it when
+    /// the state is `None`) after checking every invariant, and brings the resolver up to
+    /// date in place (alias handles stay valid).
+    ///
+    /// # Errors
+    ///
+    /// A [`SnapshotError`] when the state is not a valid function of this name; nothing
+    /// changes.
+    pub fn apply_function_record(&mut self, record: &FunctionRecord) -> Result<(), SnapshotError> {
+        self.install_function(&record.name, record.state.as_ref())?;
+        self.set_retired_counter(&record.name, record.retired_version_counter);
+        Ok(())
+    }
+}
 
 impl Registry {
     /// Function `name`'s whole state as JSON (the snapshot format of one function).

@@ -17,7 +17,6 @@ pub(crate) mod control;
 mod event_sources;
 mod function_urls;
 mod functions;
-#[cfg(feature = "postgres")]
 mod install;
 mod invoke;
 mod invoke_async;
@@ -48,6 +47,7 @@ pub use function_urls::{
     FunctionUrlConfig, FunctionUrlConfigRequest, ListFunctionUrlConfigsRequest,
     ListFunctionUrlConfigsResponse,
 };
+pub use install::FunctionRecord;
 pub use invoke_async::AsyncInvocation;
 pub use invoke_configs::{
     FunctionEventInvokeConfig, FunctionEventInvokeConfigRequest,

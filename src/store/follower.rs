@@ -17,12 +17,37 @@ use crate::resolver::Resolver;
 /// The `application_name` of a follower's session (visible in `pg_stat_activity`).
 pub const APPLICATION_NAME: &str = "lambda-versioning follower";
 
+/// Where a [`StoreFollower`] installs what it reads: its own [`Registry`] (the default),
+/// or a registry someone else owns, such as the one inside a
+/// [`wire::Service`](crate::wire::Service) that answers invocations.
+pub trait Replica {
+    /// Runs `change` on the registry.
+    fn update(&mut self, change: &mut dyn FnMut(&mut Registry));
+}
+
+impl Replica for Registry {
+    fn update(&mut self, change: &mut dyn FnMut(&mut Registry)) {
+        change(self);
+    }
+}
+
+#[cfg(feature = "wire")]
+impl Replica for std::sync::Arc<crate::wire::Service> {
+    fn update(&mut self, change: &mut dyn FnMut(&mut Registry)) {
+        self.write(|registry| change(registry));
+    }
+}
+
 /// Follows the store: a local [`Registry`](crate::Registry) whose [`Resolver`] answers invocations
 /// without touching the store. See the [module documentation](super).
-pub struct StoreFollower {
+///
+/// The registry is the follower's own by default ([`StoreFollower::connect`]); with
+/// [`StoreFollower::connect_replica`] it is any [`Replica`], e.g. an
+/// `Arc<wire::Service>` whose `Invoke` answers then follow the store.
+pub struct StoreFollower<R: Replica = Registry> {
     url: String,
     client: Option<Client>,
-    registry: Registry,
+    registry: R,
     versions: std::collections::HashMap<FunctionName, i64>,
     scope: String,
     resync_every: Duration,
@@ -30,7 +55,7 @@ pub struct StoreFollower {
     resyncs: u64,
 }
 
-impl std::fmt::Debug for StoreFollower {
+impl<R: Replica> std::fmt::Debug for StoreFollower<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StoreFollower")
             .field("scope", &self.scope)
@@ -41,18 +66,44 @@ impl std::fmt::Debug for StoreFollower {
 }
 
 impl StoreFollower {
-    /// Connects, subscribes to changes and loads everything.
+    /// Connects, subscribes to changes and loads everything into a registry of its own.
     ///
     /// # Errors
     ///
     /// `ServiceException` when the store cannot be reached.
     pub fn connect(url: &str, make: MakeBuilder) -> Result<StoreFollower, Error> {
-        let registry = make().build();
+        StoreFollower::connect_replica(url, make, make().build())
+    }
+
+    /// The resolver of the local registry (cheap to clone, lock-free).
+    pub fn resolver(&self) -> Resolver {
+        self.registry.resolver()
+    }
+
+    /// The local registry (read-only: changes come from the store).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+}
+
+impl<R: Replica> StoreFollower<R> {
+    /// Connects, subscribes to changes and loads everything into `replica`, whose
+    /// functions are from then on replaced by the store's (`make` gives the scope:
+    /// partition, region, account).
+    ///
+    /// # Errors
+    ///
+    /// `ServiceException` when the store cannot be reached.
+    pub fn connect_replica(
+        url: &str,
+        make: MakeBuilder,
+        replica: R,
+    ) -> Result<StoreFollower<R>, Error> {
         let mut follower = StoreFollower {
             url: url.to_owned(),
             client: None,
-            scope: scope_of(&registry),
-            registry,
+            scope: scope_of(&make().build()),
+            registry: replica,
             versions: std::collections::HashMap::new(),
             resync_every: Duration::from_secs(30),
             last_resync: Instant::now(),
@@ -69,13 +120,8 @@ impl StoreFollower {
         self
     }
 
-    /// The resolver of the local registry (cheap to clone, lock-free).
-    pub fn resolver(&self) -> Resolver {
-        self.registry.resolver()
-    }
-
-    /// The local registry (read-only: changes come from the store).
-    pub fn registry(&self) -> &Registry {
+    /// The replica the follower keeps in step.
+    pub fn replica(&self) -> &R {
         &self.registry
     }
 
@@ -166,21 +212,29 @@ impl StoreFollower {
         let known = self.versions.get(name).copied();
         match row {
             Some((version, state)) if known != Some(version) => {
-                self.registry
-                    .install_function(name, Some(&state))
-                    .map_err(|e| corrupt_state(&e))?;
+                self.install(name, Some(&state))?;
                 self.versions.insert(name.clone(), version);
                 Ok(true)
             }
             None if known.is_some() => {
-                self.registry
-                    .install_function(name, None)
-                    .map_err(|e| corrupt_state(&e))?;
+                self.install(name, None)?;
                 self.versions.remove(name);
                 Ok(true)
             }
             _ => Ok(false),
         }
+    }
+
+    fn install(
+        &mut self,
+        name: &FunctionName,
+        state: Option<&serde_json::Value>,
+    ) -> Result<(), Error> {
+        let mut outcome = Ok(());
+        self.registry.update(&mut |registry| {
+            outcome = registry.install_function(name, state);
+        });
+        outcome.map_err(|e| corrupt_state(&e))
     }
 
     fn reconnect(&mut self) -> Result<usize, Error> {

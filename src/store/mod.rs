@@ -45,7 +45,7 @@
 mod follower;
 mod shared;
 
-pub use follower::{APPLICATION_NAME, StoreFollower};
+pub use follower::{APPLICATION_NAME, Replica, StoreFollower};
 pub use shared::{FunctionRequest, SharedRegistry};
 
 use crate::error::{Error, ErrorKind};

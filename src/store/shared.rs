@@ -145,16 +145,36 @@ impl SharedRegistry {
         request: Q,
         op: impl Fn(&mut Registry, Q) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let name = FunctionRef::parse(request.function_name(), NamePattern::Namespaced)
+        let name = request.function_name().to_owned();
+        self.execute_named(&name, |registry| op(registry, request.clone()))
+    }
+
+    /// As [`SharedRegistry::execute`], for an operation that names its function some
+    /// other way (a server answering raw API requests, say): `function_name` is the name,
+    /// partial ARN or ARN, and `op` runs on a registry holding that function's current
+    /// state (or none). Whatever `op` changed in that function is committed with a
+    /// compare-and-swap when it returns `Ok`; a lost race runs `op` again on fresh state,
+    /// so `op` must not have effects outside the registry it is given.
+    ///
+    /// # Errors
+    ///
+    /// `op`'s error; `ServiceException` when the store fails or the race was lost more
+    /// than 64 times in a row.
+    pub fn execute_named<T>(
+        &mut self,
+        function_name: &str,
+        mut op: impl FnMut(&mut Registry) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let name = FunctionRef::parse(function_name, NamePattern::Namespaced)
             .ok()
             .and_then(|r| r.name().parse::<FunctionName>().ok());
         let Some(name) = name else {
             // Not a function name at all: the registry's validation answers, no store.
-            return op(&mut (self.make)().build(), request);
+            return op(&mut (self.make)().build());
         };
         let mut reconnected = false;
         for _ in 0..MAX_ATTEMPTS {
-            match self.attempt(&name, request.clone(), &op) {
+            match self.attempt(&name, &mut op) {
                 Ok(Attempt::Done(result)) => return result,
                 Ok(Attempt::LostRace) => self.conflicts += 1,
                 // The session died (a store restart, a dropped connection): nothing was
@@ -169,11 +189,49 @@ impl SharedRegistry {
         ))
     }
 
-    fn attempt<Q, T>(
+    /// Runs `op` on a registry holding every function of this scope, read in one
+    /// consistent snapshot of the store (for account-wide reads such as `ListFunctions`).
+    /// Nothing is committed.
+    ///
+    /// # Errors
+    ///
+    /// `ServiceException` when the store fails or holds a state the registry refuses.
+    pub fn read_all<T>(&mut self, op: impl FnOnce(&Registry) -> T) -> Result<T, Error> {
+        let se = |e: postgres::Error| store_error(&e);
+        if self.client.is_closed() {
+            self.client = Client::connect(&self.url, NoTls).map_err(se)?;
+        }
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(se)?;
+        let rows = tx
+            .query(
+                "SELECT name, state FROM lv_functions WHERE scope = $1",
+                &[&self.scope],
+            )
+            .map_err(se)?;
+        tx.commit().map_err(se)?;
+        let mut registry = (self.make)().build();
+        for row in rows {
+            let Ok(name) = row.get::<_, String>(0).parse::<FunctionName>() else {
+                continue;
+            };
+            let state: serde_json::Value = row.get(1);
+            registry
+                .install_function(&name, Some(&state))
+                .map_err(|e| corrupt_state(&e))?;
+        }
+        Ok(op(&registry))
+    }
+
+    fn attempt<T>(
         &mut self,
         name: &FunctionName,
-        request: Q,
-        op: &impl Fn(&mut Registry, Q) -> Result<T, Error>,
+        op: &mut impl FnMut(&mut Registry) -> Result<T, Error>,
     ) -> Result<Attempt<T>, Error> {
         let se = |e: postgres::Error| store_error(&e);
         if self.client.is_closed() {
@@ -198,7 +256,7 @@ impl SharedRegistry {
             .map_err(|e| corrupt_state(&e))?;
         scratch.set_retired_counter(name, retired.and_then(|c| u64::try_from(c).ok()));
 
-        let result = op(&mut scratch, request);
+        let result = op(&mut scratch);
         if result.is_err() {
             tx.rollback().map_err(se)?;
             return Ok(Attempt::Done(result));

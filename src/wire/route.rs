@@ -148,6 +148,49 @@ impl Operation {
         }
     }
 
+    /// Whether a successful answer means the registry changed: every operation except
+    /// the reads (`Get…`, `List…`) and `Invoke` (whose asynchronous record is data-plane
+    /// state, not configuration). A server that journals or replicates changes records
+    /// exactly these.
+    pub const fn changes_state(self) -> bool {
+        !matches!(
+            self,
+            Operation::GetFunction
+                | Operation::GetFunctionConfiguration
+                | Operation::ListVersionsByFunction
+                | Operation::ListAliases
+                | Operation::GetAlias
+                | Operation::GetPolicy
+                | Operation::Invoke
+                | Operation::ListEventSourceMappings
+                | Operation::GetEventSourceMapping
+                | Operation::GetFunctionEventInvokeConfig
+                | Operation::ListFunctionEventInvokeConfigs
+                | Operation::GetFunctionUrlConfig
+                | Operation::ListFunctionUrlConfigs
+                | Operation::GetProvisionedConcurrencyConfig
+                | Operation::ListProvisionedConcurrencyConfigs
+                | Operation::GetFunctionConcurrency
+                | Operation::ListFunctions
+                | Operation::ListTags
+        )
+    }
+
+    /// Whether the operation reads or changes account-wide state rather than one
+    /// function's: `ListFunctions` and the event source mapping operations (a mapping is
+    /// not part of its function; it outlives it).
+    pub const fn is_account_wide(self) -> bool {
+        matches!(
+            self,
+            Operation::ListFunctions
+                | Operation::CreateEventSourceMapping
+                | Operation::ListEventSourceMappings
+                | Operation::GetEventSourceMapping
+                | Operation::UpdateEventSourceMapping
+                | Operation::DeleteEventSourceMapping
+        )
+    }
+
     /// The status of a successful answer (R95); `Invoke` answers 200, 202 or 204 by
     /// invocation type, and this gives the `RequestResponse` status.
     pub const fn success_status(self) -> u16 {
@@ -193,6 +236,42 @@ pub struct Route {
     /// The other path parameter: the alias `{Name}`, the `{StatementId}` or the mapping's
     /// `{UUID}`.
     pub resource: Option<String>,
+}
+
+impl Route {
+    /// The function the request is about, by name: the path's `{FunctionName}` (a name,
+    /// partial ARN or ARN), the function of a tag operation's resource ARN, or for
+    /// `CreateFunction` the body's `FunctionName` member. `None` for the account-wide
+    /// operations ([`Operation::is_account_wide`]) and when the text names no valid
+    /// function (the service's own validation answers such a request).
+    ///
+    /// ```
+    /// use lambda_versioning::wire::route;
+    /// let r = route(&http::Method::PUT, "/2015-03-31/functions/checkout/aliases/live").unwrap();
+    /// assert_eq!(r.function(b"").unwrap().as_str(), "checkout");
+    /// let r = route(&http::Method::POST, "/2015-03-31/functions").unwrap();
+    /// let body = br#"{"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:orders"}"#;
+    /// assert_eq!(r.function(body).unwrap().as_str(), "orders");
+    /// ```
+    pub fn function(&self, body: &[u8]) -> Option<crate::FunctionName> {
+        #[derive(serde::Deserialize)]
+        struct Named {
+            #[serde(rename = "FunctionName")]
+            function_name: String,
+        }
+        let text: Cow<'_, str> = match self.operation {
+            Operation::CreateFunction => {
+                Cow::Owned(serde_json::from_slice::<Named>(body).ok()?.function_name)
+            }
+            Operation::TagResource | Operation::UntagResource | Operation::ListTags => {
+                Cow::Borrowed(self.resource.as_deref()?)
+            }
+            op if op.is_account_wide() => return None,
+            _ => Cow::Borrowed(self.function_name.as_deref()?),
+        };
+        let function = crate::FunctionRef::parse(&text, crate::NamePattern::Namespaced).ok()?;
+        function.name().parse().ok()
+    }
 }
 
 const API_VERSION: &str = "2015-03-31";

@@ -171,6 +171,14 @@ impl Service {
         &self.resolver
     }
 
+    /// The registry, when the service is no longer needed (a server that runs one
+    /// request on a registry loaded from a store takes it back to commit it).
+    pub fn into_registry(self) -> Registry {
+        self.registry
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Reads the registry (for inspection and tests).
     pub fn read<R>(&self, f: impl FnOnce(&Registry) -> R) -> R {
         f(&self.registry_read())
