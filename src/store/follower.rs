@@ -71,8 +71,9 @@ impl StoreFollower {
     /// # Errors
     ///
     /// `ServiceException` when the store cannot be reached.
-    pub fn connect(url: &str, make: MakeBuilder) -> Result<StoreFollower, Error> {
-        StoreFollower::connect_replica(url, make, make().build())
+    pub fn connect(url: &str, make: impl MakeBuilder) -> Result<StoreFollower, Error> {
+        let registry = make().build();
+        StoreFollower::connect_replica(url, make, registry)
     }
 
     /// The resolver of the local registry (cheap to clone, lock-free).
@@ -96,7 +97,7 @@ impl<R: Replica> StoreFollower<R> {
     /// `ServiceException` when the store cannot be reached.
     pub fn connect_replica(
         url: &str,
-        make: MakeBuilder,
+        make: impl MakeBuilder,
         replica: R,
     ) -> Result<StoreFollower<R>, Error> {
         let mut follower = StoreFollower {

@@ -51,8 +51,11 @@ pub use shared::{FunctionRequest, SharedRegistry};
 use crate::error::{Error, ErrorKind};
 
 /// Makes a registry builder for the store's registries (region, account, routing mode,
-/// lifecycle, clock); `Registry::builder` for the defaults.
-pub type MakeBuilder = fn() -> crate::RegistryBuilder;
+/// lifecycle, clock): `Registry::builder` for the defaults, or a closure that captures
+/// settings read at run time.
+pub trait MakeBuilder: Fn() -> crate::RegistryBuilder + Send + Sync + 'static {}
+
+impl<F: Fn() -> crate::RegistryBuilder + Send + Sync + 'static> MakeBuilder for F {}
 
 /// The store is unreachable or refused a statement: `ServiceException` (500).
 fn store_error(e: &postgres::Error) -> Error {

@@ -73,7 +73,7 @@ const MAX_ATTEMPTS: usize = 64;
 pub struct SharedRegistry {
     url: String,
     client: Client,
-    make: MakeBuilder,
+    make: Box<dyn MakeBuilder>,
     scope: String,
     conflicts: u64,
 }
@@ -101,14 +101,14 @@ impl SharedRegistry {
     /// # Errors
     ///
     /// `ServiceException` when the store cannot be reached.
-    pub fn connect(url: &str, make: MakeBuilder) -> Result<SharedRegistry, Error> {
+    pub fn connect(url: &str, make: impl MakeBuilder) -> Result<SharedRegistry, Error> {
         let mut client = Client::connect(url, NoTls).map_err(|e| store_error(&e))?;
         ensure_schema(&mut client)?;
         let scope = scope_of(&make().build());
         Ok(SharedRegistry {
             url: url.to_owned(),
             client,
-            make,
+            make: Box::new(make),
             scope,
             conflicts: 0,
         })
@@ -189,14 +189,14 @@ impl SharedRegistry {
         ))
     }
 
-    /// Runs `op` on a registry holding every function of this scope, read in one
-    /// consistent snapshot of the store (for account-wide reads such as `ListFunctions`).
-    /// Nothing is committed.
+    /// A registry holding every function of this scope, read in one consistent snapshot
+    /// of the store (for account-wide reads such as `ListFunctions`). Changes made to it
+    /// are not committed.
     ///
     /// # Errors
     ///
     /// `ServiceException` when the store fails or holds a state the registry refuses.
-    pub fn read_all<T>(&mut self, op: impl FnOnce(&Registry) -> T) -> Result<T, Error> {
+    pub fn load_all(&mut self) -> Result<Registry, Error> {
         let se = |e: postgres::Error| store_error(&e);
         if self.client.is_closed() {
             self.client = Client::connect(&self.url, NoTls).map_err(se)?;
@@ -225,7 +225,7 @@ impl SharedRegistry {
                 .install_function(&name, Some(&state))
                 .map_err(|e| corrupt_state(&e))?;
         }
-        Ok(op(&registry))
+        Ok(registry)
     }
 
     fn attempt<T>(

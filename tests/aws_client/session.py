@@ -1,6 +1,6 @@
-"""Drives the `lambda_api` example server with real AWS clients (boto3 and the AWS CLI).
+"""Drives `lambda-versioning-server` (the `server/` crate) with real AWS clients (boto3 and the AWS CLI).
 
-Usage: python session.py <path to the lambda_api binary>
+Usage: python session.py <path to the lambda-versioning-server binary>
 
 Starts the server on a free loopback port, runs a realistic session through boto3 --
 create a function, publish two versions, create a weighted alias, invoke it many times,
@@ -784,7 +784,7 @@ def emfile_check(binary, low_fd_limit):
 def main():
     binary = sys.argv[1]
     server = subprocess.Popen(
-        [binary, "--addr", "127.0.0.1:0", "--settle-ms", "300", "--max-body-bytes", str(1 << 20)],
+        [binary, "--addr", "127.0.0.1:0", "--settle-ms", "300", "--max-body-bytes", str(1 << 20), "--log", "warn"],
         stdout=subprocess.PIPE, stderr=sys.stderr, text=True,
     )
     try:
