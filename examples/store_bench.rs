@@ -4,7 +4,10 @@
 //!    (threads of this process, each with its own store session) all resolve the new
 //!    route — median and max over many updates;
 //! 2. control-plane throughput: alias updates per second with 1, 2 and 4 replicas (each
-//!    its own session, each updating its own function) against one store.
+//!    its own session, each updating its own function) against one store;
+//! 3. cost by function size: the mean time of one alias update on a function with 10
+//!    versions and on one with 1 000 (the store keeps each function as one row, so an
+//!    update reads and rewrites all of it).
 //!
 //! ```text
 //! .ci/with-postgres cargo run --release --features postgres --example store_bench [-- --quick]
@@ -167,6 +170,36 @@ fn throughput(url: &str, replicas: usize, run: Duration) -> Result<f64, Error> {
     Ok(total as f64 / run.as_secs_f64())
 }
 
+/// Mean time of one `UpdateAlias` on a function with `versions` published versions.
+fn cost_by_size(url: &str, versions: usize, updates: usize) -> Result<Duration, Error> {
+    let name = format!("bench-size-{versions}-{}", std::process::id());
+    let mut control = SharedRegistry::connect(url, Registry::builder)?;
+    // Built in one commit: the versions, then the alias.
+    control.execute_named(&name, |r| {
+        let config = FunctionConfig::new(ROLE, Code::from_zip_bytes(b"0"));
+        r.create_function(CreateFunctionRequest::new(name.as_str(), config))?;
+        for i in 0..versions {
+            r.update_function_code(
+                UpdateFunctionCodeRequest::new(
+                    name.as_str(),
+                    Code::from_zip_bytes(format!("release {i}").as_bytes()),
+                )
+                .with_publish(true),
+            )?;
+        }
+        r.create_alias(CreateAliasRequest::new(name.as_str(), "live", "1"))
+    })?;
+    let begin = Instant::now();
+    for i in 0..updates {
+        let target = if i % 2 == 0 { "2" } else { "1" };
+        control.execute(
+            UpdateAliasRequest::new(name.as_str(), "live").with_function_version(target),
+            |r, q| r.update_alias(q),
+        )?;
+    }
+    Ok(begin.elapsed() / u32::try_from(updates).unwrap_or(u32::MAX))
+}
+
 fn main() -> Result<(), Error> {
     let quick = std::env::args().any(|a| a == "--quick");
     let url = std::env::var("LV_POSTGRES_URL").map_err(|_| {
@@ -203,5 +236,20 @@ fn main() -> Result<(), Error> {
             throughput(&url, replicas, run)?
         );
     }
+    let updates = if quick { 10 } else { 100 };
+    println!("cost by function size: mean UpdateAlias time, one replica ({updates} updates)");
+    let small = cost_by_size(&url, 10, updates)?;
+    let large = cost_by_size(&url, 1000, updates)?;
+    println!(
+        "  {:>5} versions: {:>8.2} ms",
+        10,
+        small.as_secs_f64() * 1e3
+    );
+    println!(
+        "  {:>5} versions: {:>8.2} ms  ({:.1}x the 10-version cost)",
+        1000,
+        large.as_secs_f64() * 1e3,
+        large.as_secs_f64() / small.as_secs_f64()
+    );
     Ok(())
 }

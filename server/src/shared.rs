@@ -3,8 +3,9 @@
 //! * Control-plane requests (everything but `Invoke` and function-URL calls) run on a
 //!   registry loaded from the store for the one function they name, and whatever they
 //!   change is committed with a compare-and-swap
-//!   ([`SharedRegistry::execute_named`]); a lost race runs the request again on fresh
-//!   state. So every process answers every request, `RevisionId` preconditions hold
+//!   ([`SharedRegistry::execute_named`], which locks the function's row so that
+//!   concurrent changes to one function queue rather than race); reads take no lock
+//!   ([`SharedRegistry::read_named`]). So every process answers every request, `RevisionId` preconditions hold
 //!   across processes and version numbers are never reused. `ListFunctions` reads every
 //!   function in one consistent snapshot.
 //! * `Invoke` and function-URL calls are answered by a local service that a
@@ -138,6 +139,7 @@ impl Shared {
         if route.operation.is_account_wide() && route.operation != Operation::ListFunctions {
             return error_response(&Error::new(ErrorKind::Service, MAPPINGS_NOT_SHARED));
         }
+        let changes = route.operation.changes_state();
         let function = if route.operation == Operation::ListFunctions {
             None
         } else {
@@ -152,9 +154,10 @@ impl Shared {
             return unavailable("the server is stopping");
         };
         let this = Arc::clone(&self);
-        let outcome =
-            tokio::task::spawn_blocking(move || this.answer_blocking(function.as_deref(), request))
-                .await;
+        let outcome = tokio::task::spawn_blocking(move || {
+            this.answer_blocking(function.as_deref(), changes, request)
+        })
+        .await;
         outcome.unwrap_or_else(|e| unavailable(&e.to_string()))
     }
 
@@ -168,6 +171,7 @@ impl Shared {
     fn answer_blocking(
         &self,
         function: Option<&str>,
+        changes: bool,
         request: http::Request<Bytes>,
     ) -> http::Response<Vec<u8>> {
         let Some(mut session) = self
@@ -187,14 +191,16 @@ impl Shared {
             let response = service.handle(http::Request::from_parts(parts.clone(), body.clone()));
             (service.into_registry(), response)
         };
+        let op = |registry: &mut lambda_versioning::Registry| {
+            let taken = std::mem::replace(registry, (self.make)().build());
+            let (back, response) = run(taken);
+            *registry = back;
+            Ok(response)
+        };
         let outcome = match function {
             None => session.load_all().map(|registry| run(registry).1),
-            Some(name) => session.execute_named(name, |registry| {
-                let taken = std::mem::replace(registry, (self.make)().build());
-                let (back, response) = run(taken);
-                *registry = back;
-                Ok(response)
-            }),
+            Some(name) if changes => session.execute_named(name, op),
+            Some(name) => session.read_named(name, op),
         };
         self.pool
             .lock()

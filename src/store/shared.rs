@@ -87,6 +87,17 @@ impl std::fmt::Debug for SharedRegistry {
     }
 }
 
+/// Whether an attempt may commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    Change,
+    Read,
+}
+
+/// One function's row, locked until the transaction ends.
+const SELECT_FUNCTION_FOR_UPDATE: &str =
+    "SELECT version, state FROM lv_functions WHERE scope = $1 AND name = $2 FOR UPDATE";
+
 /// What one attempt ended with.
 enum Attempt<T> {
     Done(Result<T, Error>),
@@ -174,7 +185,7 @@ impl SharedRegistry {
         };
         let mut reconnected = false;
         for _ in 0..MAX_ATTEMPTS {
-            match self.attempt(&name, &mut op) {
+            match self.attempt(&name, Access::Change, &mut op) {
                 Ok(Attempt::Done(result)) => return result,
                 Ok(Attempt::LostRace) => self.conflicts += 1,
                 // The session died (a store restart, a dropped connection): nothing was
@@ -187,6 +198,35 @@ impl SharedRegistry {
             ErrorKind::Service,
             "registry store error: too many concurrent changes to this function; try again",
         ))
+    }
+
+    /// Runs `op` on a registry holding the current state of the function
+    /// `function_name` names (or none), and commits nothing: for reads, which then take
+    /// no row lock and never wait for a change in progress.
+    ///
+    /// # Errors
+    ///
+    /// `op`'s error; `ServiceException` when the store fails.
+    pub fn read_named<T>(
+        &mut self,
+        function_name: &str,
+        mut op: impl FnMut(&mut Registry) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let name = FunctionRef::parse(function_name, NamePattern::Namespaced)
+            .ok()
+            .and_then(|r| r.name().parse::<FunctionName>().ok());
+        let Some(name) = name else {
+            return op(&mut (self.make)().build());
+        };
+        let mut outcome = self.attempt(&name, Access::Read, &mut op);
+        if outcome.is_err() && self.client.is_closed() {
+            // The session died (a store restart): reconnect once and read again.
+            outcome = self.attempt(&name, Access::Read, &mut op);
+        }
+        match outcome? {
+            Attempt::Done(result) => result,
+            Attempt::LostRace => unreachable_lost_race(),
+        }
     }
 
     /// A registry holding every function of this scope, read in one consistent snapshot
@@ -231,6 +271,7 @@ impl SharedRegistry {
     fn attempt<T>(
         &mut self,
         name: &FunctionName,
+        access: Access,
         op: &mut impl FnMut(&mut Registry) -> Result<T, Error>,
     ) -> Result<Attempt<T>, Error> {
         let se = |e: postgres::Error| store_error(&e);
@@ -239,8 +280,14 @@ impl SharedRegistry {
             self.client = Client::connect(&self.url, NoTls).map_err(se)?;
         }
         let mut tx = self.client.transaction().map_err(se)?;
+        // A change locks the row it read, so concurrent changes to one function queue
+        // here instead of racing and retrying; a read takes no lock.
+        let select = match access {
+            Access::Change => SELECT_FUNCTION_FOR_UPDATE,
+            Access::Read => SELECT_FUNCTION,
+        };
         let row = tx
-            .query_opt(SELECT_FUNCTION, &[&self.scope, &name.as_str()])
+            .query_opt(select, &[&self.scope, &name.as_str()])
             .map_err(se)?;
         let retired = tx
             .query_opt(
@@ -257,7 +304,7 @@ impl SharedRegistry {
         scratch.set_retired_counter(name, retired.and_then(|c| u64::try_from(c).ok()));
 
         let result = op(&mut scratch);
-        if result.is_err() {
+        if result.is_err() || access == Access::Read {
             tx.rollback().map_err(se)?;
             return Ok(Attempt::Done(result));
         }
@@ -319,4 +366,12 @@ impl SharedRegistry {
         tx.commit().map_err(se)?;
         Ok(Attempt::Done(result))
     }
+}
+
+/// A read never commits, so it never loses a race.
+fn unreachable_lost_race<T>() -> Result<T, Error> {
+    Err(Error::new(
+        ErrorKind::Service,
+        "registry store error: a read lost a race",
+    ))
 }
