@@ -128,12 +128,14 @@
 //!   opt-in N-way routing ([`RoutingMode::MultiVersion`]).
 //! * **Shared store** (cargo feature `postgres`, off by default) — `store::SharedRegistry`
 //!   and `store::StoreFollower`: one registry for several processes through PostgreSQL.
+//!   [`registry::FunctionRecord`] carries one function's whole state for a journal or a
+//!   store of your own.
 //! * **Wire** (cargo feature `wire`, on by default) — the Lambda REST API's JSON bodies
 //!   with the service's member names (`wire::json`), error bodies as the service sends
 //!   them, the HTTP bindings, and `wire::Service`, which answers an `http::Request` with
 //!   the service's `http::Response` (no server or runtime in the library; the
-//!   `lambda_api` example serves it on loopback with hyper, `axum_embed` from
-//!   axum). The service owns its registry's lifecycle, so it answers the same whichever
+//!   workspace's `lambda-versioning-server` crate serves it with hyper on tokio,
+//!   the `axum_embed` example from axum). The service owns its registry's lifecycle, so it answers the same whichever
 //!   registry it was given.
 //! * **Errors** — one [`Error`] with the exception ([`ErrorKind`]), the HTTP status, the
 //!   exact message and the body's `"Type"` ([`FaultType`]). A refused request changes

@@ -1,6 +1,6 @@
 //! `--data-dir`: the in-memory service, with every acknowledged change journaled first.
 //!
-//! A request whose operation changes state ([`Operation::changes_state`]) runs under the
+//! A request whose operation changes state ([`Operation::changes_state`](lambda_versioning::wire::Operation::changes_state)) runs under the
 //! writer lock: the service answers, and if the answer is a success the changed state is
 //! appended to the journal — the function's whole record, or the whole registry for an
 //! account-wide change (event source mappings). Holding the lock from the change to the

@@ -140,6 +140,7 @@ async fn answer<H: Handler>(
 ) -> hyper::Response<Full<Bytes>> {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
+    let method = parts.method.clone();
     if parts.method == http::Method::GET && parts.uri.path() == "/health" {
         let mut response = http::Response::new(br#"{"status":"ready"}"#.to_vec());
         response.headers_mut().insert(
@@ -162,7 +163,7 @@ async fn answer<H: Handler>(
     } else {
         match read_body(body, limit, limits.body_timeout).await {
             Ok(bytes) => {
-                let request = http::Request::from_parts(parts.clone(), bytes);
+                let request = http::Request::from_parts(parts, bytes);
                 let fields = tracing::enabled!(target: "request", tracing::Level::INFO)
                     .then(|| RequestFields::of(&request));
                 (Arc::clone(&handler).answer(request).await, fields)
@@ -198,7 +199,7 @@ async fn answer<H: Handler>(
             target: "request",
             request_id,
             %peer,
-            method = %parts.method,
+            %method,
             operation = fields.operation,
             function = fields.function.as_deref().unwrap_or(""),
             qualifier = fields.qualifier.as_deref().unwrap_or(""),

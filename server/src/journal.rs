@@ -222,7 +222,7 @@ impl Journal {
         self.generation
     }
 
-    /// Writes one record (not yet fsynced: see [`Journal::sync`]).
+    /// Writes one record (not yet fsynced: see [`Journal::syncer`]).
     ///
     /// # Errors
     ///

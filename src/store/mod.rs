@@ -4,10 +4,12 @@
 //! * [`SharedRegistry`] is a control-plane replica. Each operation reads the one
 //!   function it names from the store, applies the same rule engine as the in-memory
 //!   [`Registry`](crate::Registry) to it, and commits with a compare-and-swap on the row's version
-//!   (`UPDATE … WHERE version = $n`). A lost race is retried against fresh state, so a
-//!   caller's `RevisionId` precondition is checked against what is really current and
-//!   a stale one surfaces as the service's `PreconditionFailedException`; nothing is
-//!   ever overwritten silently. Version numbers stay unique and increasing per function
+//!   (`UPDATE … WHERE version = $n`). The row is read with `FOR UPDATE`, so concurrent
+//!   changes to one function wait for each other; a race that still happens (two
+//!   creations of one name) is retried against fresh state. A caller's `RevisionId`
+//!   precondition is checked against what is really current and a stale one surfaces
+//!   as the service's `PreconditionFailedException`; nothing is ever overwritten
+//!   silently. Reads ([`SharedRegistry::read_named`]) take no lock. Version numbers stay unique and increasing per function
 //!   (R30) because they are allocated inside that compare-and-swap.
 //! * [`StoreFollower`] keeps a local [`Registry`](crate::Registry) — and so a lock-free
 //!   [`Resolver`](crate::Resolver) — in step with the store: it `LISTEN`s for change

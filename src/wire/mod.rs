@@ -4,8 +4,8 @@
 //! [`http::Request`] with the [`http::Response`] the service would send.
 //!
 //! This module owns no socket and no runtime: plug [`Service::handle`] into any HTTP
-//! server (the `lambda_api` example uses hyper, `axum_embed` axum; any other works the same
-//! way).
+//! server (the workspace's `lambda-versioning-server` uses hyper, the `axum_embed` example
+//! axum; any other works the same way).
 //! It is enabled by the default cargo feature `wire`.
 //!
 //! ```
