@@ -77,6 +77,7 @@ mod responses;
 mod route;
 mod service;
 mod settle;
+mod version_cache;
 
 pub use code::{CodeSource, SnapStartBody};
 pub use errors::{MessageCase, error_body, error_response, message_case};

@@ -14,10 +14,11 @@ use super::requests::{
 };
 use super::responses::{
     AddPermissionResponse, AliasConfiguration, FunctionConfiguration, GetFunctionResponse,
-    GetPolicyResponse, ListAliasesResponse, ListVersionsByFunctionResponse,
+    GetPolicyResponse, ListAliasesResponse,
 };
 use super::route::{Operation, Query, Route, route};
 use super::settle::{Settler, Settling};
+use super::version_cache::VersionJsonCache;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind};
 use crate::registry::{
@@ -96,6 +97,7 @@ impl ServiceBuilder {
             settler: Settler::new(self.clock, delay_ms),
             max_body_bytes: self.max_body_bytes,
             code_source: self.code_source,
+            version_json: VersionJsonCache::default(),
         }
     }
 }
@@ -113,6 +115,8 @@ pub struct Service {
     settler: Settler,
     max_body_bytes: usize,
     code_source: Option<Box<dyn super::CodeSource>>,
+    /// Rendered list entries of published versions.
+    version_json: VersionJsonCache,
 }
 
 impl std::fmt::Debug for Service {
@@ -337,8 +341,11 @@ impl Service {
                     max_items: max_items(query)?,
                     ..ListVersionsByFunctionRequest::new(name)
                 };
-                let r = self.registry_read().list_versions_by_function(req)?;
-                json(op, &ListVersionsByFunctionResponse::from(&r))
+                let registry = self.registry_read();
+                let r = registry.list_versions_by_function(req)?;
+                let body = self.version_json.list_versions(&r)?;
+                drop(registry);
+                Ok(json_body(status_of(op), body))
             }
             Operation::CreateAlias => {
                 let req = parse_body::<CreateAliasBody>(body)?.into_request(name)?;
@@ -470,13 +477,18 @@ pub(super) fn json_with_status<T: Serialize>(
 ) -> Result<http::Response<Vec<u8>>, Error> {
     let body = serde_json::to_vec(value)
         .map_err(|e| Error::new(ErrorKind::Service, format!("internal error: {e}")))?;
+    Ok(json_body(status, body))
+}
+
+/// An answer with a JSON body already written.
+fn json_body(status: StatusCode, body: Vec<u8>) -> http::Response<Vec<u8>> {
     let mut response = http::Response::new(body);
     *response.status_mut() = status;
     response.headers_mut().insert(
         http::header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    Ok(response)
+    response
 }
 
 pub(super) fn json<T: Serialize>(
