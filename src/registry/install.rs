@@ -181,3 +181,85 @@ impl Registry {
         Ok(())
     }
 }
+
+/// What identifies a published version's state without rendering it: its settings by
+/// identity (versions share them, never copy), its `RevisionId`, time, status and label.
+/// Two equal marks of one function's version mean the same snapshot.
+#[cfg(feature = "postgres")]
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct VersionMark {
+    config: usize,
+    revision_id: crate::names::RevisionId,
+    last_modified: crate::clock::Timestamp,
+    status: crate::status::VersionStatus,
+    label: Option<semver::Version>,
+}
+
+/// Row storage of a function, for the PostgreSQL store: everything but the published
+/// versions in one value, each version in a value of its own.
+#[cfg(feature = "postgres")]
+impl Registry {
+    /// Function `name`'s state without its published versions (`"versions": []`).
+    pub(crate) fn function_meta_json(&self, name: &FunctionName) -> Option<serde_json::Value> {
+        let f = self.functions.get(name)?;
+        serde_json::to_value(super::snapshot::export_function_meta(f)).ok()
+    }
+
+    /// One published version's state.
+    pub(crate) fn version_json(
+        &self,
+        name: &FunctionName,
+        number: crate::names::VersionNumber,
+    ) -> Option<serde_json::Value> {
+        let v = self.functions.get(name)?.versions.get(&number)?;
+        serde_json::to_value(super::snapshot::export_version(number, v)).ok()
+    }
+
+    /// The marks of every published version of `name` (empty when it does not exist).
+    pub(crate) fn version_marks(
+        &self,
+        name: &FunctionName,
+    ) -> std::collections::BTreeMap<crate::names::VersionNumber, VersionMark> {
+        self.functions
+            .get(name)
+            .map(|f| {
+                f.versions
+                    .iter()
+                    .map(|(n, v)| {
+                        let mark = VersionMark {
+                            config: std::sync::Arc::as_ptr(&v.config) as usize,
+                            revision_id: v.revision_id,
+                            last_modified: v.last_modified,
+                            status: v.status.clone(),
+                            label: v.label.clone(),
+                        };
+                        (*n, mark)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Installs function `name` from its rows: `meta` (whose own `versions`, if any, are
+    /// kept) and the version values.
+    pub(crate) fn install_function_rows(
+        &mut self,
+        name: &FunctionName,
+        mut meta: serde_json::Value,
+        versions: Vec<serde_json::Value>,
+    ) -> Result<(), SnapshotError> {
+        if !versions.is_empty() {
+            let Some(object) = meta.as_object_mut() else {
+                return Err(SnapshotError::new(name.as_str(), "the state is not an object"));
+            };
+            let listed = object
+                .entry("versions")
+                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+            let Some(listed) = listed.as_array_mut() else {
+                return Err(SnapshotError::new(name.as_str(), "versions is not a list"));
+            };
+            listed.extend(versions);
+        }
+        self.install_function(name, Some(&meta))
+    }
+}

@@ -17,7 +17,7 @@ pub(crate) mod control;
 mod event_sources;
 mod function_urls;
 mod functions;
-mod install;
+pub(crate) mod install;
 mod invoke;
 mod invoke_async;
 mod invoke_configs;

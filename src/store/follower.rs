@@ -7,7 +7,8 @@ use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::{Client, NoTls};
 
 use super::{
-    CHANNEL, MakeBuilder, SELECT_FUNCTION, corrupt_state, ensure_schema, scope_of, store_error,
+    CHANNEL, MakeBuilder, SELECT_FUNCTION, corrupt_state, ensure_schema, rows, scope_of,
+    store_error,
 };
 use crate::Registry;
 use crate::error::{Error, ErrorKind};
@@ -198,22 +199,51 @@ impl<R: Replica> StoreFollower<R> {
     /// Re-reads one function; returns whether the local copy changed.
     fn refresh(&mut self, name: &FunctionName) -> Result<bool, Error> {
         let client = connected(&mut self.client)?;
-        let row = client
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| store_error(&e))?;
+        let row = tx
             .query_opt(SELECT_FUNCTION, &[&self.scope, &name.as_str()])
             .map_err(|e| store_error(&e))?;
         let row: Option<(i64, serde_json::Value)> = row.map(|r| (r.get(0), r.get(1)));
-        self.apply(name, row)
+        let known = self.versions.get(name).copied();
+        let stored = match row {
+            Some((version, meta)) if known != Some(version) => {
+                let versions =
+                    rows::read_versions(&mut tx, &self.scope, name).map_err(|e| store_error(&e))?;
+                Some(Some((version, meta, versions)))
+            }
+            Some(_) => None,
+            None => Some(None),
+        };
+        tx.commit().map_err(|e| store_error(&e))?;
+        match stored {
+            None => Ok(false),
+            Some(state) => self.apply(name, state),
+        }
     }
 
+    /// Brings the local copy of `name` to `state` (row version, state without versions,
+    /// versions; `None` when the function is gone). Returns whether anything changed.
     fn apply(
         &mut self,
         name: &FunctionName,
-        row: Option<(i64, serde_json::Value)>,
+        state: Option<(i64, serde_json::Value, Vec<serde_json::Value>)>,
     ) -> Result<bool, Error> {
         let known = self.versions.get(name).copied();
-        match row {
-            Some((version, state)) if known != Some(version) => {
-                self.install(name, Some(&state))?;
+        match state {
+            Some((version, meta, versions)) if known != Some(version) => {
+                let mut parts = Some((meta, versions));
+                let mut outcome = Ok(());
+                self.registry.update(&mut |registry| {
+                    if let Some((meta, versions)) = parts.take() {
+                        outcome = rows::install(registry, name, meta, versions);
+                    }
+                });
+                outcome?;
                 self.versions.insert(name.clone(), version);
                 Ok(true)
             }
@@ -269,21 +299,13 @@ impl<R: Replica> StoreFollower<R> {
             .read_only(true)
             .start()
             .map_err(|e| store_error(&e))?;
-        let rows = tx
-            .query(
-                "SELECT name, version, state FROM lv_functions WHERE scope = $1",
-                &[&self.scope],
-            )
-            .map_err(|e| store_error(&e))?;
+        let functions = rows::read_all(&mut tx, &self.scope).map_err(|e| store_error(&e))?;
         tx.commit().map_err(|e| store_error(&e))?;
         let mut present = BTreeSet::new();
         let mut changed = 0;
-        for row in rows {
-            let Ok(name) = row.get::<_, String>(0).parse::<FunctionName>() else {
-                continue;
-            };
-            present.insert(name.clone());
-            if self.apply(&name, Some((row.get(1), row.get(2))))? {
+        for f in functions {
+            present.insert(f.name.clone());
+            if self.apply(&f.name, Some((f.version, f.meta, f.versions)))? {
                 changed += 1;
             }
         }

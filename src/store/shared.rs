@@ -2,9 +2,7 @@
 
 use postgres::{Client, NoTls};
 
-use super::{
-    CHANNEL, MakeBuilder, SELECT_FUNCTION, corrupt_state, ensure_schema, scope_of, store_error,
-};
+use super::{CHANNEL, MakeBuilder, SELECT_FUNCTION, ensure_schema, rows, scope_of, store_error};
 use crate::Registry;
 use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
@@ -76,7 +74,13 @@ pub struct SharedRegistry {
     make: Box<dyn MakeBuilder>,
     scope: String,
     conflicts: u64,
+    /// Functions as this replica last saw them: row version and a registry holding only
+    /// that function.
+    cache: std::collections::HashMap<FunctionName, (i64, Registry)>,
 }
+
+/// How many functions a replica keeps in memory between operations.
+const CACHED_FUNCTIONS: usize = 1024;
 
 impl std::fmt::Debug for SharedRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -122,6 +126,7 @@ impl SharedRegistry {
             make: Box::new(make),
             scope,
             conflicts: 0,
+            cache: std::collections::HashMap::new(),
         })
     }
 
@@ -248,22 +253,11 @@ impl SharedRegistry {
             .read_only(true)
             .start()
             .map_err(se)?;
-        let rows = tx
-            .query(
-                "SELECT name, state FROM lv_functions WHERE scope = $1",
-                &[&self.scope],
-            )
-            .map_err(se)?;
+        let functions = rows::read_all(&mut tx, &self.scope).map_err(se)?;
         tx.commit().map_err(se)?;
         let mut registry = (self.make)().build();
-        for row in rows {
-            let Ok(name) = row.get::<_, String>(0).parse::<FunctionName>() else {
-                continue;
-            };
-            let state: serde_json::Value = row.get(1);
-            registry
-                .install_function(&name, Some(&state))
-                .map_err(|e| corrupt_state(&e))?;
+        for f in functions {
+            rows::install(&mut registry, &f.name, f.meta, f.versions)?;
         }
         Ok(registry)
     }
@@ -296,75 +290,79 @@ impl SharedRegistry {
             )
             .map_err(se)?
             .map(|r| r.get::<_, i64>(0));
-        let mut scratch = (self.make)().build();
         let current: Option<(i64, serde_json::Value)> = row.map(|r| (r.get(0), r.get(1)));
-        scratch
-            .install_function(name, current.as_ref().map(|(_, s)| s))
-            .map_err(|e| corrupt_state(&e))?;
+        // The function as this replica last committed or read it, if nobody changed it
+        // since (same row version); otherwise read from the store.
+        let cached = self.cache.remove(name);
+        let (mut scratch, inline) = match (&current, cached) {
+            (Some((version, _)), Some((seen, registry))) if seen == *version => (registry, false),
+            (Some((_, meta)), _) => {
+                let versions = rows::read_versions(&mut tx, &self.scope, name).map_err(se)?;
+                let mut registry = (self.make)().build();
+                rows::install(&mut registry, name, meta.clone(), versions)?;
+                (registry, rows::has_inline_versions(meta))
+            }
+            (None, _) => ((self.make)().build(), false),
+        };
         scratch.set_retired_counter(name, retired.and_then(|c| u64::try_from(c).ok()));
+        let before = rows::Before::of(&scratch, name, current.as_ref().map(|(v, _)| *v), inline);
 
         let result = op(&mut scratch);
         if result.is_err() || access == Access::Read {
             tx.rollback().map_err(se)?;
-            return Ok(Attempt::Done(result));
-        }
-        let after = scratch.function_json(name);
-        let changed = match (&current, &after) {
-            (Some((_, before)), Some(state)) => before != state,
-            (None, None) => false,
-            _ => true,
-        };
-        if !changed {
-            // A read, or a write that changed nothing: nothing to commit or announce.
-            tx.commit().map_err(se)?;
-            return Ok(Attempt::Done(result));
-        }
-        let written = match (&current, &after) {
-            (None, None) => 1, // unchanged; returned above
-            (None, Some(state)) => tx
-                .execute(
-                    "INSERT INTO lv_functions (scope, name, version, state) VALUES ($1, $2, 1, $3)
-                     ON CONFLICT DO NOTHING",
-                    &[&self.scope, &name.as_str(), state],
-                )
-                .map_err(se)?,
-            (Some((version, _)), Some(state)) => tx
-                .execute(
-                    "UPDATE lv_functions SET version = version + 1, state = $4
-                     WHERE scope = $1 AND name = $2 AND version = $3",
-                    &[&self.scope, &name.as_str(), version, state],
-                )
-                .map_err(se)?,
-            (Some((version, _)), None) => {
-                let deleted = tx
-                    .execute(
-                        "DELETE FROM lv_functions WHERE scope = $1 AND name = $2 AND version = $3",
-                        &[&self.scope, &name.as_str(), version],
-                    )
-                    .map_err(se)?;
-                if let Some(counter) = scratch
-                    .retired_counter(name)
-                    .and_then(|c| i64::try_from(c).ok())
-                {
-                    tx.execute(
-                        "INSERT INTO lv_retired (scope, name, counter) VALUES ($1, $2, $3)
-                         ON CONFLICT (scope, name) DO UPDATE SET counter = GREATEST(lv_retired.counter, $3)",
-                        &[&self.scope, &name.as_str(), &counter],
-                    )
-                    .map_err(se)?;
-                }
-                deleted
+            // A refusal or a read changes nothing; keep the copy only if that holds.
+            if let Some(version) = before.row_version
+                && before.unchanged(&scratch, name)
+            {
+                self.remember(name, version, scratch);
             }
+            return Ok(Attempt::Done(result));
+        }
+        let written = rows::write(&mut tx, &self.scope, name, &before, &scratch).map_err(se)?;
+        let new_version = match written {
+            rows::Written::Nothing => {
+                // A write that changed nothing: nothing to commit or announce.
+                tx.commit().map_err(se)?;
+                if let Some(version) = before.row_version {
+                    self.remember(name, version, scratch);
+                }
+                return Ok(Attempt::Done(result));
+            }
+            rows::Written::LostRace => {
+                tx.rollback().map_err(se)?;
+                return Ok(Attempt::LostRace);
+            }
+            rows::Written::Changed(new_version) => new_version,
         };
-        if written == 0 {
-            tx.rollback().map_err(se)?;
-            return Ok(Attempt::LostRace);
+        if new_version.is_none()
+            && let Some(counter) = scratch
+                .retired_counter(name)
+                .and_then(|c| i64::try_from(c).ok())
+        {
+            tx.execute(
+                "INSERT INTO lv_retired (scope, name, counter) VALUES ($1, $2, $3)
+                 ON CONFLICT (scope, name) DO UPDATE SET counter = GREATEST(lv_retired.counter, $3)",
+                &[&self.scope, &name.as_str(), &counter],
+            )
+            .map_err(se)?;
         }
         let payload = format!("{}|{}", self.scope, name);
         tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])
             .map_err(se)?;
         tx.commit().map_err(se)?;
+        if let Some(version) = new_version {
+            self.remember(name, version, scratch);
+        }
         Ok(Attempt::Done(result))
+    }
+
+    /// Keeps `registry` (holding function `name` at row version `version`) for the next
+    /// operation on that function.
+    fn remember(&mut self, name: &FunctionName, version: i64, registry: Registry) {
+        if self.cache.len() >= CACHED_FUNCTIONS {
+            self.cache.clear();
+        }
+        self.cache.insert(name.clone(), (version, registry));
     }
 }
 

@@ -242,7 +242,32 @@ impl Registry {
     }
 }
 
+/// One published version's snapshot.
+pub(super) fn export_version(
+    number: VersionNumber,
+    v: &crate::function::PublishedVersion,
+) -> VersionSnapshot {
+    VersionSnapshot {
+        number,
+        config: FunctionConfig::clone(&v.config),
+        revision_id: v.revision_id,
+        last_modified: v.last_modified,
+        status: StatusSnapshot::of(&v.status),
+        label: v.label.clone(),
+    }
+}
+
+/// A function's snapshot without its published versions (which a store keeps apart).
+#[cfg(feature = "postgres")]
+pub(super) fn export_function_meta(f: &Function) -> FunctionSnapshot {
+    export_function_with(f, false)
+}
+
 pub(super) fn export_function(f: &Function) -> FunctionSnapshot {
+    export_function_with(f, true)
+}
+
+fn export_function_with(f: &Function, with_versions: bool) -> FunctionSnapshot {
     FunctionSnapshot {
         name: f.name.clone(),
         latest: LatestSnapshot {
@@ -252,18 +277,14 @@ pub(super) fn export_function(f: &Function) -> FunctionSnapshot {
             status: StatusSnapshot::of(&f.latest.status),
             changed_since_publish: f.latest.changed_since_publish,
         },
-        versions: f
-            .versions
-            .iter()
-            .map(|(n, v)| VersionSnapshot {
-                number: *n,
-                config: FunctionConfig::clone(&v.config),
-                revision_id: v.revision_id,
-                last_modified: v.last_modified,
-                status: StatusSnapshot::of(&v.status),
-                label: v.label.clone(),
-            })
-            .collect(),
+        versions: if with_versions {
+            f.versions
+                .iter()
+                .map(|(n, v)| export_version(*n, v))
+                .collect()
+        } else {
+            Vec::new()
+        },
         last_allocated: f.last_allocated,
         last_published: f.last_published,
         aliases: f
