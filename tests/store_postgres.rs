@@ -344,3 +344,120 @@ fn is_root() -> bool {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
 }
+
+/// The `xmin` (writing transaction) of every version row of `name`, in number order.
+fn version_row_writers(name: &str) -> Vec<(i64, String)> {
+    let mut client = postgres::Client::connect(&url(), postgres::NoTls).expect("connect");
+    client
+        .query(
+            "SELECT number, xmin::text FROM lv_versions WHERE name = $1 ORDER BY number",
+            &[&name],
+        )
+        .expect("query")
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+/// Versions are rows of their own, and a change writes only the rows it changed: an alias
+/// update leaves every version row as it was, a publish adds one row, and a deletion
+/// removes them all (so a re-created function starts clean, with numbers not reused, Q1).
+#[test]
+fn r30_a_change_writes_only_the_version_rows_it_changed() {
+    let name = format!("rows-{}", std::process::id());
+    let mut control = replica();
+    create(&mut control, &name, 5);
+    control
+        .execute(
+            CreateAliasRequest::new(name.as_str(), "live", "1"),
+            |r, q| r.create_alias(q),
+        )
+        .expect("alias");
+    let before = version_row_writers(&name);
+    assert_eq!(
+        before.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
+
+    control
+        .execute(
+            UpdateAliasRequest::new(name.as_str(), "live").with_function_version("3"),
+            |r, q| r.update_alias(q),
+        )
+        .expect("update alias");
+    assert_eq!(
+        version_row_writers(&name),
+        before,
+        "an alias update rewrote version rows"
+    );
+
+    control
+        .execute(
+            UpdateFunctionCodeRequest::new(name.as_str(), Code::from_zip_bytes(b"six"))
+                .with_publish(true),
+            |r, q| r.update_function_code(q),
+        )
+        .expect("publish");
+    let after = version_row_writers(&name);
+    assert_eq!(
+        &after[..5],
+        &before[..],
+        "a publish rewrote earlier version rows"
+    );
+    assert_eq!(after.len(), 6);
+
+    control
+        .execute(DeleteFunctionRequest::new(name.as_str()), |r, q| {
+            r.delete_function(q)
+        })
+        .expect("delete");
+    assert_eq!(version_row_writers(&name), []);
+    create(&mut control, &name, 1);
+    assert_eq!(
+        version_row_writers(&name)
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>(),
+        [7],
+        "numbers continue after the deleted function's (Q1)"
+    );
+}
+
+/// A replica keeps the functions it worked on in memory between operations; another
+/// replica's change must still be seen (the row version moved on), never the kept copy.
+#[test]
+fn r40_a_replica_never_works_on_a_kept_copy_another_replica_has_changed() {
+    let name = format!("kept-{}", std::process::id());
+    let mut a = replica();
+    let mut b = replica();
+    create(&mut a, &name, 2);
+    let alias = a
+        .execute(
+            CreateAliasRequest::new(name.as_str(), "live", "1"),
+            |r, q| r.create_alias(q),
+        )
+        .expect("alias");
+    // B moves the alias; A, whose kept copy still says version 1, reads version 2 ...
+    b.execute(
+        UpdateAliasRequest::new(name.as_str(), "live").with_function_version("2"),
+        |r, q| r.update_alias(q),
+    )
+    .expect("B's update");
+    let seen = a
+        .execute(GetAliasRequest::new(name.as_str(), "live"), |r, q| {
+            r.get_alias(q)
+        })
+        .expect("A's read");
+    assert_eq!(seen.function_version.to_string(), "2");
+    // ... and A's update with the RevisionId A last saw is refused.
+    common::assert_err(
+        a.execute(
+            UpdateAliasRequest::new(name.as_str(), "live")
+                .with_function_version("1")
+                .with_revision_id(alias.revision_id.to_string()),
+            |r, q| r.update_alias(q),
+        ),
+        ErrorKind::PreconditionFailed,
+        REVISION_MISMATCH,
+    );
+}

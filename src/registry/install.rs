@@ -182,17 +182,19 @@ impl Registry {
     }
 }
 
-/// What identifies a published version's state without rendering it: its settings by
-/// identity (versions share them, never copy), its `RevisionId`, time, status and label.
-/// Two equal marks of one function's version mean the same snapshot.
+/// What identifies a published version's state without rendering it: its number, its
+/// settings by identity (versions share them, never copy), its `RevisionId`, time and
+/// status, and whether it has a label (a label is only ever added, never changed). Two
+/// equal marks of one function's version mean the same snapshot.
 #[cfg(feature = "postgres")]
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct VersionMark {
+    pub(crate) number: crate::names::VersionNumber,
     config: usize,
     revision_id: crate::names::RevisionId,
     last_modified: crate::clock::Timestamp,
     status: crate::status::VersionStatus,
-    label: Option<semver::Version>,
+    labeled: bool,
 }
 
 /// Row storage of a function, for the PostgreSQL store: everything but the published
@@ -215,25 +217,21 @@ impl Registry {
         serde_json::to_value(super::snapshot::export_version(number, v)).ok()
     }
 
-    /// The marks of every published version of `name` (empty when it does not exist).
-    pub(crate) fn version_marks(
-        &self,
-        name: &FunctionName,
-    ) -> std::collections::BTreeMap<crate::names::VersionNumber, VersionMark> {
+    /// The marks of every published version of `name`, in number order (empty when it
+    /// does not exist).
+    pub(crate) fn version_marks(&self, name: &FunctionName) -> Vec<VersionMark> {
         self.functions
             .get(name)
             .map(|f| {
                 f.versions
                     .iter()
-                    .map(|(n, v)| {
-                        let mark = VersionMark {
-                            config: std::sync::Arc::as_ptr(&v.config) as usize,
-                            revision_id: v.revision_id,
-                            last_modified: v.last_modified,
-                            status: v.status.clone(),
-                            label: v.label.clone(),
-                        };
-                        (*n, mark)
+                    .map(|(n, v)| VersionMark {
+                        number: *n,
+                        config: std::sync::Arc::as_ptr(&v.config) as usize,
+                        revision_id: v.revision_id,
+                        last_modified: v.last_modified,
+                        status: v.status.clone(),
+                        labeled: v.label.is_some(),
                     })
                     .collect()
             })
@@ -250,7 +248,10 @@ impl Registry {
     ) -> Result<(), SnapshotError> {
         if !versions.is_empty() {
             let Some(object) = meta.as_object_mut() else {
-                return Err(SnapshotError::new(name.as_str(), "the state is not an object"));
+                return Err(SnapshotError::new(
+                    name.as_str(),
+                    "the state is not an object",
+                ));
             };
             let listed = object
                 .entry("versions")

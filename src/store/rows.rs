@@ -92,7 +92,8 @@ pub(super) struct Before {
     /// The function row's version, when the row exists.
     pub(super) row_version: Option<i64>,
     meta: Option<serde_json::Value>,
-    marks: BTreeMap<VersionNumber, VersionMark>,
+    /// In number order.
+    marks: Vec<VersionMark>,
     /// The row held its versions inline (written before versions had rows of their
     /// own): every version is written out on the next change.
     inline_versions: bool,
@@ -115,8 +116,7 @@ impl Before {
 
     /// Whether `registry` holds `name` exactly as before.
     pub(super) fn unchanged(&self, registry: &Registry, name: &FunctionName) -> bool {
-        registry.function_meta_json(name) == self.meta
-            && registry.version_marks(name) == self.marks
+        registry.function_meta_json(name) == self.meta && registry.version_marks(name) == self.marks
     }
 }
 
@@ -125,6 +125,14 @@ pub(super) fn has_inline_versions(meta: &serde_json::Value) -> bool {
     meta.get("versions")
         .and_then(serde_json::Value::as_array)
         .is_some_and(|v| !v.is_empty())
+}
+
+/// The mark of version `n` in `marks` (in number order).
+fn find(marks: &[VersionMark], n: VersionNumber) -> Option<&VersionMark> {
+    marks
+        .binary_search_by_key(&n, |m| m.number)
+        .ok()
+        .and_then(|i| marks.get(i))
 }
 
 /// What [`write`] did.
@@ -150,14 +158,14 @@ pub(super) fn write(
     let marks = after.version_marks(name);
     let versions_changed: Vec<VersionNumber> = marks
         .iter()
-        .filter(|(n, mark)| before.inline_versions || before.marks.get(n) != Some(mark))
-        .map(|(n, _)| *n)
+        .filter(|mark| before.inline_versions || find(&before.marks, mark.number) != Some(*mark))
+        .map(|mark| mark.number)
         .collect();
     let versions_gone: Vec<i64> = before
         .marks
-        .keys()
-        .filter(|n| !marks.contains_key(n))
-        .filter_map(|n| i64::try_from(n.get()).ok())
+        .iter()
+        .filter(|mark| find(&marks, mark.number).is_none())
+        .filter_map(|mark| i64::try_from(mark.number.get()).ok())
         .collect();
     if meta == before.meta && versions_changed.is_empty() && versions_gone.is_empty() {
         return Ok(Written::Nothing);
