@@ -414,30 +414,24 @@ fn damage_inside_the_journal_stops_the_start() {
     assert_eq!(std::fs::read(&journal).unwrap(), bytes);
 }
 
+/// The generation and record count of the server's `state recovered` line.
+fn generation_and_replayed(server: &Server) -> (Option<u64>, Option<u64>) {
+    let lines = server.log_lines();
+    let line = lines
+        .iter()
+        .find(|l| l["message"] == "state recovered")
+        .expect("a 'state recovered' line");
+    (line["generation"].as_u64(), line["replayed"].as_u64())
+}
+
 #[test]
 fn a_clean_shutdown_compacts_and_the_next_start_replays_nothing() {
     let (dir, state) = two_records("crash-clean");
     let server = Server::start(&["--data-dir", state.to_str().unwrap()], &dir.join("log2"));
-    let recovered = server.log_lines();
-    let line = recovered
-        .iter()
-        .find(|l| l["message"] == "state recovered")
-        .unwrap();
-    assert_eq!(
-        (line["generation"].as_u64(), line["replayed"].as_u64()),
-        (Some(0), Some(2))
-    );
+    assert_eq!(generation_and_replayed(&server), (Some(0), Some(2)));
     assert_eq!(server.signal_and_wait("TERM").code(), Some(0));
 
     let server = Server::start(&["--data-dir", state.to_str().unwrap()], &dir.join("log3"));
-    let recovered = server.log_lines();
-    let line = recovered
-        .iter()
-        .find(|l| l["message"] == "state recovered")
-        .unwrap();
-    assert_eq!(
-        (line["generation"].as_u64(), line["replayed"].as_u64()),
-        (Some(1), Some(0))
-    );
+    assert_eq!(generation_and_replayed(&server), (Some(1), Some(0)));
     assert_eq!(function_names(&server.base), ["first", "second"]);
 }

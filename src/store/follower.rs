@@ -7,8 +7,8 @@ use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::{Client, NoTls};
 
 use super::{
-    CHANNEL, MakeBuilder, SELECT_FUNCTION, corrupt_state, ensure_schema, rows, scope_of,
-    store_error,
+    CHANNEL, MakeBuilder, SELECT_FUNCTION, consistent_read, corrupt_state, ensure_schema, rows,
+    scope_of, store_error,
 };
 use crate::Registry;
 use crate::error::{Error, ErrorKind};
@@ -199,12 +199,7 @@ impl<R: Replica> StoreFollower<R> {
     /// Re-reads one function; returns whether the local copy changed.
     fn refresh(&mut self, name: &FunctionName) -> Result<bool, Error> {
         let client = connected(&mut self.client)?;
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(|e| store_error(&e))?;
+        let mut tx = consistent_read(client).map_err(|e| store_error(&e))?;
         let row = tx
             .query_opt(SELECT_FUNCTION, &[&self.scope, &name.as_str()])
             .map_err(|e| store_error(&e))?;
@@ -293,12 +288,7 @@ impl<R: Replica> StoreFollower<R> {
     /// `ServiceException` when the store cannot be reached.
     pub fn resync(&mut self) -> Result<usize, Error> {
         let client = connected(&mut self.client)?;
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(|e| store_error(&e))?;
+        let mut tx = consistent_read(client).map_err(|e| store_error(&e))?;
         let functions = rows::read_all(&mut tx, &self.scope).map_err(|e| store_error(&e))?;
         tx.commit().map_err(|e| store_error(&e))?;
         let mut present = BTreeSet::new();

@@ -115,6 +115,17 @@ fn ensure_schema(client: &mut postgres::Client) -> Result<(), Error> {
     tx.commit().map_err(|e| store_error(&e))
 }
 
+/// A read-only transaction that sees one consistent snapshot of the store.
+fn consistent_read(
+    client: &mut postgres::Client,
+) -> Result<postgres::Transaction<'_>, postgres::Error> {
+    client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+}
+
 fn scope_of(registry: &crate::Registry) -> String {
     format!(
         "{}:{}:{}",

@@ -2,7 +2,10 @@
 
 use postgres::{Client, NoTls};
 
-use super::{CHANNEL, MakeBuilder, SELECT_FUNCTION, ensure_schema, rows, scope_of, store_error};
+use super::{
+    CHANNEL, MakeBuilder, SELECT_FUNCTION, consistent_read, ensure_schema, rows, scope_of,
+    store_error,
+};
 use crate::Registry;
 use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
@@ -181,10 +184,7 @@ impl SharedRegistry {
         function_name: &str,
         mut op: impl FnMut(&mut Registry) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let name = FunctionRef::parse(function_name, NamePattern::Namespaced)
-            .ok()
-            .and_then(|r| r.name().parse::<FunctionName>().ok());
-        let Some(name) = name else {
+        let Some(name) = function_of(function_name) else {
             // Not a function name at all: the registry's validation answers, no store.
             return op(&mut (self.make)().build());
         };
@@ -217,10 +217,7 @@ impl SharedRegistry {
         function_name: &str,
         mut op: impl FnMut(&mut Registry) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let name = FunctionRef::parse(function_name, NamePattern::Namespaced)
-            .ok()
-            .and_then(|r| r.name().parse::<FunctionName>().ok());
-        let Some(name) = name else {
+        let Some(name) = function_of(function_name) else {
             return op(&mut (self.make)().build());
         };
         let mut outcome = self.attempt(&name, Access::Read, &mut op);
@@ -246,13 +243,7 @@ impl SharedRegistry {
         if self.client.is_closed() {
             self.client = Client::connect(&self.url, NoTls).map_err(se)?;
         }
-        let mut tx = self
-            .client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(se)?;
+        let mut tx = consistent_read(&mut self.client).map_err(se)?;
         let functions = rows::read_all(&mut tx, &self.scope).map_err(se)?;
         tx.commit().map_err(se)?;
         let mut registry = (self.make)().build();
@@ -364,6 +355,13 @@ impl SharedRegistry {
         }
         self.cache.insert(name.clone(), (version, registry));
     }
+}
+
+/// The function a `FunctionName` member names (a name, partial ARN or ARN), if valid.
+fn function_of(function_name: &str) -> Option<FunctionName> {
+    FunctionRef::parse(function_name, NamePattern::Namespaced)
+        .ok()
+        .and_then(|r| r.name().parse::<FunctionName>().ok())
 }
 
 /// A read never commits, so it never loses a race.
