@@ -7,8 +7,8 @@ use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::{Client, NoTls};
 
 use super::{
-    CHANNEL, MakeBuilder, SELECT_FUNCTION, consistent_read, corrupt_state, ensure_schema, rows,
-    scope_of, store_error,
+    CHANNEL, MakeBuilder, consistent_read, corrupt_state, ensure_schema, rows, scope_of,
+    store_error,
 };
 use crate::Registry;
 use crate::error::{Error, ErrorKind};
@@ -199,26 +199,8 @@ impl<R: Replica> StoreFollower<R> {
     /// Re-reads one function; returns whether the local copy changed.
     fn refresh(&mut self, name: &FunctionName) -> Result<bool, Error> {
         let client = connected(&mut self.client)?;
-        let mut tx = consistent_read(client).map_err(|e| store_error(&e))?;
-        let row = tx
-            .query_opt(SELECT_FUNCTION, &[&self.scope, &name.as_str()])
-            .map_err(|e| store_error(&e))?;
-        let row: Option<(i64, serde_json::Value)> = row.map(|r| (r.get(0), r.get(1)));
-        let known = self.versions.get(name).copied();
-        let stored = match row {
-            Some((version, meta)) if known != Some(version) => {
-                let versions =
-                    rows::read_versions(&mut tx, &self.scope, name).map_err(|e| store_error(&e))?;
-                Some(Some((version, meta, versions)))
-            }
-            Some(_) => None,
-            None => Some(None),
-        };
-        tx.commit().map_err(|e| store_error(&e))?;
-        match stored {
-            None => Ok(false),
-            Some(state) => self.apply(name, state),
-        }
+        let stored = rows::read_function(client, &self.scope, name).map_err(|e| store_error(&e))?;
+        self.apply(name, stored)
     }
 
     /// Brings the local copy of `name` to `state` (row version, state without versions,

@@ -30,6 +30,29 @@ pub(super) fn read_versions(
         .collect())
 }
 
+/// One function's row and its versions, read in one statement (so in one snapshot and
+/// one round trip).
+pub(super) fn read_function(
+    client: &mut impl GenericClient,
+    scope: &str,
+    name: &FunctionName,
+) -> Result<Option<(i64, serde_json::Value, Vec<serde_json::Value>)>, postgres::Error> {
+    let row = client.query_opt(
+        "SELECT f.version, f.state,
+                (SELECT coalesce(jsonb_agg(v.state ORDER BY v.number), '[]'::jsonb)
+                 FROM lv_versions v WHERE v.scope = f.scope AND v.name = f.name)
+         FROM lv_functions f WHERE f.scope = $1 AND f.name = $2",
+        &[&scope, &name.as_str()],
+    )?;
+    Ok(row.map(|r| {
+        let versions = match r.get::<_, serde_json::Value>(2) {
+            serde_json::Value::Array(versions) => versions,
+            _ => Vec::new(),
+        };
+        (r.get(0), r.get(1), versions)
+    }))
+}
+
 /// One function as stored: row version, state without versions, versions.
 pub(super) struct StoredFunction {
     pub(super) name: FunctionName,
