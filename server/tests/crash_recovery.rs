@@ -176,11 +176,7 @@ fn every_acknowledged_change_survives_sigkill_mid_burst() {
     let acknowledged: Vec<usize> = acks.iter().map(|a| a.lock().unwrap().len()).collect();
     eprintln!("acknowledged before SIGKILL: {acknowledged:?}; compactions: {compactions}");
     let server = Server::start(&args, &dir.join("log2"));
-    let recovered = server.log_lines();
-    let line = recovered
-        .iter()
-        .find(|l| l["message"] == "state recovered")
-        .expect("a 'state recovered' line");
+    let line = server.log_line("state recovered");
     assert!(line["generation"].as_u64().unwrap() >= 1, "{line}");
     eprintln!("recovered: {line}");
 
@@ -372,16 +368,13 @@ fn a_torn_tail_is_truncated_with_a_warning() {
 
     let server = Server::start(&["--data-dir", state.to_str().unwrap()], &dir.join("log2"));
     assert_eq!(function_names(&server.base), ["first", "second"]);
-    let lines = server.log_lines();
-    let warning = lines
-        .iter()
-        .find(|l| l["level"] == "WARN")
-        .expect("a warning");
-    assert_eq!(
-        warning["message"],
-        "the journal ended with a torn record (a change that was never acknowledged); truncated it"
+    let warning = server.log_line(
+        "the journal ended with a torn record (a change that was never acknowledged); truncated it",
     );
-    assert_eq!(warning["bytes"], 10);
+    assert_eq!(
+        (warning["level"].as_str(), warning["bytes"].as_u64()),
+        (Some("WARN"), Some(10))
+    );
     assert_eq!(std::fs::metadata(&journal).unwrap().len(), whole);
 }
 
@@ -416,11 +409,7 @@ fn damage_inside_the_journal_stops_the_start() {
 
 /// The generation and record count of the server's `state recovered` line.
 fn generation_and_replayed(server: &Server) -> (Option<u64>, Option<u64>) {
-    let lines = server.log_lines();
-    let line = lines
-        .iter()
-        .find(|l| l["message"] == "state recovered")
-        .expect("a 'state recovered' line");
+    let line = server.log_line("state recovered");
     (line["generation"].as_u64(), line["replayed"].as_u64())
 }
 

@@ -99,6 +99,23 @@ impl Server {
     pub fn log_lines(&self) -> Vec<serde_json::Value> {
         log_lines(&self.log)
     }
+
+    /// The first log line whose `message` is `message`, waiting up to 10 s for it (the
+    /// server writes its log on a background thread, so a line can trail the
+    /// `listening on` line on stdout).
+    pub fn log_line(&self, message: &str) -> serde_json::Value {
+        for _ in 0..200 {
+            if let Some(line) = self
+                .log_lines()
+                .into_iter()
+                .find(|l| l["message"] == message)
+            {
+                return line;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("no {message:?} line in the log within 10 s")
+    }
 }
 
 impl Drop for Server {
