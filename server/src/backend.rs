@@ -53,18 +53,20 @@ impl Handler for Backend {
     async fn answer(self: Arc<Self>, request: http::Request<Bytes>) -> http::Response<Vec<u8>> {
         match &*self {
             Backend::Memory(service) => service.handle(request),
-            Backend::Durable(durable) if Durable::is_change(&request) => {
-                let durable = Arc::clone(durable);
-                tokio::task::spawn_blocking(move || durable.change(request))
-                    .await
-                    .unwrap_or_else(|e| {
-                        lambda_versioning::wire::error_response(&lambda_versioning::Error::new(
-                            lambda_versioning::ErrorKind::Service,
-                            format!("lambda-versioning-server: {e}"),
-                        ))
-                    })
-            }
-            Backend::Durable(durable) => durable.service().handle(request),
+            Backend::Durable(durable) => match Durable::change_route(&request) {
+                None => durable.service().handle(request),
+                Some(route) => {
+                    let durable = Arc::clone(durable);
+                    tokio::task::spawn_blocking(move || durable.change(request, &route))
+                        .await
+                        .unwrap_or_else(|e| {
+                            lambda_versioning::wire::error_response(&lambda_versioning::Error::new(
+                                lambda_versioning::ErrorKind::Service,
+                                format!("lambda-versioning-server: {e}"),
+                            ))
+                        })
+                }
+            },
             Backend::Shared(shared) => Arc::clone(shared).answer(request).await,
         }
     }

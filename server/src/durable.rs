@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hyper::body::Bytes;
-use lambda_versioning::wire::{Service, error_response, route};
+use lambda_versioning::wire::{Route, Service, error_response, function_url_id, route};
 use lambda_versioning::{Error, ErrorKind};
 
 use crate::journal::{Entry, Journal};
@@ -66,32 +66,25 @@ impl Durable {
         &self.service
     }
 
-    /// Whether the request may change state (and so must go through [`Durable::change`]).
-    pub fn is_change(request: &http::Request<Bytes>) -> bool {
-        if request
-            .headers()
-            .get(http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .and_then(lambda_versioning::url_id_of_host)
-            .is_some()
-        {
-            return false; // a function URL invocation: data plane
+    /// The route of a request that may change state (and so must go through
+    /// [`Durable::change`]); `None` for reads, `Invoke` and function-URL calls.
+    pub fn change_route(request: &http::Request<Bytes>) -> Option<Route> {
+        if function_url_id(request).is_some() {
+            return None; // a function URL invocation: data plane
         }
-        route(request.method(), request.uri().path()).is_some_and(|r| r.operation.changes_state())
+        route(request.method(), request.uri().path()).filter(|r| r.operation.changes_state())
     }
 
-    /// Answers a request that may change state; blocks on the journal (run it where
-    /// blocking is allowed).
-    pub fn change(&self, request: http::Request<Bytes>) -> http::Response<Vec<u8>> {
+    /// Answers a request that may change state (`route` is its
+    /// [`Durable::change_route`]); blocks on the journal (run it where blocking is
+    /// allowed).
+    pub fn change(&self, request: http::Request<Bytes>, route: &Route) -> http::Response<Vec<u8>> {
         if self.failed.load(Ordering::Acquire) {
             return journal_unavailable("an earlier write to the journal failed");
         }
-        let route = route(request.method(), request.uri().path());
-        let function = route.as_ref().and_then(|r| r.function(request.body()));
-        let account_wide = route
-            .as_ref()
-            .is_some_and(|r| r.operation.is_account_wide());
-        let sequence = {
+        let function = route.function(request.body());
+        let account_wide = route.operation.is_account_wide();
+        let (sequence, response) = {
             let mut journal = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
             let response = self.service.handle(request);
             if !response.status().is_success() {
@@ -115,7 +108,6 @@ impl Durable {
             }
             (sequence, response)
         };
-        let (sequence, response) = sequence;
         if let Err(e) = self.sync_through(sequence) {
             self.failed.store(true, Ordering::Release);
             tracing::error!(error = %e, "journal fsync failed; refusing changes until restart");

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use hyper::body::Bytes;
 use lambda_versioning::store::{SharedRegistry, StoreFollower};
-use lambda_versioning::wire::{Operation, Service, error_response, route};
+use lambda_versioning::wire::{Operation, Service, error_response, function_url_id, route};
 use lambda_versioning::{Error, ErrorKind, RegistryBuilder};
 use tokio::sync::Semaphore;
 
@@ -124,12 +124,7 @@ impl Shared {
 
     /// Answers one request.
     pub async fn answer(self: Arc<Self>, request: http::Request<Bytes>) -> http::Response<Vec<u8>> {
-        let url_call = request
-            .headers()
-            .get(http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .and_then(lambda_versioning::url_id_of_host)
-            .is_some();
+        let url_call = function_url_id(&request).is_some();
         let Some(route) = route(request.method(), request.uri().path()) else {
             return self.local.handle(request);
         };

@@ -213,14 +213,7 @@ impl<R: Replica> StoreFollower<R> {
         let known = self.versions.get(name).copied();
         match state {
             Some((version, meta, versions)) if known != Some(version) => {
-                let mut parts = Some((meta, versions));
-                let mut outcome = Ok(());
-                self.registry.update(&mut |registry| {
-                    if let Some((meta, versions)) = parts.take() {
-                        outcome = rows::install(registry, name, meta, versions);
-                    }
-                });
-                outcome?;
+                self.install(name, Some((meta, versions)))?;
                 self.versions.insert(name.clone(), version);
                 Ok(true)
             }
@@ -233,16 +226,25 @@ impl<R: Replica> StoreFollower<R> {
         }
     }
 
+    /// Installs `name` from its rows (state without versions, versions) into the
+    /// replica, or removes it.
     fn install(
         &mut self,
         name: &FunctionName,
-        state: Option<&serde_json::Value>,
+        parts: Option<(serde_json::Value, Vec<serde_json::Value>)>,
     ) -> Result<(), Error> {
+        let mut parts = Some(parts);
         let mut outcome = Ok(());
         self.registry.update(&mut |registry| {
-            outcome = registry.install_function(name, state);
+            outcome = match parts.take() {
+                Some(Some((meta, versions))) => rows::install(registry, name, meta, versions),
+                Some(None) => registry
+                    .install_function(name, None)
+                    .map_err(|e| corrupt_state(&e)),
+                None => Ok(()),
+            };
         });
-        outcome.map_err(|e| corrupt_state(&e))
+        outcome
     }
 
     fn reconnect(&mut self) -> Result<usize, Error> {

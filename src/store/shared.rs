@@ -188,21 +188,7 @@ impl SharedRegistry {
             // Not a function name at all: the registry's validation answers, no store.
             return op(&mut (self.make)().build());
         };
-        let mut reconnected = false;
-        for _ in 0..MAX_ATTEMPTS {
-            match self.attempt(&name, Access::Change, &mut op) {
-                Ok(Attempt::Done(result)) => return result,
-                Ok(Attempt::LostRace) => self.conflicts += 1,
-                // The session died (a store restart, a dropped connection): nothing was
-                // committed, so reconnect once and try again.
-                Err(_) if !reconnected && self.client.is_closed() => reconnected = true,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(Error::new(
-            ErrorKind::Service,
-            "registry store error: too many concurrent changes to this function; try again",
-        ))
+        self.run(&name, Access::Change, &mut op)
     }
 
     /// Runs `op` on a registry holding the current state of the function
@@ -220,15 +206,32 @@ impl SharedRegistry {
         let Some(name) = function_of(function_name) else {
             return op(&mut (self.make)().build());
         };
-        let mut outcome = self.attempt(&name, Access::Read, &mut op);
-        if outcome.is_err() && self.client.is_closed() {
-            // The session died (a store restart): reconnect once and read again.
-            outcome = self.attempt(&name, Access::Read, &mut op);
+        self.run(&name, Access::Read, &mut op)
+    }
+
+    /// Attempts `op` until it is done: a lost race (only a change can lose one) runs it
+    /// again on fresh state; a dead session is reconnected once.
+    fn run<T>(
+        &mut self,
+        name: &FunctionName,
+        access: Access,
+        op: &mut impl FnMut(&mut Registry) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut reconnected = false;
+        for _ in 0..MAX_ATTEMPTS {
+            match self.attempt(name, access, op) {
+                Ok(Attempt::Done(result)) => return result,
+                Ok(Attempt::LostRace) => self.conflicts += 1,
+                // The session died (a store restart, a dropped connection): nothing was
+                // committed, so reconnect once and try again.
+                Err(_) if !reconnected && self.client.is_closed() => reconnected = true,
+                Err(e) => return Err(e),
+            }
         }
-        match outcome? {
-            Attempt::Done(result) => result,
-            Attempt::LostRace => unreachable_lost_race(),
-        }
+        Err(Error::new(
+            ErrorKind::Service,
+            "registry store error: too many concurrent changes to this function; try again",
+        ))
     }
 
     /// A registry holding every function of this scope, read in one consistent snapshot
@@ -362,12 +365,4 @@ fn function_of(function_name: &str) -> Option<FunctionName> {
     FunctionRef::parse(function_name, NamePattern::Namespaced)
         .ok()
         .and_then(|r| r.name().parse::<FunctionName>().ok())
-}
-
-/// A read never commits, so it never loses a race.
-fn unreachable_lost_race<T>() -> Result<T, Error> {
-    Err(Error::new(
-        ErrorKind::Service,
-        "registry store error: a read lost a race",
-    ))
 }

@@ -83,4 +83,4 @@ pub use code::{CodeSource, SnapStartBody};
 pub use errors::{MessageCase, error_body, error_response, message_case};
 pub use invoke::InvokePayload;
 pub use route::{Operation, Query, Route, route};
-pub use service::{Service, ServiceBuilder, request_too_large, unknown_operation};
+pub use service::{Service, ServiceBuilder, function_url_id, request_too_large, unknown_operation};

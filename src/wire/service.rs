@@ -247,12 +247,7 @@ impl Service {
     /// [`url_id_of_host`](crate::url_id_of_host)) is answered as that URL's endpoint
     /// ([`Service::handle_function_url`]).
     pub fn handle<B: AsRef<[u8]>>(&self, request: http::Request<B>) -> http::Response<Vec<u8>> {
-        if let Some(id) = request
-            .headers()
-            .get(http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .and_then(crate::url_id_of_host)
-        {
+        if let Some(id) = function_url_id(&request) {
             let id = id.to_owned();
             return self.handle_function_url(&id, &request);
         }
@@ -478,6 +473,28 @@ pub(super) fn json_with_status<T: Serialize>(
     let body = serde_json::to_vec(value)
         .map_err(|e| Error::new(ErrorKind::Service, format!("internal error: {e}")))?;
     Ok(json_body(status, body))
+}
+
+/// The function URL id a request is addressed to: its `Host` is `{url-id}.lambda-url.…`
+/// (see [`url_id_of_host`](crate::url_id_of_host)). Such a request is a call of that URL,
+/// not an API operation; [`Service::handle`] answers it as the URL's endpoint.
+///
+/// ```
+/// let call = http::Request::get("/")
+///     .header("host", "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws")
+///     .body(())
+///     .unwrap();
+/// assert_eq!(
+///     lambda_versioning::wire::function_url_id(&call),
+///     Some("abcdefghijklmnopqrstuvwxyz012345")
+/// );
+/// ```
+pub fn function_url_id<B>(request: &http::Request<B>) -> Option<&str> {
+    request
+        .headers()
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(crate::url_id_of_host)
 }
 
 /// An answer with a JSON body already written.
