@@ -2,8 +2,9 @@
 //! so results compare across commits:
 //!
 //! * `resolve/{floor, cached_handle, handle, by_name, baseline_rwlock}`, and the
-//!   concurrent maps a user would otherwise pick, `resolve/{dashmap, papaya}` (the same
-//!   nested table and `rand::rng()` draw as the baseline)
+//!   concurrent maps a user would otherwise pick, `resolve/{dashmap, papaya, left_right}`
+//!   (the same nested table and `rand::rng()` draw as the baseline; `left_right` reads
+//!   through the reader handle of its own thread, as that crate requires)
 //! * `resolve/cached_handle_4way`: a `RoutingMode::MultiVersion` alias split across four
 //!   versions (the same hot-path cost class as `cached_handle`)
 //! * `resolve/admit_handle`: `cached_handle` plus admission (the account pool's counter
@@ -13,7 +14,7 @@
 //! * `resolve/mapping_poller`: one batch delivered by an event source mapping bound to the
 //!   same alias (`MappingPoller::deliver`: its state and target loads, then the cached
 //!   handle)
-//! * `resolve_2threads/{by_name, baseline_rwlock, dashmap, papaya}`: time per resolution
+//! * `resolve_2threads/{by_name, baseline_rwlock, dashmap, papaya, left_right}`: time per resolution
 //!   while two threads resolve at once (each thread's own time; the slower thread is
 //!   reported)
 //! * `update_alias/{functions_10, functions_100000}`
@@ -111,6 +112,47 @@ fn papaya_resolve(table: &Papaya, function: &str, alias: &str) -> Option<Version
     Some(pick(route, rand::rng().next_u64()))
 }
 
+/// The nested table behind `left_right`: the writer appends whole tables (the
+/// benchmarks only read).
+type Table = HashMap<String, HashMap<String, PlainRoute>>;
+
+struct Replace(Table);
+
+impl left_right::Absorb<Replace> for Table {
+    fn absorb_first(&mut self, operation: &mut Replace, _: &Self) {
+        self.clone_from(&operation.0);
+    }
+
+    fn sync_with(&mut self, first: &Self) {
+        self.clone_from(first);
+    }
+}
+
+/// A `left_right` pair over the table: the write handle (kept alive for the readers) and
+/// a factory of per-thread reader handles.
+fn left_right_table() -> (
+    left_right::WriteHandle<Table, Replace>,
+    left_right::ReadHandleFactory<Table>,
+) {
+    let (mut write, read) = left_right::new::<Table, Replace>();
+    if let Ok(table) = baseline_table().into_inner() {
+        write.append(Replace(table));
+    }
+    write.publish();
+    (write, read.factory())
+}
+
+#[inline]
+fn left_right_resolve(
+    table: &left_right::ReadHandle<Table>,
+    function: &str,
+    alias: &str,
+) -> Option<Version> {
+    let guard = table.enter()?;
+    let route = guard.get(function)?.get(alias)?;
+    Some(pick(route, rand::rng().next_u64()))
+}
+
 #[inline]
 fn by_name(resolver: &Resolver, function: &str, rng: &mut SmallRng) -> Version {
     resolver
@@ -197,6 +239,11 @@ fn resolve(c: &mut Criterion) {
     });
     group.bench_function("papaya", |b| {
         b.iter(|| papaya_resolve(&papaya, black_box(&hot), black_box("live")))
+    });
+    let (_writer, readers) = left_right_table();
+    let reader = readers.handle();
+    group.bench_function("left_right", |b| {
+        b.iter(|| left_right_resolve(&reader, black_box(&hot), black_box("live")))
     });
 
     let multi = common::registry_with_four_way_alias();
@@ -291,6 +338,21 @@ fn resolve_2threads(c: &mut Criterion) {
                 let (papaya, hot) = (&papaya, &hot);
                 move || {
                     black_box(papaya_resolve(papaya, black_box(hot), black_box("live")));
+                }
+            })
+        })
+    });
+    let (_writer, readers) = left_right_table();
+    group.bench_function("left_right", |b| {
+        b.iter_custom(|iters| {
+            two_threads(iters, |_| {
+                let (reader, hot) = (readers.handle(), &hot);
+                move || {
+                    black_box(left_right_resolve(
+                        &reader,
+                        black_box(hot),
+                        black_box("live"),
+                    ));
                 }
             })
         })

@@ -444,3 +444,121 @@ fn clearing_the_thread_cache_keeps_answers_current() {
         v(2)
     );
 }
+
+/// The resolved version of `function:alias` on this thread (by name, so through the
+/// thread's memo of recent aliases once it has seen the alias).
+fn by_name(resolver: &Resolver, function: &str, alias: &str) -> Result<Version, ResolveError> {
+    let mut rng = SmallRng::seed_from_u64(0);
+    resolver
+        .resolve(function, Some(alias), &mut rng)
+        .map(|r| r.executed_version())
+}
+
+#[test]
+fn r64_r65_resolution_by_name_follows_delete_and_recreate_of_a_recently_resolved_alias() {
+    let (mut r, resolver) = setup(3);
+    r.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
+    // Resolved twice: the second answer comes from the thread's memo.
+    assert_eq!(by_name(&resolver, "f", "live"), Ok(v(1)));
+    assert_eq!(by_name(&resolver, "f", "live"), Ok(v(1)));
+    r.update_alias(UpdateAliasRequest::new("f", "live").with_function_version("2"))
+        .unwrap();
+    assert_eq!(by_name(&resolver, "f", "live"), Ok(v(2)));
+    r.delete_alias(DeleteAliasRequest::new("f", "live"))
+        .unwrap();
+    assert_eq!(
+        by_name(&resolver, "f", "live"),
+        Err(ResolveError::QualifierNotFound)
+    );
+    r.create_alias(CreateAliasRequest::new("f", "live", "3"))
+        .unwrap();
+    assert_eq!(by_name(&resolver, "f", "live"), Ok(v(3)));
+    r.delete_function(DeleteFunctionRequest::new("f")).unwrap();
+    assert_eq!(
+        by_name(&resolver, "f", "live"),
+        Err(ResolveError::FunctionNotFound)
+    );
+    create(&mut r, "f");
+    r.create_alias(CreateAliasRequest::new("f", "live", "$LATEST"))
+        .unwrap();
+    assert_eq!(by_name(&resolver, "f", "live"), Ok(Version::Latest));
+}
+
+#[test]
+fn r64_two_resolvers_with_the_same_names_answer_apart_on_one_thread() {
+    let (mut a, resolver_a) = setup(2);
+    let (mut b, resolver_b) = setup(2);
+    a.create_alias(CreateAliasRequest::new("f", "live", "1"))
+        .unwrap();
+    b.create_alias(CreateAliasRequest::new("f", "live", "2"))
+        .unwrap();
+    for _ in 0..3 {
+        assert_eq!(by_name(&resolver_a, "f", "live"), Ok(v(1)));
+        assert_eq!(by_name(&resolver_b, "f", "live"), Ok(v(2)));
+    }
+    b.delete_alias(DeleteAliasRequest::new("f", "live"))
+        .unwrap();
+    assert_eq!(by_name(&resolver_a, "f", "live"), Ok(v(1)));
+    assert_eq!(
+        by_name(&resolver_b, "f", "live"),
+        Err(ResolveError::QualifierNotFound)
+    );
+}
+
+#[test]
+fn r64_many_aliases_resolved_in_turn_each_answer_their_own_version() {
+    // More aliases than the thread's memo holds, with names that share prefixes and
+    // suffixes and differ in length by one byte: every answer is the alias's own.
+    let mut r = registry();
+    with_versions(&mut r, "fn-with-a-long-shared-prefix", 9);
+    let names: Vec<String> = (0..300)
+        .map(|i| match i % 3 {
+            0 => format!("a{i}"),
+            1 => format!("alias-{i:04}-shared-tail"),
+            _ => "x".repeat(1 + i % 40) + &i.to_string(),
+        })
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        let version = (i % 9 + 1).to_string();
+        r.create_alias(CreateAliasRequest::new(
+            "fn-with-a-long-shared-prefix",
+            name.as_str(),
+            version.as_str(),
+        ))
+        .unwrap();
+    }
+    let resolver = r.resolver();
+    for _ in 0..3 {
+        for (i, name) in names.iter().enumerate() {
+            let expected = v((i % 9 + 1) as u64);
+            assert_eq!(
+                by_name(&resolver, "fn-with-a-long-shared-prefix", name),
+                Ok(expected),
+                "{name}"
+            );
+        }
+    }
+    // A name one byte off (each position, each length) names nothing.
+    let name = "alias-0001-shared-tail";
+    for at in 0..name.len() {
+        let mut wrong = name.as_bytes().to_vec();
+        wrong[at] ^= 0x01;
+        let wrong = String::from_utf8(wrong).unwrap();
+        assert_eq!(
+            by_name(&resolver, "fn-with-a-long-shared-prefix", &wrong),
+            Err(ResolveError::QualifierNotFound),
+            "{wrong}"
+        );
+        assert_eq!(
+            by_name(&resolver, "fn-with-a-long-shared-prefix", &name[..at]),
+            Err(ResolveError::QualifierNotFound),
+            "{}",
+            &name[..at]
+        );
+    }
+    assert_eq!(
+        by_name(&resolver, "fn-with-a-long-shared-prefiy", name),
+        Err(ResolveError::FunctionNotFound)
+    );
+}

@@ -18,11 +18,13 @@ use crate::names::{AccountId, Partition, Region, Version};
 
 pub(super) const SHARDS: usize = 256;
 
-/// The route slot of one alias.
+/// The route slot of one alias, with the names it is found under.
 #[derive(Debug)]
 pub(crate) struct AliasSlot {
     pub(super) route: RouteCell,
     pub(super) salt: u64,
+    pub(super) function: Arc<str>,
+    pub(super) alias: Box<str>,
 }
 
 impl AliasSlot {
@@ -41,6 +43,13 @@ impl AliasSlot {
     /// The alias's sticky-routing salt.
     pub(crate) fn salt(&self) -> u64 {
         self.salt
+    }
+
+    /// Whether this is the slot of alias `alias` of `function`.
+    #[inline(always)]
+    pub(super) fn is(&self, function: &str, alias: &str) -> bool {
+        same_bytes(self.alias.as_bytes(), alias.as_bytes())
+            && same_bytes(self.function.as_bytes(), function.as_bytes())
     }
 }
 
@@ -128,12 +137,97 @@ pub(super) struct FunctionEntry {
     pub(super) admission: Arc<super::FunctionAdmission>,
 }
 
-/// One alias in the alias index, keyed by (function, alias).
+/// One alias in the alias index, keyed by (function, alias) (the names are the slot's).
 #[derive(Clone, Debug)]
 pub(super) struct AliasEntry {
-    pub(super) function: Arc<str>,
-    pub(super) alias: Box<str>,
     pub(super) slot: Arc<AliasSlot>,
+}
+
+impl FunctionEntry {
+    /// Whether this is the entry of `function`.
+    #[inline(always)]
+    pub(super) fn is(&self, function: &str) -> bool {
+        same_bytes(self.name.as_bytes(), function.as_bytes())
+    }
+}
+
+impl AliasEntry {
+    /// Whether this is the entry of alias `alias` of `function`.
+    #[inline(always)]
+    pub(super) fn is(&self, function: &str, alias: &str) -> bool {
+        self.slot.is(function, alias)
+    }
+}
+
+/// Byte equality for the short keys of the index (names of at most a few hundred
+/// bytes), compared a word at a time in line: for names this short a call into the C
+/// library's `memcmp` costs more than the comparison itself. The last word overlaps the
+/// one before it, so no byte is compared alone unless the name is under four bytes.
+#[inline(always)]
+pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word_at(a, i) != word_at(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        word_at(a, n - 8) == word_at(b, n - 8)
+    } else {
+        short_word(a) == short_word(b)
+    }
+}
+
+/// The eight bytes of `bytes` from `at` (the caller keeps `at + 8` within bounds).
+#[inline(always)]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// The bytes of a name under eight bytes in one word (with the length, so that names
+/// of different lengths differ): the first and last four bytes from four bytes up,
+/// otherwise the first, middle and last byte.
+#[inline(always)]
+pub(super) fn short_word(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let half = |at: usize| {
+        let mut word = [0; 4];
+        word.copy_from_slice(&bytes[at..at + 4]);
+        u64::from(u32::from_le_bytes(word))
+    };
+    let body = if n >= 4 {
+        half(0) | (half(n - 4) << 32)
+    } else if n > 0 {
+        u64::from(bytes[0]) | (u64::from(bytes[n / 2]) << 8) | (u64::from(bytes[n - 1]) << 16)
+    } else {
+        0
+    };
+    body ^ ((n as u64) << 56)
+}
+
+/// The last eight bytes of a name (all of it, with its length, if shorter).
+#[inline(always)]
+pub(super) fn tail_word(bytes: &[u8]) -> u64 {
+    match bytes.len() {
+        n if n >= 8 => word_at(bytes, n - 8),
+        _ => short_word(bytes),
+    }
+}
+
+/// The first eight bytes of a name (all of it, with its length, if shorter).
+#[inline(always)]
+pub(super) fn head_word(bytes: &[u8]) -> u64 {
+    match bytes.len() {
+        n if n >= 8 => word_at(bytes, 0),
+        _ => short_word(bytes),
+    }
 }
 
 pub(super) type FunctionShard = HashTable<FunctionEntry>;
@@ -212,16 +306,20 @@ pub(super) fn cold<T>(f: impl FnOnce() -> T) -> T {
     f()
 }
 
+#[inline]
 pub(super) fn function_hash(state: &foldhash::fast::FixedState, function: &str) -> u64 {
     let mut h = state.build_hasher();
     h.write(function.as_bytes());
     h.finish()
 }
 
+#[inline]
 pub(super) fn alias_hash(state: &foldhash::fast::FixedState, function: &str, alias: &str) -> u64 {
+    // foldhash rotates its state by each write's length, so (function, alias) pairs
+    // that concatenate alike still hash apart; no separator byte (it would cost one
+    // more multiply on every lookup).
     let mut h = state.build_hasher();
     h.write(function.as_bytes());
-    h.write_u8(0xff);
     h.write(alias.as_bytes());
     h.finish()
 }
@@ -255,10 +353,12 @@ impl Resolver {
         }
     }
 
+    #[inline]
     pub(super) fn function_hash(&self, function: &str) -> u64 {
         function_hash(&self.shared.hash_state, function)
     }
 
+    #[inline]
     pub(super) fn alias_hash(&self, function: &str, alias: &str) -> u64 {
         alias_hash(&self.shared.hash_state, function, alias)
     }
@@ -310,7 +410,7 @@ impl Resolver {
         let hash = self.function_hash(function);
         self.with_shard(shard_of(hash), Index::Functions, |shard| match shard {
             Shard::Functions(s) => s
-                .find(hash, |e| &*e.name == function)
+                .find(hash, |e| e.is(function))
                 .map(|e| Arc::clone(&e.versions)),
             Shard::Aliases(_) => None,
         })
@@ -324,7 +424,7 @@ impl Resolver {
         let hash = self.function_hash(function);
         self.with_shard(shard_of(hash), Index::Functions, |shard| match shard {
             Shard::Functions(s) => s
-                .find(hash, |e| &*e.name == function)
+                .find(hash, |e| e.is(function))
                 .map(|e| Arc::clone(&e.admission)),
             Shard::Aliases(_) => None,
         })
@@ -333,8 +433,36 @@ impl Resolver {
     pub(super) fn function_exists(&self, function: &str) -> bool {
         let hash = self.function_hash(function);
         self.with_shard(shard_of(hash), Index::Functions, |shard| match shard {
-            Shard::Functions(s) => s.find(hash, |e| &*e.name == function).is_some(),
+            Shard::Functions(s) => s.find(hash, |e| e.is(function)).is_some(),
             Shard::Aliases(_) => false,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::same_bytes;
+
+    proptest! {
+        /// The word-at-a-time comparison agrees with `==` on every length and every
+        /// position of a difference.
+        #[test]
+        fn same_bytes_agrees_with_slice_equality(
+            a in proptest::collection::vec(any::<u8>(), 0..70),
+            flip in any::<proptest::sample::Index>(),
+            bit in 0u8..8,
+            cut in any::<proptest::sample::Index>(),
+        ) {
+            prop_assert!(same_bytes(&a, &a.clone()));
+            if !a.is_empty() {
+                let mut b = a.clone();
+                b[flip.index(a.len())] ^= 1 << bit;
+                prop_assert!(!same_bytes(&a, &b));
+                let shorter = &a[..cut.index(a.len())];
+                prop_assert_eq!(same_bytes(&a, shorter), false);
+            }
+        }
     }
 }

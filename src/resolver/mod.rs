@@ -10,6 +10,7 @@
 mod admission;
 mod handle;
 mod index;
+mod memo;
 mod route;
 mod sticky;
 mod write;
@@ -142,9 +143,15 @@ impl Resolution<'_> {
 ///   in the number of functions and aliases — and readers read it with plain loads,
 ///   retrying only if a write overlapped their read. Readers take no lock and write no
 ///   shared memory.
-/// * Resolving by name reads the shard through a per-thread `arc_swap::Cache`, which
-///   costs a pointer comparison when nothing changed, then two hash-map lookups and the
-///   slot. An [`AliasHandle`] holds the slot itself and skips the lookups.
+/// * Resolving an alias by name first asks the thread's memo of recently resolved
+///   aliases (a 64-entry direct-mapped table from the names to the slot: one multiply,
+///   one comparison of the names, the slot). Otherwise it reads the shard through a
+///   per-thread `arc_swap::Cache`, which costs a pointer comparison when nothing
+///   changed, probes the shard's hash table, reads the slot and memoizes it. A memoized
+///   slot needs no check against the index: a slot serves one alias for its whole life
+///   and is marked gone when the alias or its function is deleted, which sends the
+///   resolution back to the index. An [`AliasHandle`] holds the slot itself and skips
+///   all of this.
 ///
 /// # Handles and deletion
 ///
@@ -157,9 +164,10 @@ impl Resolution<'_> {
 ///
 /// The first resolve by name on a thread creates that thread's caches for this resolver;
 /// they keep the shard versions they last read alive until the thread reads those shards
-/// again, exits, or calls [`Resolver::clear_thread_cache`]. A thread that resolved once
-/// and then only idles can hold on to an old copy of the index; call
-/// `clear_thread_cache` there if that matters.
+/// again, exits, or calls [`Resolver::clear_thread_cache`]. Likewise the thread's memo
+/// keeps the slots of up to 64 recently resolved aliases (of any resolver) alive until
+/// their entries are reused. A thread that resolved once and then only idles can hold
+/// on to an old copy of the index; call `clear_thread_cache` there if that matters.
 ///
 /// # What the resolver does not check
 ///
@@ -310,13 +318,20 @@ impl Resolver {
                 _ => Err(ResolveError::QualifierNotFound),
             };
         }
-        let hash = self.alias_hash(function, q);
-        let picked = self.with_shard(shard_of(hash), Index::Aliases, |shard| match shard {
-            Shard::Aliases(s) => s
-                .find(hash, |e| &*e.alias == q && &*e.function == function)
-                .map(|e| pick(&e.slot)),
-            Shard::Functions(_) => None,
-        });
+        let id = self.shared.id;
+        let picked = match memo::pick(id, function, q, &mut pick) {
+            Some(picked) => Some(Some(picked)),
+            None => {
+                let hash = self.alias_hash(function, q);
+                self.with_shard(shard_of(hash), Index::Aliases, |shard| match shard {
+                    Shard::Aliases(s) => s.find(hash, |e| e.is(function, q)).map(|e| {
+                        memo::remember(id, &e.slot);
+                        pick(&e.slot)
+                    }),
+                    Shard::Functions(_) => None,
+                })
+            }
+        };
         match picked {
             Some(Some((v, true))) => Ok((v, RouteReason::AliasAdditional)),
             Some(Some((v, false))) => Ok((v, RouteReason::AliasPrimary)),
@@ -326,10 +341,11 @@ impl Resolver {
         }
     }
 
-    /// Drops this thread's caches for this resolver (they are rebuilt on the next resolve
-    /// by name on this thread).
+    /// Drops this thread's caches and memo entries for this resolver (they are rebuilt
+    /// on the next resolve by name on this thread).
     pub fn clear_thread_cache(&self) {
         let id = self.shared.id;
+        memo::forget(id);
         let _ = LOCAL_SHARDS.try_with(|cell| {
             if let Ok(mut locals) = cell.try_borrow_mut() {
                 locals.retain(|l| l.id != id && l.owner.strong_count() > 0);
@@ -346,7 +362,7 @@ impl Resolver {
         let hash = self.alias_hash(function, alias);
         let slot = self.shared.aliases[shard_of(hash)]
             .load()
-            .find(hash, |e| &*e.alias == alias && &*e.function == function)
+            .find(hash, |e| e.is(function, alias))
             .map(|e| Arc::clone(&e.slot));
         let slot = match slot {
             Some(slot) => slot,

@@ -58,7 +58,7 @@ impl Resolver {
         }
         let hash = self.function_hash(name.as_str());
         self.update_functions(hash, |s| {
-            if let Ok(entry) = s.find_entry(hash, |e| &*e.name == name.as_str()) {
+            if let Ok(entry) = s.find_entry(hash, |e| e.is(name.as_str())) {
                 entry.remove();
             }
         });
@@ -108,28 +108,27 @@ impl Resolver {
         let (function, alias) = (name.as_str(), alias.as_str());
         let hash = self.alias_hash(function, alias);
         let shard = &self.shared.aliases[shard_of(hash)];
-        if let Some(e) = shard
-            .load()
-            .find(hash, |e| &*e.alias == alias && &*e.function == function)
-        {
+        if let Some(e) = shard.load().find(hash, |e| e.is(function, alias)) {
             e.slot.route.write(Some(route));
             return;
         }
         let function_arc = self.shared.functions[shard_of(self.function_hash(function))]
             .load()
-            .find(self.function_hash(function), |e| &*e.name == function)
+            .find(self.function_hash(function), |e| e.is(function))
             .map_or_else(|| Arc::from(function), |e| Arc::clone(&e.name));
         let entry = AliasEntry {
-            function: function_arc,
-            alias: alias.into(),
             slot: Arc::new(AliasSlot {
                 route: RouteCell::new(route),
                 salt: alias_salt(function, alias),
+                function: function_arc,
+                alias: alias.into(),
             }),
         };
         let state = &self.shared.hash_state;
         self.update_aliases(hash, |s| {
-            s.insert_unique(hash, entry, |e| alias_hash(state, &e.function, &e.alias));
+            s.insert_unique(hash, entry, |e| {
+                alias_hash(state, &e.slot.function, &e.slot.alias)
+            });
         });
     }
 
@@ -138,9 +137,7 @@ impl Resolver {
         let hash = self.alias_hash(function, alias);
         let mut removed = None;
         self.update_aliases(hash, |s| {
-            if let Ok(entry) =
-                s.find_entry(hash, |e| &*e.alias == alias && &*e.function == function)
-            {
+            if let Ok(entry) = s.find_entry(hash, |e| e.is(function, alias)) {
                 removed = Some(entry.remove().0.slot);
             }
         });
