@@ -107,6 +107,36 @@ impl Resolution<'_> {
             None => arn,
         }
     }
+
+    /// `self.invoked_arn().to_string()`, written into one buffer sized up front. The
+    /// qualifier is spelled by how the resolution went: an alias as the caller named it
+    /// (the index holds valid alias names only), a version number as the number
+    /// prints, `$LATEST` as itself.
+    pub(crate) fn invoked_arn_string(&self) -> String {
+        use std::fmt::Write as _;
+        let base = self.base;
+        let mut out =
+            String::with_capacity(64 + self.function.len() + self.qualifier.map_or(0, str::len));
+        let _ = write!(
+            out,
+            "arn:{}:lambda:{}:{}:function:{}",
+            base.partition, base.region, base.account, self.function
+        );
+        match (self.reason, self.qualifier) {
+            (RouteReason::Unqualified, _) | (_, None) => {}
+            (RouteReason::Latest, Some(_)) => {
+                let _ = write!(out, ":{}", Version::LATEST_STR);
+            }
+            (RouteReason::DirectVersion, Some(_)) => {
+                let _ = write!(out, ":{}", self.executed_version);
+            }
+            (RouteReason::AliasPrimary | RouteReason::AliasAdditional, Some(q)) => {
+                out.push(':');
+                out.push_str(q);
+            }
+        }
+        out
+    }
 }
 
 /// Answers "which version runs?" for one (partition, region, account), kept current by
@@ -383,5 +413,60 @@ impl Resolver {
         )
         .with_qualifier(alias);
         Ok(AliasHandle::new(slot, arn, admission))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::{CreateAliasRequest, CreateFunctionRequest, PublishVersionRequest};
+    use crate::{Code, FunctionConfig, Region, Registry};
+
+    /// R67: the invoked ARN written in one buffer is the ARN's own rendering, for every
+    /// way of qualifying a call.
+    #[test]
+    fn r67_invoked_arn_string_is_the_invoked_arns_rendering() {
+        let region: Region = "eu-central-2".parse().expect("region");
+        let mut registry = Registry::builder().region(region).build();
+        let config = FunctionConfig::new(
+            "arn:aws:iam::123456789012:role/r",
+            Code::from_zip_bytes(b"x"),
+        );
+        registry
+            .create_function(CreateFunctionRequest::new("orders-api", config))
+            .expect("function");
+        registry
+            .publish_version(PublishVersionRequest::new("orders-api"))
+            .expect("version");
+        registry
+            .create_alias(CreateAliasRequest::new("orders-api", "blue-2", "$LATEST"))
+            .expect("alias");
+        registry
+            .create_alias(CreateAliasRequest::new("orders-api", "live", "1"))
+            .expect("alias");
+        let resolver = registry.resolver();
+        let qualifiers = [
+            None,
+            Some("$LATEST"),
+            Some("1"),
+            Some("live"),
+            Some("blue-2"),
+        ];
+        for qualifier in qualifiers {
+            let resolution = resolver
+                .resolve_fast("orders-api", qualifier)
+                .expect("resolved");
+            assert_eq!(
+                resolution.invoked_arn_string(),
+                resolution.invoked_arn().to_string(),
+                "{qualifier:?}"
+            );
+        }
+        let live = resolver
+            .resolve_fast("orders-api", Some("live"))
+            .expect("live");
+        assert_eq!(
+            live.invoked_arn_string(),
+            "arn:aws:lambda:eu-central-2:123456789012:function:orders-api:live"
+        );
     }
 }

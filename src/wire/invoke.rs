@@ -32,6 +32,15 @@ pub struct InvokePayload {
     pub message: String,
 }
 
+/// [`InvokePayload`] as it is written: the same members, borrowed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InvokePayloadRef<'a> {
+    executed_version: &'a str,
+    invoked_function_arn: &'a str,
+    message: &'a str,
+}
+
 /// The note in every [`InvokePayload`].
 const NO_CODE_RAN: &str = "lambda-versioning: no code ran; this is the version the resolver chose";
 
@@ -112,7 +121,7 @@ impl Service {
             let chosen = self
                 .resolver()
                 .resolve_fast(function.as_str(), qualifier.as_deref())
-                .map(|r| (r.executed_version(), r.invoked_arn().to_string()));
+                .map(|r| (r.executed_version(), r.invoked_arn_string()));
             let (executed, invoked_arn) = match chosen {
                 Ok(found) => found,
                 Err(_) => {
@@ -133,13 +142,14 @@ impl Service {
             InvocationType::Event => status_only(StatusCode::ACCEPTED),
             InvocationType::DryRun => status_only(StatusCode::NO_CONTENT),
             InvocationType::RequestResponse => {
-                let payload = InvokePayload {
-                    executed_version: executed.to_string(),
-                    invoked_function_arn: invoked_arn,
-                    message: NO_CODE_RAN.to_owned(),
+                let executed_text = executed.to_string();
+                let payload = InvokePayloadRef {
+                    executed_version: &executed_text,
+                    invoked_function_arn: &invoked_arn,
+                    message: NO_CODE_RAN,
                 };
                 let mut response = json_with_status(StatusCode::OK, &payload)?;
-                if let Ok(value) = HeaderValue::from_str(&executed.to_string()) {
+                if let Ok(value) = HeaderValue::from_str(&executed_text) {
                     response.headers_mut().insert(EXECUTED_VERSION, value);
                 }
                 response

@@ -13,7 +13,7 @@ use super::requests::{
     UpdateFunctionCodeBody, UpdateFunctionConfigurationBody, parse_body,
 };
 use super::responses::{
-    AddPermissionResponse, AliasConfiguration, FunctionConfiguration, GetFunctionResponse,
+    AddPermissionResponse, AliasConfigurationJson, FunctionConfiguration, GetFunctionResponse,
     GetPolicyResponse, ListAliasesResponse,
 };
 use super::route::{Operation, Query, Route, route};
@@ -345,19 +345,19 @@ impl Service {
             Operation::CreateAlias => {
                 let req = parse_body::<CreateAliasBody>(body)?.into_request(name)?;
                 let r = self.registry_write().create_alias(req)?;
-                json(op, &AliasConfiguration::from(&r))
+                json(op, &AliasConfigurationJson(&r))
             }
             Operation::GetAlias => {
                 let r = self
                     .registry_read()
                     .get_alias(GetAliasRequest::new(name, resource))?;
-                json(op, &AliasConfiguration::from(&r))
+                json(op, &AliasConfigurationJson(&r))
             }
             Operation::UpdateAlias => {
                 let req = parse_body::<UpdateAliasBody>(body)?.into_request(name, resource);
                 let r = self.registry_write().update_alias(req)?;
                 self.schedule_settle_all();
-                json(op, &AliasConfiguration::from(&r))
+                json(op, &AliasConfigurationJson(&r))
             }
             Operation::DeleteAlias => {
                 self.registry_write()
@@ -461,16 +461,32 @@ pub fn request_too_large(limit: usize) -> Error {
 }
 
 pub(super) fn status_only(status: StatusCode) -> http::Response<Vec<u8>> {
-    let mut response = http::Response::new(Vec::new());
+    answer(status, Vec::new())
+}
+
+/// Headers every answer carries at most: `Content-Type`, `x-amzn-RequestId` and two of
+/// an operation's own (Invoke's executed version and log). Reserved up front, the map
+/// allocates once.
+const HEADERS_PER_ANSWER: usize = 4;
+
+/// A response with `status` and `body` and room for [`HEADERS_PER_ANSWER`] headers.
+fn answer(status: StatusCode, body: Vec<u8>) -> http::Response<Vec<u8>> {
+    let mut response = http::Response::new(body);
     *response.status_mut() = status;
+    *response.headers_mut() = http::HeaderMap::with_capacity(HEADERS_PER_ANSWER);
     response
 }
+
+/// The initial capacity of a JSON body: most answers (a configuration, an alias, an
+/// invocation) fit, so serializing them does not grow the buffer.
+const JSON_BODY_CAPACITY: usize = 1024;
 
 pub(super) fn json_with_status<T: Serialize>(
     status: StatusCode,
     value: &T,
 ) -> Result<http::Response<Vec<u8>>, Error> {
-    let body = serde_json::to_vec(value)
+    let mut body = Vec::with_capacity(JSON_BODY_CAPACITY);
+    serde_json::to_writer(&mut body, value)
         .map_err(|e| Error::new(ErrorKind::Service, format!("internal error: {e}")))?;
     Ok(json_body(status, body))
 }
@@ -499,8 +515,7 @@ pub fn function_url_id<B>(request: &http::Request<B>) -> Option<&str> {
 
 /// An answer with a JSON body already written.
 fn json_body(status: StatusCode, body: Vec<u8>) -> http::Response<Vec<u8>> {
-    let mut response = http::Response::new(body);
-    *response.status_mut() = status;
+    let mut response = answer(status, body);
     response.headers_mut().insert(
         http::header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
