@@ -477,16 +477,38 @@ fn answer(status: StatusCode, body: Vec<u8>) -> http::Response<Vec<u8>> {
     response
 }
 
-/// The initial capacity of a JSON body: most answers (a configuration, an alias, an
-/// invocation) fit, so serializing them does not grow the buffer.
-const JSON_BODY_CAPACITY: usize = 1024;
+/// The most a thread keeps of its JSON scratch buffer between answers.
+const SCRATCH_KEPT: usize = 64 << 10;
+
+thread_local! {
+    /// Each thread's scratch buffer for serializing answers, so that the body an answer
+    /// carries is allocated once at its exact size (no growth, no over-reservation).
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `value` as JSON, in a buffer of exactly its size.
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+    let scratch = SCRATCH.try_with(|cell| {
+        let mut scratch = cell.try_borrow_mut().ok()?;
+        scratch.clear();
+        let written = serde_json::to_writer(&mut *scratch, value).map(|()| scratch.to_vec());
+        if scratch.capacity() > SCRATCH_KEPT {
+            *scratch = Vec::new();
+        }
+        Some(written)
+    });
+    match scratch {
+        Ok(Some(written)) => written,
+        // Thread teardown or a re-entrant call: serialize directly.
+        _ => serde_json::to_vec(value),
+    }
+}
 
 pub(super) fn json_with_status<T: Serialize>(
     status: StatusCode,
     value: &T,
 ) -> Result<http::Response<Vec<u8>>, Error> {
-    let mut body = Vec::with_capacity(JSON_BODY_CAPACITY);
-    serde_json::to_writer(&mut body, value)
+    let body = to_json(value)
         .map_err(|e| Error::new(ErrorKind::Service, format!("internal error: {e}")))?;
     Ok(json_body(status, body))
 }
