@@ -3,6 +3,7 @@
 #
 #   server/bench/load.sh            # 5 s per measurement, 2 rounds
 #   LV_LOAD_SECONDS=2 LV_LOAD_ROUNDS=1 server/bench/load.sh
+#   LV_LOAD_OPS="invoke list_versions_50" server/bench/load.sh   # some operations only
 #
 # For Invoke on a weighted alias, GetAlias, UpdateAlias and a 50-entry
 # ListVersionsByFunction page, wrk (Debian's package, installed if missing) measures
@@ -19,6 +20,7 @@ cd "$(dirname "$0")/../.."
 seconds=${LV_LOAD_SECONDS:-5}
 rounds=${LV_LOAD_ROUNDS:-2}
 connections=${LV_LOAD_CONNECTIONS:-32}
+only=${LV_LOAD_OPS:-}
 if ! command -v wrk >/dev/null; then
     echo "installing wrk (Debian)"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null
@@ -87,6 +89,9 @@ field() { sed "s/.*$1=\([0-9]*\).*/\1/" <<<"$2"; }
 printf '%-17s %5s %10s %9s %9s %9s %10s %9s %9s %9s %7s\n' operation bytes server_rps p50_us p99_us p999_us floor_rps p50_us p99_us p999_us ratio
 for op in "${ops[@]}"; do
     IFS='|' read -r name method path body <<<"$op"
+    if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then
+        continue
+    fi
     bytes=$(curl -s -o /dev/null -w '%{size_download}' -X "$method" "$base$path" ${body:+-d "$body"} -H 'content-type: application/json')
     floor_base=$(start "$floor" --addr 127.0.0.1:0 --bytes "$bytes")
     ratios=()

@@ -3,6 +3,7 @@
 //! service's clock, applied when the next request arrives.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use crate::Registry;
@@ -23,6 +24,10 @@ pub(super) struct Settler {
     clock: Box<dyn Clock>,
     delay_ms: i64,
     pending: Mutex<BTreeMap<Settling, Timestamp>>,
+    /// How many transitions `pending` holds, updated under its lock: while it is zero,
+    /// a request does not read the clock or take the lock (the common case, and no write
+    /// to memory the other request threads share).
+    count: AtomicUsize,
 }
 
 impl Settler {
@@ -31,6 +36,7 @@ impl Settler {
             clock,
             delay_ms,
             pending: Mutex::new(BTreeMap::new()),
+            count: AtomicUsize::new(0),
         }
     }
 
@@ -40,6 +46,9 @@ impl Settler {
 
     /// The functions and mappings whose delay has passed, removed from the schedule.
     pub(super) fn take_due(&self) -> Vec<Settling> {
+        if self.count.load(Ordering::Acquire) == 0 {
+            return Vec::new();
+        }
         let now = self.clock.now();
         let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
         let due: Vec<Settling> = pending
@@ -50,6 +59,7 @@ impl Settler {
         for name in &due {
             pending.remove(name);
         }
+        self.count.store(pending.len(), Ordering::Release);
         due
     }
 
@@ -78,10 +88,8 @@ impl Settler {
         let at = Timestamp::from_unix_millis(
             self.clock.now().unix_millis().saturating_add(self.delay_ms),
         );
-        self.pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(item)
-            .or_insert(at);
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        pending.entry(item).or_insert(at);
+        self.count.store(pending.len(), Ordering::Release);
     }
 }

@@ -53,68 +53,46 @@ fn render(view: &registry::FunctionConfiguration) -> Result<Vec<u8>, Error> {
 }
 
 impl VersionJsonCache {
-    /// Appends the JSON of `view` to `out`, from the cache when it holds this very view.
-    pub(super) fn write(
-        &self,
-        view: &registry::FunctionConfiguration,
-        out: &mut Vec<u8>,
-    ) -> Result<(), Error> {
-        let crate::Version::Published(number) = view.version else {
-            out.extend_from_slice(&render(view)?);
-            return Ok(());
-        };
-        {
-            let functions = self
-                .functions
-                .read()
-                .unwrap_or_else(PoisonError::into_inner);
-            if let Some(entry) = functions
-                .get(&view.function_name)
-                .and_then(|versions| versions.get(&number))
-                .filter(|entry| same_view(&entry.view, view))
-            {
-                out.extend_from_slice(&entry.json);
-                return Ok(());
-            }
-        }
-        let json: Arc<[u8]> = render(view)?.into();
-        out.extend_from_slice(&json);
-        let mut functions = self
-            .functions
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if self.bytes.load(Ordering::Relaxed) + json.len() > MAX_BYTES {
-            functions.clear();
-            self.bytes.store(0, Ordering::Relaxed);
-        }
-        self.bytes.fetch_add(json.len(), Ordering::Relaxed);
-        functions
-            .entry(view.function_name.clone())
-            .or_default()
-            .insert(
-                number,
-                Entry {
-                    view: view.clone(),
-                    json,
-                },
-            );
-        Ok(())
-    }
-
     /// `ListVersionsByFunctionResponse` as JSON: the bytes serde would write for
-    /// [`super::responses::ListVersionsByFunctionResponse`].
+    /// [`super::responses::ListVersionsByFunctionResponse`]. The cache is read under one
+    /// lock for the whole page (request threads share it), and the entries it did not
+    /// hold are stored afterwards under one write lock.
     pub(super) fn list_versions(
         &self,
         page: &registry::ListVersionsByFunctionResponse,
     ) -> Result<Vec<u8>, Error> {
         let mut out = Vec::with_capacity(64 + page.versions.len() * 768);
         out.extend_from_slice(b"{\"Versions\":[");
-        for (i, view) in page.versions.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
+        let mut rendered: Vec<(&registry::FunctionConfiguration, VersionNumber, Arc<[u8]>)> =
+            Vec::new();
+        {
+            let functions = self
+                .functions
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            for (i, view) in page.versions.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let crate::Version::Published(number) = view.version else {
+                    out.extend_from_slice(&render(view)?);
+                    continue;
+                };
+                match functions
+                    .get(&view.function_name)
+                    .and_then(|versions| versions.get(&number))
+                    .filter(|entry| same_view(&entry.view, view))
+                {
+                    Some(entry) => out.extend_from_slice(&entry.json),
+                    None => {
+                        let json: Arc<[u8]> = render(view)?.into();
+                        out.extend_from_slice(&json);
+                        rendered.push((view, number, json));
+                    }
+                }
             }
-            self.write(view, &mut out)?;
         }
+        self.keep(rendered);
         out.push(b']');
         if let Some(marker) = &page.next_marker {
             out.extend_from_slice(b",\"NextMarker\":");
@@ -123,5 +101,33 @@ impl VersionJsonCache {
         }
         out.push(b'}');
         Ok(out)
+    }
+
+    /// Stores freshly rendered entries, starting over past [`MAX_BYTES`].
+    fn keep(&self, rendered: Vec<(&registry::FunctionConfiguration, VersionNumber, Arc<[u8]>)>) {
+        if rendered.is_empty() {
+            return;
+        }
+        let mut functions = self
+            .functions
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        for (view, number, json) in rendered {
+            if self.bytes.load(Ordering::Relaxed) + json.len() > MAX_BYTES {
+                functions.clear();
+                self.bytes.store(0, Ordering::Relaxed);
+            }
+            self.bytes.fetch_add(json.len(), Ordering::Relaxed);
+            functions
+                .entry(view.function_name.clone())
+                .or_default()
+                .insert(
+                    number,
+                    Entry {
+                        view: view.clone(),
+                        json,
+                    },
+                );
+        }
     }
 }
