@@ -59,3 +59,4 @@ pub use reserved::{FunctionConcurrency, PutFunctionConcurrencyRequest};
 pub use responses::*;
 pub use tags::TagResourceRequest;
 pub use url_requests::{UrlInvocation, UrlRefusal};
+pub(crate) use versions::VersionPage;

@@ -119,6 +119,32 @@ impl Registry {
         &self,
         req: ListVersionsByFunctionRequest,
     ) -> Result<ListVersionsByFunctionResponse, Error> {
+        let page = self.version_page(req)?;
+        let f = page.function;
+        let mut versions = Vec::with_capacity(page.numbers.len() + usize::from(page.with_latest));
+        if page.with_latest {
+            versions.push(FunctionConfiguration::of_latest(
+                f,
+                f.arn.with_qualifier(Qualifier::Latest),
+                false,
+            ));
+        }
+        versions.extend(page.numbers.iter().filter_map(|&n| {
+            FunctionConfiguration::of_version(f, n, f.arn.with_qualifier(n), false)
+        }));
+        Ok(ListVersionsByFunctionResponse {
+            versions,
+            next_marker: page.next_marker,
+        })
+    }
+
+    /// The page `ListVersionsByFunction` answers, borrowed from the registry: the checks
+    /// and the paging of [`Registry::list_versions_by_function`], without building the
+    /// views (for a caller that renders the versions from what it already holds).
+    pub(crate) fn version_page(
+        &self,
+        req: ListVersionsByFunctionRequest,
+    ) -> Result<VersionPage<'_>, Error> {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Namespaced);
         pagination::check_max_items(&mut v, req.max_items);
@@ -133,36 +159,37 @@ impl Registry {
             .as_deref()
             .map(|marker| pagination::decode::<VersionNumber>(MarkerKind::Version, marker))
             .transpose()?;
-        let mut versions = Vec::with_capacity(page.min(f.versions.len() + 1));
-        let lower = match start {
-            None => {
-                versions.push(FunctionConfiguration::of_latest(
-                    f,
-                    f.arn.with_qualifier(Qualifier::Latest),
-                    false,
-                ));
-                Bound::Unbounded
-            }
-            Some(n) => Bound::Included(n),
-        };
-        let mut rest = f.versions.range((lower, Bound::Unbounded)).map(|(n, _)| *n);
+        let with_latest = start.is_none();
+        let room = page.saturating_sub(usize::from(with_latest));
+        let mut numbers = Vec::with_capacity(room.min(f.versions.len()));
+        let lower = start.map_or(Bound::Unbounded, Bound::Included);
         let mut next_marker = None;
-        for n in rest.by_ref() {
-            if versions.len() == page {
+        for &n in f.versions.range((lower, Bound::Unbounded)).map(|(n, _)| n) {
+            if numbers.len() == room {
                 next_marker = Some(pagination::encode(MarkerKind::Version, &n.to_string()));
                 break;
             }
-            if let Some(view) =
-                FunctionConfiguration::of_version(f, n, f.arn.with_qualifier(n), false)
-            {
-                versions.push(view);
-            }
+            numbers.push(n);
         }
-        Ok(ListVersionsByFunctionResponse {
-            versions,
+        Ok(VersionPage {
+            function: f,
+            with_latest,
+            numbers,
             next_marker,
         })
     }
+}
+
+/// One page of `ListVersionsByFunction`, borrowed from the registry.
+pub(crate) struct VersionPage<'a> {
+    /// The function listed.
+    pub(crate) function: &'a Function,
+    /// Whether the page starts with `$LATEST` (the first page).
+    pub(crate) with_latest: bool,
+    /// The published versions on the page, ascending.
+    pub(crate) numbers: Vec<VersionNumber>,
+    /// `NextMarker`, while more versions remain.
+    pub(crate) next_marker: Option<String>,
 }
 
 /// Version labels and pruning: beyond the service.

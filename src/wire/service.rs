@@ -337,8 +337,8 @@ impl Service {
                     ..ListVersionsByFunctionRequest::new(name)
                 };
                 let registry = self.registry_read();
-                let r = registry.list_versions_by_function(req)?;
-                let body = self.version_json.list_versions(&r)?;
+                let page = registry.version_page(req)?;
+                let body = self.version_json.list_versions(&page)?;
                 drop(registry);
                 Ok(json_body(status_of(op), body))
             }

@@ -2,20 +2,26 @@
 //!
 //! A published version never changes (R26), so the `FunctionConfiguration` entry a
 //! `ListVersionsByFunction` page shows for it is the same bytes every time. The cache keeps
-//! those bytes per function and version number, together with the registry's view they
-//! were rendered from; a lookup hands them out only when the view it is given is the same
-//! one (the version's settings by identity — the registry shares them, never copies —
-//! and every other member by value), so a deleted and re-created function, or anything
-//! else that changed, is rendered afresh. The answer is byte for byte what rendering would
-//! give. Memory is bounded: past [`MAX_BYTES`] of rendered JSON the cache starts over.
+//! those bytes per function and version number, together with what they were rendered
+//! from; a page hands them out only when the registry's version is still that one (its
+//! settings by identity — the registry shares them, never copies — and its ARN,
+//! timestamp, revision and label by value), so a deleted and re-created function, or
+//! anything else that changed, is rendered afresh. The page is read straight from the
+//! registry ([`registry::VersionPage`]), so a version served from the cache costs no
+//! view at all. The answer is byte for byte what rendering would give. Memory is
+//! bounded: past [`MAX_BYTES`] of rendered JSON the cache starts over.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use super::responses::FunctionConfiguration;
+use crate::arn::FunctionArn;
+use crate::clock::Timestamp;
+use crate::config::FunctionConfig;
 use crate::error::{Error, ErrorKind};
-use crate::names::{FunctionName, VersionNumber};
+use crate::function::{Function, PublishedVersion};
+use crate::names::{FunctionName, Qualifier, RevisionId, VersionNumber};
 use crate::registry;
 
 /// The most rendered bytes kept.
@@ -23,8 +29,24 @@ const MAX_BYTES: usize = 32 << 20;
 
 /// One rendered version and what it was rendered from.
 struct Entry {
-    view: registry::FunctionConfiguration,
+    /// The function's (unqualified) ARN.
+    function_arn: FunctionArn,
+    config: Arc<FunctionConfig>,
+    last_modified: Timestamp,
+    revision_id: RevisionId,
+    label: Option<semver::Version>,
     json: Arc<[u8]>,
+}
+
+impl Entry {
+    /// Whether this entry was rendered from version `v` of `f`.
+    fn renders(&self, f: &Function, v: &PublishedVersion) -> bool {
+        Arc::ptr_eq(&self.config, &v.config)
+            && self.last_modified == v.last_modified
+            && self.revision_id == v.revision_id
+            && self.label == v.label
+            && self.function_arn == f.arn
+    }
 }
 
 /// Rendered list entries of published versions.
@@ -34,22 +56,26 @@ pub(super) struct VersionJsonCache {
     bytes: AtomicUsize,
 }
 
-/// Whether `a` and `b` render the same: the same settings value (by identity) and equal
-/// members otherwise.
-fn same_view(a: &registry::FunctionConfiguration, b: &registry::FunctionConfiguration) -> bool {
-    Arc::ptr_eq(&a.config, &b.config)
-        && a.function_name == b.function_name
-        && a.function_arn == b.function_arn
-        && a.version == b.version
-        && a.last_modified == b.last_modified
-        && a.revision_id == b.revision_id
-        && a.status == b.status
-        && a.label == b.label
-}
-
 fn render(view: &registry::FunctionConfiguration) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(&FunctionConfiguration::from(view))
         .map_err(|e| Error::new(ErrorKind::Service, format!("internal error: {e}")))
+}
+
+/// The error for a listed version missing from its function (never expected: the page
+/// and the function are read under one lock).
+fn vanished(n: VersionNumber) -> Error {
+    Error::new(
+        ErrorKind::Service,
+        format!("internal error: version {n} left the page"),
+    )
+}
+
+/// A version rendered during a page, to keep.
+struct Rendered<'a> {
+    function: &'a Function,
+    number: VersionNumber,
+    version: &'a PublishedVersion,
+    json: Arc<[u8]>,
 }
 
 impl VersionJsonCache {
@@ -57,37 +83,53 @@ impl VersionJsonCache {
     /// [`super::responses::ListVersionsByFunctionResponse`]. The cache is read under one
     /// lock for the whole page (request threads share it), and the entries it did not
     /// hold are stored afterwards under one write lock.
-    pub(super) fn list_versions(
-        &self,
-        page: &registry::ListVersionsByFunctionResponse,
-    ) -> Result<Vec<u8>, Error> {
-        let mut out = Vec::with_capacity(64 + page.versions.len() * 768);
+    pub(super) fn list_versions(&self, page: &registry::VersionPage<'_>) -> Result<Vec<u8>, Error> {
+        let f = page.function;
+        let mut out = Vec::with_capacity(64 + (page.numbers.len() + 1) * 768);
         out.extend_from_slice(b"{\"Versions\":[");
-        let mut rendered: Vec<(&registry::FunctionConfiguration, VersionNumber, Arc<[u8]>)> =
-            Vec::new();
+        if page.with_latest {
+            let latest = registry::FunctionConfiguration::of_latest(
+                f,
+                f.arn.with_qualifier(Qualifier::Latest),
+                false,
+            );
+            out.extend_from_slice(&render(&latest)?);
+        }
+        let mut rendered = Vec::new();
         {
             let functions = self
                 .functions
                 .read()
                 .unwrap_or_else(PoisonError::into_inner);
-            for (i, view) in page.versions.iter().enumerate() {
-                if i > 0 {
+            let kept = functions.get(&f.name);
+            let mut first = !page.with_latest;
+            for &n in &page.numbers {
+                // The page was read under the same registry lock: every number is there.
+                let version = f.versions.get(&n).ok_or_else(|| vanished(n))?;
+                if !std::mem::take(&mut first) {
                     out.push(b',');
                 }
-                let crate::Version::Published(number) = view.version else {
-                    out.extend_from_slice(&render(view)?);
-                    continue;
-                };
-                match functions
-                    .get(&view.function_name)
-                    .and_then(|versions| versions.get(&number))
-                    .filter(|entry| same_view(&entry.view, view))
+                match kept
+                    .and_then(|versions| versions.get(&n))
+                    .filter(|entry| entry.renders(f, version))
                 {
                     Some(entry) => out.extend_from_slice(&entry.json),
                     None => {
-                        let json: Arc<[u8]> = render(view)?.into();
+                        let view = registry::FunctionConfiguration::of_version(
+                            f,
+                            n,
+                            f.arn.with_qualifier(n),
+                            false,
+                        )
+                        .ok_or_else(|| vanished(n))?;
+                        let json: Arc<[u8]> = render(&view)?.into();
                         out.extend_from_slice(&json);
-                        rendered.push((view, number, json));
+                        rendered.push(Rendered {
+                            function: f,
+                            number: n,
+                            version,
+                            json,
+                        });
                     }
                 }
             }
@@ -104,7 +146,7 @@ impl VersionJsonCache {
     }
 
     /// Stores freshly rendered entries, starting over past [`MAX_BYTES`].
-    fn keep(&self, rendered: Vec<(&registry::FunctionConfiguration, VersionNumber, Arc<[u8]>)>) {
+    fn keep(&self, rendered: Vec<Rendered<'_>>) {
         if rendered.is_empty() {
             return;
         }
@@ -112,20 +154,24 @@ impl VersionJsonCache {
             .functions
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        for (view, number, json) in rendered {
-            if self.bytes.load(Ordering::Relaxed) + json.len() > MAX_BYTES {
+        for r in rendered {
+            if self.bytes.load(Ordering::Relaxed) + r.json.len() > MAX_BYTES {
                 functions.clear();
                 self.bytes.store(0, Ordering::Relaxed);
             }
-            self.bytes.fetch_add(json.len(), Ordering::Relaxed);
+            self.bytes.fetch_add(r.json.len(), Ordering::Relaxed);
             functions
-                .entry(view.function_name.clone())
+                .entry(r.function.name.clone())
                 .or_default()
                 .insert(
-                    number,
+                    r.number,
                     Entry {
-                        view: view.clone(),
-                        json,
+                        function_arn: r.function.arn.clone(),
+                        config: Arc::clone(&r.version.config),
+                        last_modified: r.version.last_modified,
+                        revision_id: r.version.revision_id,
+                        label: r.version.label.clone(),
+                        json: r.json,
                     },
                 );
         }
