@@ -3,6 +3,10 @@
 //! `http::Response` with a fixed body of the same size as the Invoke answer. Keep the
 //! ids stable: `wire/{floor, invoke, get_alias, update_alias, list_versions_50}`.
 //!
+//! `wire_settling/update_alias_{functions_10, functions_10000}`: `UpdateAlias` on a
+//! service that settles transitions after a delay (the default), among 10 and 10 000
+//! other functions: the answer must not look at the other functions.
+//!
 //! After the timings, the bench prints the heap allocations of one request of each
 //! kind (counted by this binary's global allocator).
 
@@ -149,5 +153,46 @@ fn wire(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, wire);
+/// A settling service (200 ms delay) with `checkout` (two versions, alias `live`) and
+/// `others` more functions.
+fn settling_service(others: usize) -> Service {
+    let clock = ManualClock::new(Timestamp::from_unix_millis(1_764_288_000_000));
+    let mut r = Registry::builder().clock(clock.clone()).seed(1).build();
+    let config = || FunctionConfig::new(ROLE, Code::from_zip_bytes(b"v1"));
+    for i in 0..others {
+        r.create_function(CreateFunctionRequest::new(format!("other-{i:05}"), config()))
+            .expect("create");
+    }
+    r.create_function(CreateFunctionRequest::new("checkout", config()))
+        .expect("create");
+    r.publish_version(PublishVersionRequest::new("checkout"))
+        .expect("publish");
+    r.update_function_code(UpdateFunctionCodeRequest::new(
+        "checkout",
+        Code::from_zip_bytes(b"v2"),
+    ))
+    .expect("update");
+    r.publish_version(PublishVersionRequest::new("checkout"))
+        .expect("publish");
+    r.create_alias(CreateAliasRequest::new("checkout", "live", "1").with_routing("2", 0.1))
+        .expect("alias");
+    Service::builder(r).clock(clock).build()
+}
+
+fn wire_settling(c: &mut Criterion) {
+    let mut group = c.benchmark_group("wire_settling");
+    for others in [10, 10_000] {
+        let service = settling_service(others);
+        group.bench_function(format!("update_alias_functions_{others}"), |b| {
+            b.iter_batched(
+                update_alias,
+                |r| black_box(service.handle(r)),
+                criterion::BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, wire, wire_settling);
 criterion_main!(benches);

@@ -118,3 +118,84 @@ fn r69_settle_immediately_answers_pending_then_settles_before_the_next_request()
     let got = send(&s, Method::GET, "/2015-03-31/functions/f", "").json();
     assert_eq!(got["Configuration"]["State"], "Active");
 }
+
+/// `f` and `g`, each with versions 1 and 2, settled, in a `Manual` registry on `clock`.
+fn two_settled_functions(clock: &ManualClock) -> Registry {
+    let mut r = Registry::builder()
+        .clock(clock.clone())
+        .seed(5)
+        .lifecycle(Lifecycle::Manual)
+        .build();
+    for name in ["f", "g"] {
+        common::create(&mut r, name);
+        r.finish_creation(name).unwrap();
+        for n in 1..=2 {
+            if n > 1 {
+                common::update_code(&mut r, name, b"v2");
+                r.finish_update(name).unwrap();
+            }
+            common::publish(&mut r, name);
+            r.finish_update(name).unwrap();
+        }
+    }
+    r
+}
+
+fn provisioned_status(s: &Service, function: &str, qualifier: &str) -> String {
+    let path =
+        format!("/2019-09-30/functions/{function}/provisioned-concurrency?Qualifier={qualifier}");
+    let answer = send(s, Method::GET, &path, "");
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.json()["Status"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn r104_r106_provisioned_configs_settle_after_the_delay_including_ones_the_registry_arrived_with() {
+    let clock = ManualClock::new(lambda_versioning::Timestamp::from_unix_millis(T0));
+    let mut registry = two_settled_functions(&clock);
+    let put = registry
+        .put_provisioned_concurrency_config(
+            lambda_versioning::registry::PutProvisionedConcurrencyConfigRequest::new("g", "1", 2),
+        )
+        .unwrap();
+    assert_eq!(put.status, lambda_versioning::ProvisionedStatus::InProgress);
+    let s = Service::builder(registry)
+        .clock(clock.clone())
+        .settle_delay(Duration::from_millis(500))
+        .build();
+    // The config the registry arrived with settles after the delay, with no request
+    // touching `g` in between.
+    assert_eq!(provisioned_status(&s, "g", "1"), "IN_PROGRESS");
+    clock.advance_millis(500);
+    assert_eq!(provisioned_status(&s, "g", "1"), "READY");
+
+    // One put through the service: in progress until the delay has passed.
+    let alias = r#"{"Name":"live","FunctionVersion":"1"}"#;
+    assert_eq!(
+        send(&s, Method::POST, "/2015-03-31/functions/f/aliases", alias).status,
+        201
+    );
+    let put = send(
+        &s,
+        Method::PUT,
+        "/2019-09-30/functions/f/provisioned-concurrency?Qualifier=live",
+        r#"{"ProvisionedConcurrentExecutions":3}"#,
+    );
+    assert_eq!(put.status, 202, "{}", put.body);
+    clock.advance_millis(499);
+    assert_eq!(provisioned_status(&s, "f", "live"), "IN_PROGRESS");
+    clock.advance_millis(1);
+    assert_eq!(provisioned_status(&s, "f", "live"), "READY");
+
+    // Moving the alias re-allocates its config: in progress again, then ready.
+    let moved = send(
+        &s,
+        Method::PUT,
+        "/2015-03-31/functions/f/aliases/live",
+        r#"{"FunctionVersion":"2"}"#,
+    );
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert_eq!(provisioned_status(&s, "f", "live"), "IN_PROGRESS");
+    clock.advance_millis(500);
+    assert_eq!(provisioned_status(&s, "f", "live"), "READY");
+}

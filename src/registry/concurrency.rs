@@ -457,19 +457,26 @@ impl Registry {
 
     /// The provisioned configs still `IN_PROGRESS`, as (function, qualifier).
     pub fn unsettled_provisioned_concurrency(&self) -> Vec<(FunctionName, String)> {
-        let mut out = Vec::new();
-        for f in self.functions.values() {
-            for (t, c) in &f.provisioned {
-                if c.status == ProvisionedStatus::InProgress {
-                    let q = match t {
-                        PolicyTarget::Version(n) => n.to_string(),
-                        PolicyTarget::Alias(a) => a.to_string(),
-                        PolicyTarget::Function => continue,
-                    };
-                    out.push((f.name.clone(), q));
-                }
-            }
-        }
+        let mut out: Vec<(FunctionName, String)> = self
+            .functions
+            .values()
+            .flat_map(|f| unsettled_of(f).map(|q| (f.name.clone(), q)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The qualifiers of `function`'s provisioned configs still `IN_PROGRESS`, sorted
+    /// (what an alias move or a put on that function can have started).
+    pub(crate) fn unsettled_provisioned_concurrency_of(
+        &self,
+        function: &FunctionName,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .functions
+            .get(function)
+            .map(|f| unsettled_of(f).collect())
+            .unwrap_or_default();
         out.sort();
         out
     }
@@ -572,4 +579,18 @@ impl Registry {
             next_marker,
         })
     }
+}
+
+/// The qualifiers of `f`'s provisioned configs still `IN_PROGRESS`.
+fn unsettled_of(f: &crate::function::Function) -> impl Iterator<Item = String> + '_ {
+    f.provisioned.iter().filter_map(|(t, c)| {
+        if c.status != ProvisionedStatus::InProgress {
+            return None;
+        }
+        match t {
+            PolicyTarget::Version(n) => Some(n.to_string()),
+            PolicyTarget::Alias(a) => Some(a.to_string()),
+            PolicyTarget::Function => None,
+        }
+    })
 }

@@ -139,6 +139,10 @@ impl Service {
                 json(op, &self.registry_read().list_function_url_configs(req)?)
             }
             Operation::PutProvisionedConcurrencyConfig => {
+                let function = name
+                    .parse::<crate::arn::FunctionRef>()
+                    .ok()
+                    .and_then(|f| f.function_name());
                 let req = PutProvisionedConcurrencyConfigRequest {
                     function_name: name,
                     qualifier,
@@ -147,7 +151,9 @@ impl Service {
                 let r = self
                     .registry_write()
                     .put_provisioned_concurrency_config(req)?;
-                self.schedule_settle_all();
+                if let Some(function) = function {
+                    self.schedule_provisioned_settle(&function);
+                }
                 json(op, &r)
             }
             Operation::GetProvisionedConcurrencyConfig

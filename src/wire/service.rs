@@ -90,11 +90,19 @@ impl ServiceBuilder {
         };
         self.registry.set_lifecycle(lifecycle);
         let delay_ms = i64::try_from(self.settle_delay.as_millis()).unwrap_or(i64::MAX);
+        let settler = Settler::new(self.clock, delay_ms);
+        if lifecycle == Lifecycle::Manual {
+            // Provisioned configs the registry arrived with still in progress settle
+            // after the delay, like the ones put through the service.
+            for (name, qualifier) in self.registry.unsettled_provisioned_concurrency() {
+                settler.schedule(Settling::Provisioned(name, qualifier));
+            }
+        }
         Service {
             resolver: self.registry.resolver(),
             settles: lifecycle == Lifecycle::Manual,
             registry: RwLock::new(self.registry),
-            settler: Settler::new(self.clock, delay_ms),
+            settler,
             max_body_bytes: self.max_body_bytes,
             code_source: self.code_source,
             version_json: VersionJsonCache::default(),
@@ -223,13 +231,17 @@ impl Service {
         }
     }
 
-    /// Schedules every provisioned-concurrency config still in progress (after a Put or
-    /// an alias move).
-    pub(super) fn schedule_settle_all(&self) {
+    /// Schedules the provisioned-concurrency configs of `function` still in progress
+    /// (after a put or an alias move on that function: only its own configs can have
+    /// started, so nothing else is looked at).
+    pub(super) fn schedule_provisioned_settle(&self, function: &crate::FunctionName) {
         if self.settles {
-            for (name, qualifier) in self.registry_read().unsettled_provisioned_concurrency() {
+            let unsettled = self
+                .registry_read()
+                .unsettled_provisioned_concurrency_of(function);
+            for qualifier in unsettled {
                 self.settler
-                    .schedule(Settling::Provisioned(name, qualifier));
+                    .schedule(Settling::Provisioned(function.clone(), qualifier));
             }
         }
     }
@@ -356,7 +368,7 @@ impl Service {
             Operation::UpdateAlias => {
                 let req = parse_body::<UpdateAliasBody>(body)?.into_request(name, resource);
                 let r = self.registry_write().update_alias(req)?;
-                self.schedule_settle_all();
+                self.schedule_provisioned_settle(r.alias_arn.name());
                 json(op, &AliasConfigurationJson(&r))
             }
             Operation::DeleteAlias => {
