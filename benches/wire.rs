@@ -160,8 +160,11 @@ fn settling_service(others: usize) -> Service {
     let mut r = Registry::builder().clock(clock.clone()).seed(1).build();
     let config = || FunctionConfig::new(ROLE, Code::from_zip_bytes(b"v1"));
     for i in 0..others {
-        r.create_function(CreateFunctionRequest::new(format!("other-{i:05}"), config()))
-            .expect("create");
+        r.create_function(CreateFunctionRequest::new(
+            format!("other-{i:05}"),
+            config(),
+        ))
+        .expect("create");
     }
     r.create_function(CreateFunctionRequest::new("checkout", config()))
         .expect("create");

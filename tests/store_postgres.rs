@@ -461,3 +461,143 @@ fn r40_a_replica_never_works_on_a_kept_copy_another_replica_has_changed() {
         REVISION_MISMATCH,
     );
 }
+
+#[test]
+fn r150_r155_event_source_mappings_are_shared_between_replicas_and_outlive_their_function() {
+    use lambda_versioning::registry::{
+        CreateEventSourceMappingRequest, ListEventSourceMappingsRequest,
+        UpdateEventSourceMappingRequest,
+    };
+    let (mut a, mut b) = (replica(), replica());
+    let function = format!("mapped-{}", std::process::id());
+    create(&mut a, &function, 1);
+    a.execute(CreateAliasRequest::new(&function, "live", "1"), |r, q| {
+        r.create_alias(q)
+    })
+    .expect("alias");
+    let source = format!(
+        "arn:aws:sqs:us-east-1:123456789012:orders-{}",
+        std::process::id()
+    );
+    let created = a
+        .execute_mappings(|r| {
+            r.create_event_source_mapping(CreateEventSourceMappingRequest::new(
+                source.as_str(),
+                format!("{function}:live"),
+            ))
+        })
+        .expect("create mapping");
+    let uuid = created.uuid.clone();
+    // Another replica sees it as created, its creation finished (as in one registry).
+    let seen = b
+        .read_mappings(|r| r.get_event_source_mapping(&uuid))
+        .expect("get");
+    assert_eq!(created.state, lambda_versioning::MappingState::Creating);
+    let mut expected = created.clone();
+    expected.state = lambda_versioning::MappingState::Enabled;
+    assert_eq!(seen, expected);
+    // Changed on the other replica, seen on the first.
+    let mut update = UpdateEventSourceMappingRequest::new(uuid.as_str());
+    update.batch_size = Some(7);
+    let updated = b
+        .execute_mappings(|r| r.update_event_source_mapping(update))
+        .expect("update");
+    assert_eq!(updated.batch_size, 7);
+    assert_eq!(
+        a.read_mappings(|r| r.get_event_source_mapping(&uuid))
+            .expect("get")
+            .batch_size,
+        7
+    );
+    // A refused change writes nothing.
+    let mut bad = UpdateEventSourceMappingRequest::new(uuid.as_str());
+    bad.batch_size = Some(0);
+    assert!(
+        a.execute_mappings(|r| r.update_event_source_mapping(bad))
+            .is_err()
+    );
+    assert_eq!(
+        b.read_mappings(|r| r.get_event_source_mapping(&uuid))
+            .expect("get")
+            .batch_size,
+        7
+    );
+    // R155: deleting the function leaves the mapping.
+    a.execute(DeleteFunctionRequest::new(&function), |r, q| {
+        r.delete_function(q)
+    })
+    .expect("delete function");
+    let mut by_source = ListEventSourceMappingsRequest::default();
+    by_source.event_source_arn = Some(source.clone());
+    let listed = b
+        .read_mappings(|r| r.list_event_source_mappings(by_source.clone()))
+        .expect("list");
+    assert_eq!(
+        listed
+            .event_source_mappings
+            .iter()
+            .map(|m| m.uuid.as_str())
+            .collect::<Vec<_>>(),
+        [uuid.as_str()]
+    );
+    // Deleted on one replica, gone on the other with the registry's own error.
+    a.execute_mappings(|r| r.delete_event_source_mapping(&uuid))
+        .expect("delete mapping");
+    let gone = b
+        .read_mappings(|r| r.get_event_source_mapping(&uuid))
+        .expect_err("gone");
+    let local = Registry::builder()
+        .build()
+        .get_event_source_mapping(&uuid)
+        .expect_err("local");
+    assert_eq!(gone, local);
+}
+
+#[test]
+fn r150_concurrent_mapping_creations_on_two_replicas_are_all_kept() {
+    use lambda_versioning::registry::{
+        CreateEventSourceMappingRequest, ListEventSourceMappingsRequest,
+    };
+    let function = format!("fanout-{}", std::process::id());
+    create(&mut replica(), &function, 1);
+    let barrier = Arc::new(Barrier::new(2));
+    let threads: Vec<_> = (0..2)
+        .map(|t| {
+            let (barrier, function) = (Arc::clone(&barrier), function.clone());
+            std::thread::spawn(move || {
+                let mut control = replica();
+                barrier.wait();
+                (0..10)
+                    .map(|i| {
+                        let source = format!("arn:aws:sqs:us-east-1:123456789012:fanout-{t}-{i}");
+                        control
+                            .execute_mappings(|r| {
+                                r.create_event_source_mapping(CreateEventSourceMappingRequest::new(
+                                    source.as_str(),
+                                    function.as_str(),
+                                ))
+                            })
+                            .expect("create")
+                            .uuid
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut created: Vec<String> = threads
+        .into_iter()
+        .flat_map(|t| t.join().expect("thread"))
+        .collect();
+    created.sort();
+    let mut request = ListEventSourceMappingsRequest::default();
+    request.function_name = Some(function.clone());
+    request.max_items = Some(100);
+    let listed: Vec<String> = replica()
+        .read_mappings(|r| r.list_event_source_mappings(request))
+        .expect("list")
+        .event_source_mappings
+        .into_iter()
+        .map(|m| m.uuid)
+        .collect();
+    assert_eq!(listed, created);
+}

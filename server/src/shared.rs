@@ -12,8 +12,11 @@
 //!   [`StoreFollower`] keeps in step with the store (change notifications, then a
 //!   re-read of the changed function), so the version choice stays lock-free and local.
 //!   An alias update reaches every process's invocations within the notification delay.
-//! * Event source mappings are account-wide state that the store does not hold; their
-//!   operations are refused with a `ServiceException` that says so.
+//! * Event source mapping operations, and tag operations on a mapping's ARN, run on a
+//!   registry holding every function and mapping of the scope
+//!   ([`SharedRegistry::execute_mappings`], [`SharedRegistry::read_mappings`]): the
+//!   mappings one of them created, changed or deleted are committed, and mapping changes
+//!   of all processes take turns.
 //!
 //! The database sessions are a small pool; a request waits for a free one, and the
 //! blocking store calls run on the runtime's blocking threads.
@@ -47,8 +50,21 @@ impl std::fmt::Debug for Shared {
     }
 }
 
-/// The text of the refusal of event source mapping operations.
-pub const MAPPINGS_NOT_SHARED: &str = "lambda-versioning-server: event source mappings are not kept in the shared store (--store); run the server without --store to use them";
+/// What a control-plane request works on in the store.
+enum Target {
+    /// The one function it names.
+    Function(String),
+    /// Every function (`ListFunctions`).
+    AllFunctions,
+    /// Every mapping (and function): the event source mapping operations, and tag
+    /// operations on a mapping.
+    Mappings,
+}
+
+/// Whether a tag operation's resource is an event source mapping's ARN.
+fn names_a_mapping(resource: Option<&str>) -> bool {
+    resource.is_some_and(|arn| arn.contains(":event-source-mapping:"))
+}
 
 impl Shared {
     /// Connects `sessions` control-plane sessions and a follower, and starts the
@@ -131,17 +147,22 @@ impl Shared {
         if url_call || route.operation == Operation::Invoke {
             return self.local.handle(request);
         }
-        if route.operation.is_account_wide() && route.operation != Operation::ListFunctions {
-            return error_response(&Error::new(ErrorKind::Service, MAPPINGS_NOT_SHARED));
-        }
         let changes = route.operation.changes_state();
-        let function = if route.operation == Operation::ListFunctions {
-            None
+        let tags = matches!(
+            route.operation,
+            Operation::TagResource | Operation::UntagResource | Operation::ListTags
+        );
+        let target = if route.operation == Operation::ListFunctions {
+            Target::AllFunctions
+        } else if route.operation.is_account_wide()
+            || (tags && names_a_mapping(route.resource.as_deref()))
+        {
+            Target::Mappings
         } else {
             // A request naming no valid function is answered by the service's own
             // validation, on an empty registry, without the store.
             match route.function(request.body()) {
-                Some(name) => Some(name.as_str().to_owned()),
+                Some(name) => Target::Function(name.as_str().to_owned()),
                 None => return self.scratch_service().handle(request),
             }
         };
@@ -149,10 +170,9 @@ impl Shared {
             return unavailable("the server is stopping");
         };
         let this = Arc::clone(&self);
-        let outcome = tokio::task::spawn_blocking(move || {
-            this.answer_blocking(function.as_deref(), changes, request)
-        })
-        .await;
+        let outcome =
+            tokio::task::spawn_blocking(move || this.answer_blocking(&target, changes, request))
+                .await;
         outcome.unwrap_or_else(|e| unavailable(&e.to_string()))
     }
 
@@ -165,7 +185,7 @@ impl Shared {
 
     fn answer_blocking(
         &self,
-        function: Option<&str>,
+        target: &Target,
         changes: bool,
         request: http::Request<Bytes>,
     ) -> http::Response<Vec<u8>> {
@@ -192,10 +212,12 @@ impl Shared {
             *registry = back;
             Ok(response)
         };
-        let outcome = match function {
-            None => session.load_all().map(|registry| run(registry).1),
-            Some(name) if changes => session.execute_named(name, op),
-            Some(name) => session.read_named(name, op),
+        let outcome = match target {
+            Target::AllFunctions => session.load_all().map(|registry| run(registry).1),
+            Target::Function(name) if changes => session.execute_named(name, op),
+            Target::Function(name) => session.read_named(name, op),
+            Target::Mappings if changes => session.execute_mappings(op),
+            Target::Mappings => session.read_mappings(op),
         };
         self.pool
             .lock()

@@ -264,3 +264,34 @@ impl Registry {
         self.install_function(name, Some(&meta))
     }
 }
+
+/// Row storage of the event source mappings, for the PostgreSQL store: one value per
+/// mapping, in the snapshot format.
+#[cfg(feature = "postgres")]
+impl Registry {
+    /// Every event source mapping's state, by UUID.
+    pub(crate) fn mapping_states(&self) -> std::collections::BTreeMap<String, serde_json::Value> {
+        super::snapshot::attachments::export_mappings(self)
+            .into_iter()
+            .filter_map(|m| Some((m.uuid.clone(), serde_json::to_value(&m).ok()?)))
+            .collect()
+    }
+
+    /// Installs event source mappings from their states (in any order), after the same
+    /// checks a snapshot's mappings get.
+    pub(crate) fn install_mapping_states(
+        &mut self,
+        states: Vec<serde_json::Value>,
+    ) -> Result<(), SnapshotError> {
+        let mut mappings = Vec::with_capacity(states.len());
+        for (i, state) in states.into_iter().enumerate() {
+            let mapping: super::snapshot::attachments::MappingSnapshot =
+                serde_json::from_value(state).map_err(|e| {
+                    SnapshotError::new(format!("event_source_mappings[{i}]"), e.to_string())
+                })?;
+            mappings.push(mapping);
+        }
+        mappings.sort_by(|a, b| a.uuid.cmp(&b.uuid));
+        super::snapshot::attachments::import_mappings(self, &mappings)
+    }
+}

@@ -26,7 +26,9 @@
 //! removed. A replica keeps the functions it last worked on in memory, keyed by that
 //! counter, and reloads a function only when someone else changed it, so an alias update
 //! costs the same for a function with 1 000 versions as for one with 10. `lv_retired`
-//! keeps the version counters of deleted functions (Q1). `scope` is `partition:region:account`, so registries of several
+//! keeps the version counters of deleted functions (Q1). Event source mappings, which are
+//! account-wide and outlive their function (R155), are one row each in `lv_mappings`
+//! ([`SharedRegistry::execute_mappings`]). `scope` is `partition:region:account`, so registries of several
 //! regions or accounts can share a database. The tables are created on first connect.
 //!
 //! ```no_run
@@ -50,6 +52,7 @@
 //! ```
 
 mod follower;
+mod mappings;
 mod rows;
 mod shared;
 
@@ -100,6 +103,12 @@ CREATE TABLE IF NOT EXISTS lv_retired (
     name text NOT NULL,
     counter bigint NOT NULL,
     PRIMARY KEY (scope, name)
+);
+CREATE TABLE IF NOT EXISTS lv_mappings (
+    scope text NOT NULL,
+    uuid text NOT NULL,
+    state jsonb NOT NULL,
+    PRIMARY KEY (scope, uuid)
 );";
 
 /// The notification channel.

@@ -72,10 +72,10 @@ const MAX_ATTEMPTS: usize = 64;
 
 /// A control-plane replica over a PostgreSQL store. See the [module documentation](super).
 pub struct SharedRegistry {
-    url: String,
-    client: Client,
-    make: Box<dyn MakeBuilder>,
-    scope: String,
+    pub(super) url: String,
+    pub(super) client: Client,
+    pub(super) make: Box<dyn MakeBuilder>,
+    pub(super) scope: String,
     conflicts: u64,
     /// Functions as this replica last saw them: row version and a registry holding only
     /// that function.

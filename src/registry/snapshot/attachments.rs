@@ -44,7 +44,7 @@ pub(in crate::registry) struct ProvisionedSnapshot {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(in crate::registry) struct MappingSnapshot {
-    pub(super) uuid: String,
+    pub(in crate::registry) uuid: String,
     pub(super) event_source_arn: String,
     pub(super) kind: SourceKind,
     pub(super) function: FunctionName,
@@ -151,7 +151,7 @@ pub(super) fn import_concurrency(
     Ok(())
 }
 
-pub(super) fn export_mappings(registry: &Registry) -> Vec<MappingSnapshot> {
+pub(in crate::registry) fn export_mappings(registry: &Registry) -> Vec<MappingSnapshot> {
     registry
         .mappings
         .values()
@@ -275,7 +275,7 @@ pub(super) fn index_urls(registry: &mut Registry) -> Result<(), SnapshotError> {
 }
 
 /// Checks and installs the event source mappings.
-pub(super) fn import_mappings(
+pub(in crate::registry) fn import_mappings(
     registry: &mut Registry,
     mappings: &[MappingSnapshot],
 ) -> Result<(), SnapshotError> {
