@@ -117,7 +117,7 @@ fn r150_r155_mappings_are_shared_between_server_processes() {
         .iter()
         .map(|m| m["UUID"].as_str().unwrap_or("").to_owned())
         .collect();
-    assert_eq!(uuids, [uuid.clone()]);
+    assert_eq!(uuids, std::slice::from_ref(&uuid));
 
     // Deleted on one server, gone on both, with the answer one registry gives.
     let removed = call(&http, "DELETE", &on(&a), None);
