@@ -566,3 +566,33 @@ fn r120_zero_below_the_provisioned_total_is_refused_too() {
     );
     assert!(Registry::builder().build_from_snapshot(r.export()).is_ok());
 }
+
+/// Regression: a handle's refused admission gave back a unit it never took (the permit
+/// for the refused unit was built, then dropped), so every throttle let one more
+/// invocation in later, and a throttle on an idle gate wrapped its count.
+#[test]
+fn r119_r121_a_throttled_handle_admission_takes_and_gives_back_nothing() {
+    let mut r = setup();
+    r.put_function_concurrency(PutFunctionConcurrencyRequest::new("f", 2))
+        .unwrap();
+    let resolver = r.resolver();
+    let handle = resolver.handle("f", "live").unwrap();
+    let mut local = handle.clone().with_local_rng(3);
+    let mut rng = rand::rng();
+    let first = handle.admit(&mut rng).unwrap();
+    let second = handle.admit(&mut rng).unwrap();
+    assert_eq!(first.permit().kind(), CapacityKind::Reserved);
+    for _ in 0..3 {
+        assert_eq!(handle.admit(&mut rng).err(), Some(AdmitError::Throttled));
+        assert_eq!(local.admit().err(), Some(AdmitError::Throttled));
+    }
+    drop(first);
+    let third = local.admit().unwrap();
+    assert_eq!(handle.admit(&mut rng).err(), Some(AdmitError::Throttled));
+    drop((second, third));
+    // Idle again: exactly two units free, not more.
+    let a = handle.admit(&mut rng).unwrap();
+    let b = handle.admit(&mut rng).unwrap();
+    assert_eq!(handle.admit(&mut rng).err(), Some(AdmitError::Throttled));
+    drop((a, b));
+}

@@ -118,7 +118,9 @@ impl FunctionAdmission {
         } else {
             (&*self.account, CapacityKind::Unreserved)
         };
-        gate.try_acquire().then_some(AdmissionPermit {
+        // `then`, not `then_some`: a permit built for a refused unit would give back a
+        // unit it never took when dropped.
+        gate.try_acquire().then(|| AdmissionPermit {
             held: Held::Borrowed(gate, kind),
         })
     }
@@ -336,6 +338,46 @@ impl super::Resolver {
         admission.admit_owned(version).ok_or(AdmitError::Throttled)
     }
 
+    /// As [`Resolver::admit_version`], for a caller that is done with the permit while it
+    /// still borrows this resolver (a server answering one request): an invocation on
+    /// the account's unreserved capacity — the common case — clones no reference-counted
+    /// pointer, so request threads share no counter but the pool's own.
+    pub(crate) fn admit_version_borrowed(
+        &self,
+        function: &str,
+        version: Version,
+    ) -> Result<AdmissionPermit<'_>, AdmitError> {
+        /// Which capacity the function's gates send this run to.
+        enum Capacity {
+            Provisioned(AdmissionPermit<'static>),
+            Reserved,
+            Unreserved,
+        }
+        let capacity = self.with_function_admission(function, |admission| {
+            let gates = admission.gates.load();
+            match provisioned(&gates, version) {
+                Some(permit) => Capacity::Provisioned(permit),
+                None if gates.reserved => Capacity::Reserved,
+                None => Capacity::Unreserved,
+            }
+        });
+        match capacity {
+            None => Err(AdmitError::Resolve(super::ResolveError::FunctionNotFound)),
+            Some(Capacity::Provisioned(permit)) => Ok(permit),
+            // The function's own gate lives in its entry: take the owned path.
+            Some(Capacity::Reserved) => self.admit_version(function, version),
+            Some(Capacity::Unreserved) => {
+                let account = &*self.shared.account;
+                account
+                    .try_acquire()
+                    .then(|| AdmissionPermit {
+                        held: Held::Borrowed(account, CapacityKind::Unreserved),
+                    })
+                    .ok_or(AdmitError::Throttled)
+            }
+        }
+    }
+
     /// How many invocations hold a unit of the account's unreserved pool now.
     pub fn unreserved_in_use(&self) -> u32 {
         self.shared.account.in_use()
@@ -361,5 +403,99 @@ impl super::Resolver {
             admission.on_demand.set_capacity(on_demand);
             admission.gates.store(Arc::new(gates));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AdmitError, CapacityKind};
+    use crate::registry::{
+        CreateFunctionRequest, PublishVersionRequest, PutFunctionConcurrencyRequest,
+        PutProvisionedConcurrencyConfigRequest,
+    };
+    use crate::{Code, FunctionConfig, Registry, Version, VersionNumber};
+
+    fn registry() -> Registry {
+        let mut registry = Registry::builder().account_concurrency(12, 10).build();
+        for name in ["open", "reserved"] {
+            let config = FunctionConfig::new(
+                "arn:aws:iam::123456789012:role/r",
+                Code::from_zip_bytes(b"x"),
+            );
+            registry
+                .create_function(CreateFunctionRequest::new(name, config))
+                .expect("function");
+            registry
+                .publish_version(PublishVersionRequest::new(name))
+                .expect("version");
+        }
+        registry
+            .put_function_concurrency(PutFunctionConcurrencyRequest::new("reserved", 1))
+            .expect("reserve");
+        registry
+            .put_provisioned_concurrency_config(PutProvisionedConcurrencyConfigRequest::new(
+                "open", "1", 1,
+            ))
+            .expect("provision");
+        registry
+    }
+
+    /// R119, R121: the borrowed path admits exactly as the owned one — provisioned
+    /// capacity of the version first, then reserved or unreserved — and gives each unit
+    /// back when the permit drops.
+    #[test]
+    fn r119_r121_borrowed_admission_matches_owned_admission() {
+        let registry = registry();
+        let resolver = registry.resolver();
+        let one = Version::Published(VersionNumber::ONE);
+        let unreserved = resolver.unreserved_capacity();
+        assert_eq!(unreserved, 10);
+
+        let provisioned = resolver
+            .admit_version_borrowed("open", one)
+            .expect("provisioned");
+        assert_eq!(provisioned.kind(), CapacityKind::Provisioned);
+        let mut held = Vec::new();
+        for _ in 0..unreserved {
+            let permit = resolver
+                .admit_version_borrowed("open", Version::Latest)
+                .expect("unreserved");
+            assert_eq!(permit.kind(), CapacityKind::Unreserved);
+            held.push(permit);
+        }
+        assert_eq!(resolver.unreserved_in_use(), unreserved);
+        assert!(matches!(
+            resolver.admit_version_borrowed("open", one),
+            Err(AdmitError::Throttled)
+        ));
+        assert_eq!(resolver.unreserved_in_use(), unreserved);
+        assert!(matches!(
+            resolver.admit_version("open", one),
+            Err(AdmitError::Throttled)
+        ));
+        held.pop();
+        assert_eq!(resolver.unreserved_in_use(), unreserved - 1);
+        let again = resolver
+            .admit_version_borrowed("open", Version::Latest)
+            .expect("freed");
+        assert_eq!(again.kind(), CapacityKind::Unreserved);
+        drop((again, held, provisioned));
+        assert_eq!(resolver.unreserved_in_use(), 0);
+
+        let reserved = resolver
+            .admit_version_borrowed("reserved", Version::Latest)
+            .expect("reserved");
+        assert_eq!(reserved.kind(), CapacityKind::Reserved);
+        assert!(matches!(
+            resolver.admit_version_borrowed("reserved", Version::Latest),
+            Err(AdmitError::Throttled)
+        ));
+        drop(reserved);
+        assert!(resolver.admit_version_borrowed("reserved", one).is_ok());
+        assert!(matches!(
+            resolver.admit_version_borrowed("missing", one),
+            Err(AdmitError::Resolve(crate::ResolveError::FunctionNotFound))
+        ));
+        assert_eq!(resolver.unreserved_in_use(), 0);
     }
 }

@@ -430,6 +430,23 @@ impl Resolver {
         })
     }
 
+    /// Runs `f` on the admission state of `function`, if it exists, without taking a
+    /// reference to it.
+    pub(crate) fn with_function_admission<T>(
+        &self,
+        function: &str,
+        f: impl FnOnce(&super::FunctionAdmission) -> T,
+    ) -> Option<T> {
+        let hash = self.function_hash(function);
+        let mut f = Some(f);
+        self.with_shard(shard_of(hash), Index::Functions, |shard| match shard {
+            Shard::Functions(s) => s
+                .find(hash, |e| e.is(function))
+                .and_then(|e| f.take().map(|f| f(&e.admission))),
+            Shard::Aliases(_) => None,
+        })
+    }
+
     pub(super) fn function_exists(&self, function: &str) -> bool {
         let hash = self.function_hash(function);
         self.with_shard(shard_of(hash), Index::Functions, |shard| match shard {

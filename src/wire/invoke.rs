@@ -133,7 +133,7 @@ impl Service {
             // Admission (R119, R121): the permit is held until the answer is built.
             let permit = self
                 .resolver()
-                .admit_version(function.as_str(), executed)
+                .admit_version_borrowed(function.as_str(), executed)
                 .map_err(|_| Error::throttled())?;
             (executed, invoked_arn, permit)
         };
