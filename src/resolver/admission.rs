@@ -410,21 +410,15 @@ impl super::Resolver {
 mod tests {
     use super::{AdmitError, CapacityKind};
     use crate::registry::{
-        CreateFunctionRequest, PublishVersionRequest, PutFunctionConcurrencyRequest,
+        PublishVersionRequest, PutFunctionConcurrencyRequest,
         PutProvisionedConcurrencyConfigRequest,
     };
-    use crate::{Code, FunctionConfig, Registry, Version, VersionNumber};
+    use crate::{Registry, Version, VersionNumber};
 
     fn registry() -> Registry {
-        let mut registry = Registry::builder().account_concurrency(12, 10).build();
+        let builder = Registry::builder().account_concurrency(12, 10);
+        let mut registry = crate::resolver::registry_with_functions(builder, &["open", "reserved"]);
         for name in ["open", "reserved"] {
-            let config = FunctionConfig::new(
-                "arn:aws:iam::123456789012:role/r",
-                Code::from_zip_bytes(b"x"),
-            );
-            registry
-                .create_function(CreateFunctionRequest::new(name, config))
-                .expect("function");
             registry
                 .publish_version(PublishVersionRequest::new(name))
                 .expect("version");

@@ -109,19 +109,12 @@ pub(super) fn entries_of(resolver: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::{ENTRIES, entries_of};
-    use crate::registry::{CreateAliasRequest, CreateFunctionRequest};
-    use crate::{Code, FunctionConfig, Registry};
+    use crate::Registry;
+    use crate::registry::CreateAliasRequest;
 
     #[test]
     fn the_memo_is_bounded_and_cleared_with_the_thread_cache() {
-        let mut registry = Registry::builder().build();
-        let config = FunctionConfig::new(
-            "arn:aws:iam::123456789012:role/r",
-            Code::from_zip_bytes(b"x"),
-        );
-        registry
-            .create_function(CreateFunctionRequest::new("f", config))
-            .expect("function");
+        let mut registry = crate::resolver::registry_with_functions(Registry::builder(), &["f"]);
         for i in 0..200 {
             registry
                 .create_alias(CreateAliasRequest::new("f", format!("a{i}"), "$LATEST"))

@@ -416,24 +416,38 @@ impl Resolver {
     }
 }
 
+/// A registry holding the functions `names` (settings of no interest), for the
+/// resolver's unit tests.
+#[cfg(test)]
+pub(crate) fn registry_with_functions(
+    builder: crate::RegistryBuilder,
+    names: &[&str],
+) -> crate::Registry {
+    let mut registry = builder.build();
+    for name in names {
+        let config = crate::FunctionConfig::new(
+            "arn:aws:iam::123456789012:role/r",
+            crate::Code::from_zip_bytes(b"x"),
+        );
+        registry
+            .create_function(crate::registry::CreateFunctionRequest::new(*name, config))
+            .expect("function");
+    }
+    registry
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::registry::{CreateAliasRequest, CreateFunctionRequest, PublishVersionRequest};
-    use crate::{Code, FunctionConfig, Region, Registry};
+    use crate::registry::{CreateAliasRequest, PublishVersionRequest};
+    use crate::{Region, Registry};
 
     /// R67: the invoked ARN written in one buffer is the ARN's own rendering, for every
     /// way of qualifying a call.
     #[test]
     fn r67_invoked_arn_string_is_the_invoked_arns_rendering() {
         let region: Region = "eu-central-2".parse().expect("region");
-        let mut registry = Registry::builder().region(region).build();
-        let config = FunctionConfig::new(
-            "arn:aws:iam::123456789012:role/r",
-            Code::from_zip_bytes(b"x"),
-        );
-        registry
-            .create_function(CreateFunctionRequest::new("orders-api", config))
-            .expect("function");
+        let mut registry =
+            super::registry_with_functions(Registry::builder().region(region), &["orders-api"]);
         registry
             .publish_version(PublishVersionRequest::new("orders-api"))
             .expect("version");
