@@ -408,30 +408,34 @@ impl super::Resolver {
 
 #[cfg(test)]
 mod tests {
-    use super::{AdmitError, CapacityKind};
-    use crate::registry::{
-        PublishVersionRequest, PutFunctionConcurrencyRequest,
-        PutProvisionedConcurrencyConfigRequest,
-    };
-    use crate::{Registry, Version, VersionNumber};
+    use std::sync::Arc;
 
-    fn registry() -> Registry {
-        let builder = Registry::builder().account_concurrency(12, 10);
-        let mut registry = crate::resolver::registry_with_functions(builder, &["open", "reserved"]);
+    use super::{AdmitError, CapacityKind, Gate, Gates};
+    use crate::names::{AccountId, FunctionName, Partition, Region, Version, VersionNumber};
+    use crate::resolver::Resolver;
+
+    /// A resolver with function `open` (one provisioned unit on version 1, the
+    /// account's pool otherwise) and `reserved` (one reserved unit), and 10 units in the
+    /// account's unreserved pool.
+    fn resolver() -> Resolver {
+        let account: AccountId = "123456789012".parse().expect("account");
+        let resolver = Resolver::new(Partition::AWS, Region::US_EAST_1, account);
+        resolver.set_account_capacity(10);
         for name in ["open", "reserved"] {
-            registry
-                .publish_version(PublishVersionRequest::new(name))
-                .expect("version");
+            let name: FunctionName = name.parse().expect("name");
+            resolver.function_created(&name, &[VersionNumber::ONE]);
         }
-        registry
-            .put_function_concurrency(PutFunctionConcurrencyRequest::new("reserved", 1))
-            .expect("reserve");
-        registry
-            .put_provisioned_concurrency_config(PutProvisionedConcurrencyConfigRequest::new(
-                "open", "1", 1,
-            ))
-            .expect("provision");
-        registry
+        let provisioned = Gates {
+            reserved: false,
+            provisioned: Box::new([(1, Arc::new(Gate::new(1)))]),
+        };
+        resolver.set_admission(&"open".parse().expect("name"), provisioned, 0);
+        let reserved = Gates {
+            reserved: true,
+            provisioned: Box::new([]),
+        };
+        resolver.set_admission(&"reserved".parse().expect("name"), reserved, 1);
+        resolver
     }
 
     /// R119, R121: the borrowed path admits exactly as the owned one — provisioned
@@ -439,8 +443,7 @@ mod tests {
     /// back when the permit drops.
     #[test]
     fn r119_r121_borrowed_admission_matches_owned_admission() {
-        let registry = registry();
-        let resolver = registry.resolver();
+        let resolver = resolver();
         let one = Version::Published(VersionNumber::ONE);
         let unreserved = resolver.unreserved_capacity();
         assert_eq!(unreserved, 10);
@@ -488,7 +491,9 @@ mod tests {
         assert!(resolver.admit_version_borrowed("reserved", one).is_ok());
         assert!(matches!(
             resolver.admit_version_borrowed("missing", one),
-            Err(AdmitError::Resolve(crate::ResolveError::FunctionNotFound))
+            Err(AdmitError::Resolve(
+                crate::resolver::ResolveError::FunctionNotFound
+            ))
         ));
         assert_eq!(resolver.unreserved_in_use(), 0);
     }

@@ -108,31 +108,42 @@ pub(super) fn entries_of(resolver: u64) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{ENTRIES, entries_of};
-    use crate::Registry;
-    use crate::registry::CreateAliasRequest;
+    use std::sync::Arc;
+
+    use super::{ENTRIES, entries_of, forget, pick, remember};
+    use crate::names::Version;
+    use crate::resolver::index::AliasSlot;
+    use crate::resolver::route::{Route, RouteCell};
+
+    fn slot(function: &str, alias: &str) -> Arc<AliasSlot> {
+        Arc::new(AliasSlot {
+            route: RouteCell::new(Route::new(Version::Latest, None)),
+            salt: 0,
+            function: Arc::from(function),
+            alias: alias.into(),
+        })
+    }
+
+    /// An id no resolver has (resolvers count up from 0).
+    const RESOLVER: u64 = u64::MAX - 7;
 
     #[test]
-    fn the_memo_is_bounded_and_cleared_with_the_thread_cache() {
-        let mut registry = crate::resolver::registry_with_functions(Registry::builder(), &["f"]);
+    fn the_memo_is_bounded_answers_only_its_resolver_and_forgets() {
+        assert_eq!(entries_of(RESOLVER), 0);
+        let live = slot("f", "live");
+        remember(RESOLVER, &live);
+        assert_eq!(entries_of(RESOLVER), 1);
+        let hit = pick(RESOLVER, "f", "live", |s| Some(std::ptr::eq(s, &*live)));
+        assert_eq!(hit, Some(true));
+        assert_eq!(pick(RESOLVER - 1, "f", "live", |_| Some(())), None);
+        assert_eq!(pick(RESOLVER, "f", "livf", |_| Some(())), None);
+        assert_eq!(pick(RESOLVER, "g", "live", |_| Some(())), None);
         for i in 0..200 {
-            registry
-                .create_alias(CreateAliasRequest::new("f", format!("a{i}"), "$LATEST"))
-                .expect("alias");
+            remember(RESOLVER, &slot("f", &format!("a{i}")));
         }
-        let resolver = registry.resolver();
-        let id = resolver.shared.id;
-        assert_eq!(entries_of(id), 0);
-        resolver.resolve_fast("f", Some("a1")).expect("resolved");
-        assert_eq!(entries_of(id), 1);
-        for i in 0..200 {
-            resolver
-                .resolve_fast("f", Some(&format!("a{i}")))
-                .expect("resolved");
-        }
-        let held = entries_of(id);
+        let held = entries_of(RESOLVER);
         assert!((2..=ENTRIES).contains(&held), "{held} entries");
-        resolver.clear_thread_cache();
-        assert_eq!(entries_of(id), 0);
+        forget(RESOLVER);
+        assert_eq!(entries_of(RESOLVER), 0);
     }
 }

@@ -416,68 +416,54 @@ impl Resolver {
     }
 }
 
-/// A registry holding the functions `names` (settings of no interest), for the
-/// resolver's unit tests.
-#[cfg(test)]
-pub(crate) fn registry_with_functions(
-    builder: crate::RegistryBuilder,
-    names: &[&str],
-) -> crate::Registry {
-    let mut registry = builder.build();
-    for name in names {
-        let config = crate::FunctionConfig::new(
-            "arn:aws:iam::123456789012:role/r",
-            crate::Code::from_zip_bytes(b"x"),
-        );
-        registry
-            .create_function(crate::registry::CreateFunctionRequest::new(*name, config))
-            .expect("function");
-    }
-    registry
-}
-
 #[cfg(test)]
 mod tests {
-    use crate::registry::{CreateAliasRequest, PublishVersionRequest};
-    use crate::{Region, Registry};
+    use super::index::ArnBase;
+    use super::{Resolution, RouteReason};
+    use crate::names::{AccountId, Partition, Region, Version, VersionNumber};
 
     /// R67: the invoked ARN written in one buffer is the ARN's own rendering, for every
-    /// way of qualifying a call.
+    /// way a call can be qualified.
     #[test]
     fn r67_invoked_arn_string_is_the_invoked_arns_rendering() {
-        let region: Region = "eu-central-2".parse().expect("region");
-        let mut registry =
-            super::registry_with_functions(Registry::builder().region(region), &["orders-api"]);
-        registry
-            .publish_version(PublishVersionRequest::new("orders-api"))
-            .expect("version");
-        registry
-            .create_alias(CreateAliasRequest::new("orders-api", "blue-2", "$LATEST"))
-            .expect("alias");
-        registry
-            .create_alias(CreateAliasRequest::new("orders-api", "live", "1"))
-            .expect("alias");
-        let resolver = registry.resolver();
-        let qualifiers = [
-            None,
-            Some("$LATEST"),
-            Some("1"),
-            Some("live"),
-            Some("blue-2"),
+        let base = ArnBase {
+            partition: Partition::AWS,
+            region: "eu-central-2".parse::<Region>().expect("region"),
+            account: "123456789012".parse::<AccountId>().expect("account"),
+        };
+        let seven = Version::Published(VersionNumber::new(7).expect("7"));
+        let cases = [
+            (None, Version::Latest, RouteReason::Unqualified),
+            (Some("$LATEST"), Version::Latest, RouteReason::Latest),
+            (Some("7"), seven, RouteReason::DirectVersion),
+            (Some("live"), seven, RouteReason::AliasPrimary),
+            (
+                Some("blue-2"),
+                Version::Latest,
+                RouteReason::AliasAdditional,
+            ),
         ];
-        for qualifier in qualifiers {
-            let resolution = resolver
-                .resolve_fast("orders-api", qualifier)
-                .expect("resolved");
+        for (qualifier, executed_version, reason) in cases {
+            let resolution = Resolution {
+                executed_version,
+                reason,
+                function: "orders-api",
+                qualifier,
+                base: &base,
+            };
             assert_eq!(
                 resolution.invoked_arn_string(),
                 resolution.invoked_arn().to_string(),
                 "{qualifier:?}"
             );
         }
-        let live = resolver
-            .resolve_fast("orders-api", Some("live"))
-            .expect("live");
+        let live = Resolution {
+            executed_version: seven,
+            reason: RouteReason::AliasPrimary,
+            function: "orders-api",
+            qualifier: Some("live"),
+            base: &base,
+        };
         assert_eq!(
             live.invoked_arn_string(),
             "arn:aws:lambda:eu-central-2:123456789012:function:orders-api:live"
