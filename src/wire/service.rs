@@ -478,7 +478,7 @@ pub(super) fn status_only(status: StatusCode) -> http::Response<Vec<u8>> {
 
 /// Headers every answer carries at most: `Content-Type`, `x-amzn-RequestId` and two of
 /// an operation's own (Invoke's executed version and log). Reserved up front, the map
-/// allocates once.
+/// never grows.
 const HEADERS_PER_ANSWER: usize = 4;
 
 /// A response with `status` and `body` and room for [`HEADERS_PER_ANSWER`] headers.
