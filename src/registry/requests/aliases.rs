@@ -1,0 +1,233 @@
+//! Requests of the alias operations: create, update, undo, list.
+
+use std::collections::BTreeMap;
+
+use super::AdditionalVersionWeights;
+
+/// `CreateAlias`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CreateAliasRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// `Name` of the alias.
+    pub name: String,
+    /// `FunctionVersion`: `$LATEST` or a published version number (R35).
+    pub function_version: String,
+    /// `Description`.
+    pub description: Option<String>,
+    /// `RoutingConfig.AdditionalVersionWeights`.
+    pub routing_config: Option<AdditionalVersionWeights>,
+}
+
+impl CreateAliasRequest {
+    /// Creates alias `name` of `function_name` pointing at `function_version`.
+    pub fn new(
+        function_name: impl Into<String>,
+        name: impl Into<String>,
+        function_version: impl Into<String>,
+    ) -> Self {
+        CreateAliasRequest {
+            function_name: function_name.into(),
+            name: name.into(),
+            function_version: function_version.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets `Description`.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `RoutingConfig` with one additional version and its weight.
+    pub fn with_routing(mut self, additional_version: impl Into<String>, weight: f64) -> Self {
+        self.routing_config = Some(BTreeMap::from([(additional_version.into(), weight)]));
+        self
+    }
+
+    /// Sets `RoutingConfig.AdditionalVersionWeights` to an arbitrary map (for callers that
+    /// forward a request as received).
+    pub fn with_routing_config(mut self, weights: AdditionalVersionWeights) -> Self {
+        self.routing_config = Some(weights);
+        self
+    }
+}
+
+/// Defines a request of a function and an alias name.
+macro_rules! alias_request {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub struct $name {
+            /// `FunctionName` (classic pattern).
+            pub function_name: String,
+            /// `Name` of the alias.
+            pub name: String,
+        }
+
+        impl $name {
+            /// Names alias `name` of `function_name`.
+            pub fn new(function_name: impl Into<String>, name: impl Into<String>) -> Self {
+                $name {
+                    function_name: function_name.into(),
+                    name: name.into(),
+                }
+            }
+        }
+    };
+}
+
+alias_request!(
+    /// `GetAlias` (R38).
+    GetAliasRequest
+);
+alias_request!(
+    /// `DeleteAlias` (R42).
+    DeleteAliasRequest
+);
+alias_request!(
+    /// [`Registry::alias_history`](crate::Registry::alias_history): the earlier targets
+    /// of an alias (beyond the service).
+    AliasHistoryRequest
+);
+
+/// `UpdateAlias`: a partial update (R39).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateAliasRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// `Name` of the alias.
+    pub name: String,
+    /// `FunctionVersion`; `None` keeps the primary.
+    pub function_version: Option<String>,
+    /// `Description`; `None` keeps it.
+    pub description: Option<String>,
+    /// `RoutingConfig.AdditionalVersionWeights`; `None` keeps the routing, an empty map
+    /// removes it (R39, R41).
+    pub routing_config: Option<AdditionalVersionWeights>,
+    /// `RevisionId` precondition on the alias (R40).
+    pub revision_id: Option<String>,
+}
+
+impl UpdateAliasRequest {
+    /// An update of alias `name` of `function_name` that changes nothing yet.
+    pub fn new(function_name: impl Into<String>, name: impl Into<String>) -> Self {
+        UpdateAliasRequest {
+            function_name: function_name.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets `FunctionVersion`.
+    pub fn with_function_version(mut self, version: impl Into<String>) -> Self {
+        self.function_version = Some(version.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `RoutingConfig` with one additional version and its weight.
+    pub fn with_routing(mut self, additional_version: impl Into<String>, weight: f64) -> Self {
+        self.routing_config = Some(BTreeMap::from([(additional_version.into(), weight)]));
+        self
+    }
+
+    /// Sets `RoutingConfig` to an empty map, which removes the routing (R41).
+    pub fn without_routing(mut self) -> Self {
+        self.routing_config = Some(BTreeMap::new());
+        self
+    }
+
+    /// Sets `RoutingConfig.AdditionalVersionWeights` to an arbitrary map.
+    pub fn with_routing_config(mut self, weights: AdditionalVersionWeights) -> Self {
+        self.routing_config = Some(weights);
+        self
+    }
+
+    /// Sets the `RevisionId` precondition.
+    pub fn with_revision_id(mut self, revision_id: impl Into<String>) -> Self {
+        self.revision_id = Some(revision_id.into());
+        self
+    }
+}
+
+/// [`Registry::undo_alias`](crate::Registry::undo_alias): put an alias back on its
+/// previous target.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UndoAliasRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// `Name` of the alias.
+    pub name: String,
+    /// `RevisionId` precondition on the alias.
+    pub revision_id: Option<String>,
+}
+
+impl UndoAliasRequest {
+    /// Undoes the last target change of alias `name` of `function_name`.
+    pub fn new(function_name: impl Into<String>, name: impl Into<String>) -> Self {
+        UndoAliasRequest {
+            function_name: function_name.into(),
+            name: name.into(),
+            revision_id: None,
+        }
+    }
+
+    /// Sets the `RevisionId` precondition.
+    pub fn with_revision_id(mut self, revision_id: impl Into<String>) -> Self {
+        self.revision_id = Some(revision_id.into());
+        self
+    }
+}
+
+/// `ListAliases`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListAliasesRequest {
+    /// `FunctionName` (classic pattern).
+    pub function_name: String,
+    /// `FunctionVersion` filter: only aliases whose primary is this version (R43).
+    pub function_version: Option<String>,
+    /// `Marker` from a previous `NextMarker`.
+    pub marker: Option<String>,
+    /// `MaxItems` (1–10000; pages never exceed 50 items).
+    pub max_items: Option<i64>,
+}
+
+impl ListAliasesRequest {
+    /// Lists the aliases of `function_name`.
+    pub fn new(function_name: impl Into<String>) -> Self {
+        ListAliasesRequest {
+            function_name: function_name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets the `FunctionVersion` filter.
+    pub fn with_function_version(mut self, version: impl Into<String>) -> Self {
+        self.function_version = Some(version.into());
+        self
+    }
+
+    /// Sets `Marker`.
+    pub fn with_marker(mut self, marker: impl Into<String>) -> Self {
+        self.marker = Some(marker.into());
+        self
+    }
+
+    /// Sets `MaxItems`.
+    pub fn with_max_items(mut self, max_items: i64) -> Self {
+        self.max_items = Some(max_items);
+        self
+    }
+}
