@@ -1,38 +1,15 @@
-//! Request bodies with the service's member names (docs/wire.md#request-bodies), and their
-//! conversion into the registry's requests.
-//!
-//! Bodies are read leniently the way the service reads them: members the service knows
-//! but this crate does not model (`Tags`, `VpcConfig`, `TracingConfig`, …) are accepted
-//! and ignored, an empty body counts as `{}`. A body that is not JSON, or a member of the
-//! wrong JSON type, is `InvalidRequestContentException`; a required member that is
-//! absent or `null` is a `ValidationException` (`Value null at '<member>' failed to
-//! satisfy constraint: Member must not be null`).
+//! Bodies of the function operations: create, update code, update configuration, and
+//! the settings they share.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 use crate::config::{Architecture, FunctionConfig};
 use crate::error::{Error, ErrorKind};
-use crate::policy::FunctionUrlAuthType;
-use crate::registry::{self, AdditionalVersionWeights};
+use crate::registry;
 use crate::validate::Violations;
-
-use super::code::FunctionCode;
-use super::errors::invalid_content;
-
-/// Reads a JSON request body; empty (or all-whitespace) means `{}`.
-///
-/// # Errors
-///
-/// `InvalidRequestContentException` `Could not parse request body into json: <reason>`.
-pub fn parse_body<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, Error> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    serde_json::from_slice(body).map_err(|e| invalid_content(&e.to_string()))
-}
+use crate::wire::code::FunctionCode;
 
 /// `Environment` in a request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -172,7 +149,7 @@ pub struct CreateFunctionBody {
     /// `ImageConfig` (images).
     pub image_config: Option<crate::config::ImageConfig>,
     /// `SnapStart`.
-    pub snap_start: Option<super::code::SnapStartBody>,
+    pub snap_start: Option<crate::wire::code::SnapStartBody>,
 }
 
 impl CreateFunctionBody {
@@ -193,10 +170,10 @@ impl CreateFunctionBody {
     /// As [`CreateFunctionBody::into_request`].
     pub fn into_request_with(
         self,
-        source: Option<&dyn super::CodeSource>,
+        source: Option<&dyn crate::wire::CodeSource>,
     ) -> Result<registry::CreateFunctionRequest, Error> {
         let mut v = Violations::new();
-        let snap_start = super::code::snap_start_of(&mut v, self.snap_start.as_ref());
+        let snap_start = crate::wire::code::snap_start_of(&mut v, self.snap_start.as_ref());
         let image_wanted = match self.package_type.as_deref() {
             None => None,
             Some("Zip") => Some(false),
@@ -234,7 +211,7 @@ impl CreateFunctionBody {
                 "internal error: checked members",
             ));
         };
-        let code = super::code::code_of(&code, source)?;
+        let code = crate::wire::code::code_of(&code, source)?;
         // The package type follows the code unless it is given; a mismatch is refused
         // (docs/decisions.md).
         if image_wanted.is_some_and(|image| {
@@ -328,7 +305,7 @@ impl UpdateFunctionCodeBody {
     pub fn into_request_with(
         self,
         function_name: String,
-        source: Option<&dyn super::CodeSource>,
+        source: Option<&dyn crate::wire::CodeSource>,
     ) -> Result<registry::UpdateFunctionCodeRequest, Error> {
         let mut v = Violations::new();
         let arch = architecture(&mut v, self.architectures.as_deref());
@@ -339,7 +316,7 @@ impl UpdateFunctionCodeBody {
                 DRY_RUN_UNSUPPORTED,
             ));
         }
-        let code = super::code::code_of(&self.code, source)?;
+        let code = crate::wire::code::code_of(&self.code, source)?;
         let mut req = registry::UpdateFunctionCodeRequest::new(function_name, code)
             .with_publish(self.publish.unwrap_or(false));
         if let Some(a) = arch {
@@ -380,7 +357,7 @@ pub struct UpdateFunctionConfigurationBody {
     /// `ImageConfig` (`{}` removes it).
     pub image_config: Option<crate::config::ImageConfig>,
     /// `SnapStart`.
-    pub snap_start: Option<super::code::SnapStartBody>,
+    pub snap_start: Option<crate::wire::code::SnapStartBody>,
     /// `RevisionId`.
     pub revision_id: Option<String>,
 }
@@ -402,7 +379,7 @@ impl UpdateFunctionConfigurationBody {
             self.memory_size,
             self.ephemeral_storage.and_then(|e| e.size),
         );
-        let snap_start = super::code::snap_start_of(&mut v, self.snap_start.as_ref());
+        let snap_start = crate::wire::code::snap_start_of(&mut v, self.snap_start.as_ref());
         v.finish()?;
         let mut req = registry::UpdateFunctionConfigurationRequest::new(function_name);
         req.image_config = self.image_config;
@@ -419,198 +396,6 @@ impl UpdateFunctionConfigurationBody {
             .dead_letter_config
             .map(|d| d.target_arn.unwrap_or_default());
         req.layers = self.layers;
-        req.revision_id = self.revision_id;
-        Ok(req)
-    }
-}
-
-/// `PublishVersion` body (docs/wire.md#request-bodies).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct PublishVersionBody {
-    /// `CodeSha256`.
-    pub code_sha256: Option<String>,
-    /// `Description`.
-    pub description: Option<String>,
-    /// `RevisionId`.
-    pub revision_id: Option<String>,
-}
-
-impl PublishVersionBody {
-    /// The registry request for `function_name`.
-    pub fn into_request(self, function_name: String) -> registry::PublishVersionRequest {
-        let mut req = registry::PublishVersionRequest::new(function_name);
-        req.code_sha256 = self.code_sha256;
-        req.description = self.description;
-        req.revision_id = self.revision_id;
-        req
-    }
-}
-
-/// `RoutingConfig` in a request.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct RoutingConfigBody {
-    /// `AdditionalVersionWeights`; absent or `{}` removes the routing (R41, R53). A
-    /// version named twice is refused.
-    #[serde(deserialize_with = "crate::json_map::optional_unique_keys")]
-    pub additional_version_weights: Option<AdditionalVersionWeights>,
-}
-
-/// `CreateAlias` body (docs/wire.md#request-bodies).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct CreateAliasBody {
-    /// `Name` (required).
-    pub name: Option<String>,
-    /// `FunctionVersion` (required).
-    pub function_version: Option<String>,
-    /// `Description`.
-    pub description: Option<String>,
-    /// `RoutingConfig`.
-    pub routing_config: Option<RoutingConfigBody>,
-}
-
-impl CreateAliasBody {
-    /// The registry request for `function_name`.
-    ///
-    /// # Errors
-    ///
-    /// `ValidationException` for an absent `Name` or `FunctionVersion`.
-    pub fn into_request(
-        self,
-        function_name: String,
-    ) -> Result<registry::CreateAliasRequest, Error> {
-        let mut v = Violations::new();
-        if self.name.is_none() {
-            v.push_null("name");
-        }
-        if self.function_version.is_none() {
-            v.push_null("functionVersion");
-        }
-        v.finish()?;
-        let mut req = registry::CreateAliasRequest::new(
-            function_name,
-            self.name.unwrap_or_default(),
-            self.function_version.unwrap_or_default(),
-        );
-        req.description = self.description;
-        req.routing_config = self
-            .routing_config
-            .map(|r| r.additional_version_weights.unwrap_or_default());
-        Ok(req)
-    }
-}
-
-/// `UpdateAlias` body (docs/wire.md#request-bodies).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct UpdateAliasBody {
-    /// `FunctionVersion`.
-    pub function_version: Option<String>,
-    /// `Description`.
-    pub description: Option<String>,
-    /// `RoutingConfig`.
-    pub routing_config: Option<RoutingConfigBody>,
-    /// `RevisionId`.
-    pub revision_id: Option<String>,
-}
-
-impl UpdateAliasBody {
-    /// The registry request for alias `name` of `function_name`.
-    pub fn into_request(self, function_name: String, name: String) -> registry::UpdateAliasRequest {
-        let mut req = registry::UpdateAliasRequest::new(function_name, name);
-        req.function_version = self.function_version;
-        req.description = self.description;
-        req.routing_config = self
-            .routing_config
-            .map(|r| r.additional_version_weights.unwrap_or_default());
-        req.revision_id = self.revision_id;
-        req
-    }
-}
-
-/// `AddPermission` body (docs/wire.md#policies); `Qualifier` is a query parameter.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-#[non_exhaustive]
-pub struct AddPermissionBody {
-    /// `StatementId` (required).
-    pub statement_id: Option<String>,
-    /// `Action` (required).
-    pub action: Option<String>,
-    /// `Principal` (required).
-    pub principal: Option<String>,
-    /// `SourceArn`.
-    pub source_arn: Option<String>,
-    /// `SourceAccount`.
-    pub source_account: Option<String>,
-    /// `PrincipalOrgID`.
-    #[serde(rename = "PrincipalOrgID")]
-    pub principal_org_id: Option<String>,
-    /// `EventSourceToken`.
-    pub event_source_token: Option<String>,
-    /// `FunctionUrlAuthType`: `NONE` or `AWS_IAM`.
-    pub function_url_auth_type: Option<String>,
-    /// `InvokedViaFunctionUrl`.
-    pub invoked_via_function_url: Option<bool>,
-    /// `RevisionId`.
-    pub revision_id: Option<String>,
-}
-
-impl AddPermissionBody {
-    /// The registry request for `function_name` and the `Qualifier` parameter.
-    ///
-    /// # Errors
-    ///
-    /// `ValidationException` for absent required members or a `FunctionUrlAuthType`
-    /// outside its enum.
-    pub fn into_request(
-        self,
-        function_name: String,
-        qualifier: Option<String>,
-    ) -> Result<registry::AddPermissionRequest, Error> {
-        let mut v = Violations::new();
-        for (value, member) in [
-            (&self.statement_id, "statementId"),
-            (&self.action, "action"),
-            (&self.principal, "principal"),
-        ] {
-            if value.is_none() {
-                v.push_null(member);
-            }
-        }
-        let auth = match self.function_url_auth_type.as_deref() {
-            None => None,
-            Some("NONE") => Some(FunctionUrlAuthType::None),
-            Some("AWS_IAM") => Some(FunctionUrlAuthType::AwsIam),
-            Some(other) => {
-                v.push(
-                    other,
-                    "functionUrlAuthType",
-                    "Member must satisfy enum value set: [NONE, AWS_IAM]",
-                );
-                None
-            }
-        };
-        v.finish()?;
-        let mut req = registry::AddPermissionRequest::new(
-            function_name,
-            self.statement_id.unwrap_or_default(),
-            self.action.unwrap_or_default(),
-            self.principal.unwrap_or_default(),
-        );
-        req.qualifier = qualifier;
-        req.source_arn = self.source_arn;
-        req.source_account = self.source_account;
-        req.principal_org_id = self.principal_org_id;
-        req.event_source_token = self.event_source_token;
-        req.function_url_auth_type = auth;
-        req.invoked_via_function_url = self.invoked_via_function_url.unwrap_or(false);
         req.revision_id = self.revision_id;
         Ok(req)
     }

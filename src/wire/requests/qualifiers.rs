@@ -1,0 +1,201 @@
+//! Bodies of the operations on what a qualifier names: publishing a version, aliases and
+//! their routing, permissions.
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::policy::FunctionUrlAuthType;
+use crate::registry::{self, AdditionalVersionWeights};
+use crate::validate::Violations;
+
+/// `PublishVersion` body (docs/wire.md#request-bodies).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct PublishVersionBody {
+    /// `CodeSha256`.
+    pub code_sha256: Option<String>,
+    /// `Description`.
+    pub description: Option<String>,
+    /// `RevisionId`.
+    pub revision_id: Option<String>,
+}
+
+impl PublishVersionBody {
+    /// The registry request for `function_name`.
+    pub fn into_request(self, function_name: String) -> registry::PublishVersionRequest {
+        let mut req = registry::PublishVersionRequest::new(function_name);
+        req.code_sha256 = self.code_sha256;
+        req.description = self.description;
+        req.revision_id = self.revision_id;
+        req
+    }
+}
+
+/// `RoutingConfig` in a request.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct RoutingConfigBody {
+    /// `AdditionalVersionWeights`; absent or `{}` removes the routing (R41, R53). A
+    /// version named twice is refused.
+    #[serde(deserialize_with = "crate::json_map::optional_unique_keys")]
+    pub additional_version_weights: Option<AdditionalVersionWeights>,
+}
+
+/// `CreateAlias` body (docs/wire.md#request-bodies).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct CreateAliasBody {
+    /// `Name` (required).
+    pub name: Option<String>,
+    /// `FunctionVersion` (required).
+    pub function_version: Option<String>,
+    /// `Description`.
+    pub description: Option<String>,
+    /// `RoutingConfig`.
+    pub routing_config: Option<RoutingConfigBody>,
+}
+
+impl CreateAliasBody {
+    /// The registry request for `function_name`.
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for an absent `Name` or `FunctionVersion`.
+    pub fn into_request(
+        self,
+        function_name: String,
+    ) -> Result<registry::CreateAliasRequest, Error> {
+        let mut v = Violations::new();
+        if self.name.is_none() {
+            v.push_null("name");
+        }
+        if self.function_version.is_none() {
+            v.push_null("functionVersion");
+        }
+        v.finish()?;
+        let mut req = registry::CreateAliasRequest::new(
+            function_name,
+            self.name.unwrap_or_default(),
+            self.function_version.unwrap_or_default(),
+        );
+        req.description = self.description;
+        req.routing_config = self
+            .routing_config
+            .map(|r| r.additional_version_weights.unwrap_or_default());
+        Ok(req)
+    }
+}
+
+/// `UpdateAlias` body (docs/wire.md#request-bodies).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct UpdateAliasBody {
+    /// `FunctionVersion`.
+    pub function_version: Option<String>,
+    /// `Description`.
+    pub description: Option<String>,
+    /// `RoutingConfig`.
+    pub routing_config: Option<RoutingConfigBody>,
+    /// `RevisionId`.
+    pub revision_id: Option<String>,
+}
+
+impl UpdateAliasBody {
+    /// The registry request for alias `name` of `function_name`.
+    pub fn into_request(self, function_name: String, name: String) -> registry::UpdateAliasRequest {
+        let mut req = registry::UpdateAliasRequest::new(function_name, name);
+        req.function_version = self.function_version;
+        req.description = self.description;
+        req.routing_config = self
+            .routing_config
+            .map(|r| r.additional_version_weights.unwrap_or_default());
+        req.revision_id = self.revision_id;
+        req
+    }
+}
+
+/// `AddPermission` body (docs/wire.md#policies); `Qualifier` is a query parameter.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+#[non_exhaustive]
+pub struct AddPermissionBody {
+    /// `StatementId` (required).
+    pub statement_id: Option<String>,
+    /// `Action` (required).
+    pub action: Option<String>,
+    /// `Principal` (required).
+    pub principal: Option<String>,
+    /// `SourceArn`.
+    pub source_arn: Option<String>,
+    /// `SourceAccount`.
+    pub source_account: Option<String>,
+    /// `PrincipalOrgID`.
+    #[serde(rename = "PrincipalOrgID")]
+    pub principal_org_id: Option<String>,
+    /// `EventSourceToken`.
+    pub event_source_token: Option<String>,
+    /// `FunctionUrlAuthType`: `NONE` or `AWS_IAM`.
+    pub function_url_auth_type: Option<String>,
+    /// `InvokedViaFunctionUrl`.
+    pub invoked_via_function_url: Option<bool>,
+    /// `RevisionId`.
+    pub revision_id: Option<String>,
+}
+
+impl AddPermissionBody {
+    /// The registry request for `function_name` and the `Qualifier` parameter.
+    ///
+    /// # Errors
+    ///
+    /// `ValidationException` for absent required members or a `FunctionUrlAuthType`
+    /// outside its enum.
+    pub fn into_request(
+        self,
+        function_name: String,
+        qualifier: Option<String>,
+    ) -> Result<registry::AddPermissionRequest, Error> {
+        let mut v = Violations::new();
+        for (value, member) in [
+            (&self.statement_id, "statementId"),
+            (&self.action, "action"),
+            (&self.principal, "principal"),
+        ] {
+            if value.is_none() {
+                v.push_null(member);
+            }
+        }
+        let auth = match self.function_url_auth_type.as_deref() {
+            None => None,
+            Some("NONE") => Some(FunctionUrlAuthType::None),
+            Some("AWS_IAM") => Some(FunctionUrlAuthType::AwsIam),
+            Some(other) => {
+                v.push(
+                    other,
+                    "functionUrlAuthType",
+                    "Member must satisfy enum value set: [NONE, AWS_IAM]",
+                );
+                None
+            }
+        };
+        v.finish()?;
+        let mut req = registry::AddPermissionRequest::new(
+            function_name,
+            self.statement_id.unwrap_or_default(),
+            self.action.unwrap_or_default(),
+            self.principal.unwrap_or_default(),
+        );
+        req.qualifier = qualifier;
+        req.source_arn = self.source_arn;
+        req.source_account = self.source_account;
+        req.principal_org_id = self.principal_org_id;
+        req.event_source_token = self.event_source_token;
+        req.function_url_auth_type = auth;
+        req.invoked_via_function_url = self.invoked_via_function_url.unwrap_or(false);
+        req.revision_id = self.revision_id;
+        Ok(req)
+    }
+}
