@@ -66,6 +66,7 @@
 //! 202 and `DryRun` 204, without the header (R66). `X-Amz-Log-Type: Tail` adds an
 //! `X-Amz-Log-Result` with a three-line log. A non-empty payload must be JSON.
 
+mod alias_json;
 mod attached;
 mod code;
 mod errors;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use http::{HeaderValue, Method, StatusCode};
 use serde::Serialize;
 
+use super::alias_json::AliasConfigurationJson;
 use super::errors::error_response;
 use super::headers::REQUEST_ID;
 use super::requests::{
@@ -13,8 +14,8 @@ use super::requests::{
     UpdateFunctionCodeBody, UpdateFunctionConfigurationBody, parse_body,
 };
 use super::responses::{
-    AddPermissionResponse, AliasConfigurationJson, FunctionConfiguration, GetFunctionResponse,
-    GetPolicyResponse, ListAliasesResponse,
+    AddPermissionResponse, FunctionConfiguration, GetFunctionResponse, GetPolicyResponse,
+    ListAliasesResponse,
 };
 use super::route::{Operation, Query, Route, route};
 use super::settle::{Settler, Settling};
