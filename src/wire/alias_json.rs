@@ -6,8 +6,7 @@ use serde::Serialize;
 
 use crate::registry;
 
-/// An alias's answer written straight from the registry's view: the bytes serde writes
-/// for [`AliasConfiguration`], without copying the view's members into strings first.
+/// An alias's answer written from the registry's view.
 pub(super) struct AliasConfigurationJson<'a>(pub(super) &'a registry::AliasConfiguration);
 
 impl Serialize for AliasConfigurationJson<'_> {
