@@ -86,14 +86,14 @@ impl Registry {
     pub(crate) fn invoke_route(
         &self,
         req: &InvokeRequest,
-    ) -> Result<(FunctionName, Option<String>), Error> {
+    ) -> Result<(&FunctionName, Option<String>), Error> {
         let (fref, qualifier) = self.qualified_target(
             Violations::new(),
             &req.function_name,
             req.qualifier.as_deref(),
         )?;
         match self.lookup(&fref) {
-            Some(f) => Ok((f.name.clone(), qualifier)),
+            Some(f) => Ok((&f.name, qualifier)),
             None => Err(self.qualified_not_found(&fref, qualifier.as_deref().unwrap_or("$LATEST"))),
         }
     }

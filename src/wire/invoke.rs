@@ -129,7 +129,7 @@ impl Service {
                     (target.executed_version, target.invoked_arn.to_string())
                 }
             };
-            registry.check_invocable(&function, executed)?;
+            registry.check_invocable(function, executed)?;
             // Admission (R119, R121): the permit is held until the answer is built.
             let permit = self
                 .resolver()

@@ -310,8 +310,9 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
         (API_VERSION, "functions") => {}
         (API_VERSION, "event-source-mappings") => return mapping_route(method, segments),
         (TAGS_API, "tags") => {
-            let rest: Vec<&str> = segments.collect();
-            let operation = match (method.as_str(), rest.as_slice()) {
+            let (rest, n) = at_most::<1>(segments)?;
+            let rest = &rest[..n];
+            let operation = match (method.as_str(), rest) {
                 ("POST", [r]) if !r.is_empty() => Operation::TagResource,
                 ("DELETE", [r]) if !r.is_empty() => Operation::UntagResource,
                 ("GET", [r]) if !r.is_empty() => Operation::ListTags,
@@ -328,8 +329,9 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
         }
         _ => return None,
     }
-    let rest: Vec<&str> = segments.collect();
-    if rest.len() > 3 || rest.iter().any(|s| s.is_empty()) {
+    let (rest, n) = at_most::<3>(segments)?;
+    let rest = &rest[..n];
+    if rest.iter().any(|s| s.is_empty()) {
         return None;
     }
     let name = rest.first().map(|s| decode(s));
@@ -366,9 +368,10 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
 
 /// `/2015-03-31/event-source-mappings[/{UUID}]`.
 fn mapping_route<'a>(method: &Method, segments: impl Iterator<Item = &'a str>) -> Option<Route> {
-    let rest: Vec<&str> = segments.collect();
+    let (rest, n) = at_most::<1>(segments)?;
+    let rest = &rest[..n];
     use Operation as O;
-    let operation = match (method.as_str(), rest.as_slice()) {
+    let operation = match (method.as_str(), rest) {
         ("POST", []) => O::CreateEventSourceMapping,
         ("GET", []) => O::ListEventSourceMappings,
         ("GET", [id]) if !id.is_empty() => O::GetEventSourceMapping,
@@ -390,9 +393,9 @@ fn qualified_config_route<'a>(
     method: &Method,
     segments: impl Iterator<Item = &'a str>,
 ) -> Option<Route> {
-    let rest: Vec<&str> = segments.collect();
+    let (rest, n) = at_most::<3>(segments)?;
     use Operation as O;
-    let (name, tail) = rest.split_first()?;
+    let (name, tail) = rest[..n].split_first()?;
     if name.is_empty() {
         return None;
     }
@@ -426,6 +429,19 @@ fn qualified_config_route<'a>(
         function_name: Some(decode(name)),
         resource: None,
     })
+}
+
+/// The remaining path segments, when there are at most `N` (no allocation).
+fn at_most<'a, const N: usize>(
+    segments: impl Iterator<Item = &'a str>,
+) -> Option<([&'a str; N], usize)> {
+    let mut out = [""; N];
+    let mut n = 0;
+    for segment in segments {
+        *out.get_mut(n)? = segment;
+        n += 1;
+    }
+    Some((out, n))
 }
 
 fn decode(segment: &str) -> String {
