@@ -229,10 +229,11 @@ impl RequestFields {
         let Some(route) = route(request.method(), request.uri().path()) else {
             return RequestFields::NONE;
         };
-        let qualifier = request
-            .uri()
-            .query()
-            .and_then(|q| Query::parse(q).get("Qualifier").map(str::to_owned));
+        let qualifier = request.uri().query().and_then(|q| {
+            Query::parse(q)
+                .get("Qualifier")
+                .map(std::borrow::Cow::into_owned)
+        });
         RequestFields {
             operation: route.operation.name(),
             function: route

@@ -76,4 +76,5 @@ mod version;
 pub use function::{AliasName, FunctionName};
 pub use location::{AccountId, Partition, Region};
 pub use revision_id::RevisionId;
+pub(crate) use version::decimal_digits;
 pub use version::{Qualifier, Version, VersionNumber};

@@ -153,6 +153,32 @@ impl fmt::Display for Version {
 
 string_conversions!(Version);
 
+/// The decimal digits of `n`, written at the end of `buf` (no allocation).
+pub(crate) fn decimal_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+}
+
+impl Version {
+    /// Calls `f` with the version as it prints (`$LATEST` or the number), formatted on
+    /// the stack.
+    pub(crate) fn with_text<R>(self, f: impl FnOnce(&str) -> R) -> R {
+        match self {
+            Version::Latest => f(Version::LATEST_STR),
+            Version::Published(n) => f(decimal_digits(n.get(), &mut [0; 20])),
+        }
+    }
+}
+
 /// What follows the function name to select something inside a function: `$LATEST`, a
 /// version number or an alias name. Parsing is unambiguous because alias names are never
 /// all digits.

@@ -2,6 +2,8 @@
 //! shares, and the texts they answer with. Each operation calls them in that order;
 //! nothing here mutates.
 
+use std::borrow::Cow;
+
 use std::collections::BTreeMap;
 
 use crate::arn::FunctionRef;
@@ -135,18 +137,35 @@ impl Registry {
     /// parameter. Returns the reference and the effective qualifier.
     pub(super) fn qualified_target(
         &self,
-        mut violations: Violations,
+        violations: Violations,
         function_name: &str,
         qualifier: Option<&str>,
     ) -> Result<(FunctionRef, Option<String>), Error> {
+        let (fref, qualifier) =
+            self.qualified_target_borrowed(violations, function_name, qualifier)?;
+        Ok((fref, qualifier.map(Cow::into_owned)))
+    }
+
+    /// [`Registry::qualified_target`] with the effective qualifier borrowed from the
+    /// `Qualifier` parameter when there is one (it then equals any suffix of the name).
+    pub(super) fn qualified_target_borrowed<'q>(
+        &self,
+        mut violations: Violations,
+        function_name: &str,
+        qualifier: Option<&'q str>,
+    ) -> Result<(FunctionRef, Option<Cow<'q, str>>), Error> {
         let fref =
             Self::check_function_name(&mut violations, function_name, NamePattern::Namespaced);
         Self::check_qualifier_param(&mut violations, qualifier);
         violations.finish()?;
         let fref = validated(fref)?;
         self.check_region(&fref)?;
-        let qualifier = Self::effective_qualifier(&fref, qualifier)?.map(str::to_owned);
-        Ok((fref, qualifier))
+        let effective = match (Self::effective_qualifier(&fref, qualifier)?, qualifier) {
+            (None, _) => None,
+            (Some(_), Some(param)) => Some(Cow::Borrowed(param)),
+            (Some(suffix), None) => Some(Cow::Owned(suffix.to_owned())),
+        };
+        Ok((fref, effective))
     }
 
     /// `Function not found: {arn}`.

@@ -2,6 +2,8 @@
 //! qualifier resolved inside the function with full validation. The lock-free answer for
 //! the hot path is the resolver's.
 
+use std::borrow::Cow;
+
 use super::control::Registry;
 use super::{InvokeRequest, InvokeTarget};
 use crate::arn::{FunctionArn, FunctionRef};
@@ -83,15 +85,13 @@ impl Registry {
     /// function's name and the effective qualifier, for a caller that then asks the
     /// resolver which version runs. Anything else is the registry's error.
     #[cfg(feature = "wire")]
-    pub(crate) fn invoke_route(
+    pub(crate) fn invoke_route<'q>(
         &self,
-        req: &InvokeRequest,
-    ) -> Result<(&FunctionName, Option<String>), Error> {
-        let (fref, qualifier) = self.qualified_target(
-            Violations::new(),
-            &req.function_name,
-            req.qualifier.as_deref(),
-        )?;
+        function_name: &str,
+        qualifier: Option<&'q str>,
+    ) -> Result<(&FunctionName, Option<Cow<'q, str>>), Error> {
+        let (fref, qualifier) =
+            self.qualified_target_borrowed(Violations::new(), function_name, qualifier)?;
         match self.lookup(&fref) {
             Some(f) => Ok((&f.name, qualifier)),
             None => Err(self.qualified_not_found(&fref, qualifier.as_deref().unwrap_or("$LATEST"))),

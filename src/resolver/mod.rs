@@ -108,34 +108,62 @@ impl Resolution<'_> {
         }
     }
 
-    /// `self.invoked_arn().to_string()`, written into one buffer sized up front. The
-    /// qualifier is spelled by how the resolution went: an alias as the caller named it
-    /// (the index holds valid alias names only), a version number as the number
-    /// prints, `$LATEST` as itself.
+    /// `self.invoked_arn().to_string()`, written into one buffer sized up front.
+    #[cfg(test)]
     pub(crate) fn invoked_arn_string(&self) -> String {
-        use std::fmt::Write as _;
+        let mut out = String::with_capacity(self.invoked_arn_capacity());
+        self.push_invoked_arn(&mut out);
+        out
+    }
+
+    /// At least the length of the invoked ARN's text.
+    pub(crate) fn invoked_arn_capacity(&self) -> usize {
         let base = self.base;
-        let mut out =
-            String::with_capacity(64 + self.function.len() + self.qualifier.map_or(0, str::len));
-        let _ = write!(
-            out,
-            "arn:{}:lambda:{}:{}:function:{}",
-            base.partition, base.region, base.account, self.function
-        );
+        let fixed = "arn::lambda:::function::".len();
+        fixed
+            + base.partition.as_str().len()
+            + base.region.as_str().len()
+            + base.account.as_str().len()
+            + self.function.len()
+            + self
+                .qualifier
+                .map_or(0, str::len)
+                .max(Version::LATEST_STR.len())
+    }
+
+    /// Appends the text of [`Resolution::invoked_arn`] to `out`, building no values on
+    /// the way. The qualifier is spelled by how the resolution went: an alias as the
+    /// caller named it (the index holds valid alias names only), a version number as the
+    /// number prints, `$LATEST` as itself.
+    pub(crate) fn push_invoked_arn(&self, out: &mut String) {
+        let base = self.base;
+        for part in [
+            "arn:",
+            base.partition.as_str(),
+            ":lambda:",
+            base.region.as_str(),
+            ":",
+            base.account.as_str(),
+            ":function:",
+            self.function,
+        ] {
+            out.push_str(part);
+        }
         match (self.reason, self.qualifier) {
             (RouteReason::Unqualified, _) | (_, None) => {}
             (RouteReason::Latest, Some(_)) => {
-                let _ = write!(out, ":{}", Version::LATEST_STR);
+                out.push(':');
+                out.push_str(Version::LATEST_STR);
             }
             (RouteReason::DirectVersion, Some(_)) => {
-                let _ = write!(out, ":{}", self.executed_version);
+                out.push(':');
+                self.executed_version.with_text(|text| out.push_str(text));
             }
             (RouteReason::AliasPrimary | RouteReason::AliasAdditional, Some(q)) => {
                 out.push(':');
                 out.push_str(q);
             }
         }
-        out
     }
 }
 
@@ -454,6 +482,10 @@ mod tests {
             assert_eq!(
                 resolution.invoked_arn_string(),
                 resolution.invoked_arn().to_string(),
+                "{qualifier:?}"
+            );
+            assert!(
+                resolution.invoked_arn_capacity() >= resolution.invoked_arn_string().len(),
                 "{qualifier:?}"
             );
         }

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::names::decimal_digits;
 use crate::registry;
 
 /// An alias's answer written from the registry's view.
@@ -70,18 +71,6 @@ impl Serialize for RoutingJson<'_> {
 
 /// How the decimal spellings of `a` and `b` order as strings.
 fn decimal_order(a: u64, b: u64) -> std::cmp::Ordering {
-    fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
-        let mut at = buf.len();
-        loop {
-            at -= 1;
-            buf[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        &buf[at..]
-    }
     let (mut x, mut y) = ([0; 20], [0; 20]);
-    digits(a, &mut x).cmp(digits(b, &mut y))
+    decimal_digits(a, &mut x).cmp(decimal_digits(b, &mut y))
 }

@@ -2,6 +2,8 @@
 //! asynchronous-invocation configs, function URLs (R124–R160) — and requests that
 //! arrive on a function URL.
 
+use std::borrow::Cow;
+
 use http::{HeaderValue, StatusCode};
 
 use super::headers::EXECUTED_VERSION;
@@ -25,11 +27,11 @@ impl Service {
         op: Operation,
         name: String,
         resource: String,
-        query: &Query,
+        query: &Query<'_>,
         body: &[u8],
     ) -> Result<http::Response<Vec<u8>>, Error> {
-        let qualifier = query.get("Qualifier").map(str::to_owned);
-        let marker = query.get("Marker").map(str::to_owned);
+        let qualifier = query.get("Qualifier").map(Cow::into_owned);
+        let marker = query.get("Marker").map(Cow::into_owned);
         match op {
             Operation::CreateEventSourceMapping => {
                 let req = parse_body::<CreateEventSourceMappingRequest>(body)?;
@@ -59,8 +61,8 @@ impl Service {
             }
             Operation::ListEventSourceMappings => {
                 let req = ListEventSourceMappingsRequest {
-                    event_source_arn: query.get("EventSourceArn").map(str::to_owned),
-                    function_name: query.get("FunctionName").map(str::to_owned),
+                    event_source_arn: query.get("EventSourceArn").map(Cow::into_owned),
+                    function_name: query.get("FunctionName").map(Cow::into_owned),
                     marker,
                     max_items: max_items(query)?,
                 };
@@ -158,7 +160,7 @@ impl Service {
             }
             Operation::GetProvisionedConcurrencyConfig
             | Operation::ListProvisionedConcurrencyConfigs
-                if query.get("List") == Some("ALL") =>
+                if query.get("List").as_deref() == Some("ALL") =>
             {
                 let req = ListProvisionedConcurrencyConfigsRequest {
                     marker,
@@ -197,8 +199,8 @@ impl Service {
             }
             Operation::ListFunctions => {
                 let req = ListFunctionsRequest {
-                    function_version: query.get("FunctionVersion").map(str::to_owned),
-                    master_region: query.get("MasterRegion").map(str::to_owned),
+                    function_version: query.get("FunctionVersion").map(Cow::into_owned),
+                    master_region: query.get("MasterRegion").map(Cow::into_owned),
                     marker,
                     max_items: max_items(query)?,
                 };
@@ -217,7 +219,7 @@ impl Service {
                 let keys: Vec<String> = query
                     .get_all("tagKeys")
                     .into_iter()
-                    .map(str::to_owned)
+                    .map(Cow::into_owned)
                     .collect();
                 self.registry_write().untag_resource(&resource, &keys)?;
                 empty(op)

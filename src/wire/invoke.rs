@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::invalid_content;
 use super::headers::{EXECUTED_VERSION, LOG_RESULT};
-use super::service::{Service, json_with_status, status_only};
+use super::service::{Service, json_body, status_only};
 use crate::Version;
 use crate::error::{Error, ErrorKind};
 use crate::registry::InvokeRequest;
@@ -32,25 +32,22 @@ pub struct InvokePayload {
     pub message: String,
 }
 
-/// [`InvokePayload`] as it is written: the same members, borrowed.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct InvokePayloadRef<'a> {
-    executed_version: &'a str,
-    invoked_function_arn: &'a str,
-    message: &'a str,
-}
-
 /// The note in every [`InvokePayload`].
 const NO_CODE_RAN: &str = "lambda-versioning: no code ran; this is the version the resolver chose";
 
 impl Service {
     pub(super) fn invoke(
         &self,
-        req: InvokeRequest,
+        function_name: &str,
+        qualifier: Option<&str>,
         headers: &http::HeaderMap,
         payload: &[u8],
     ) -> Result<http::Response<Vec<u8>>, Error> {
+        // The registry's request, for the paths that need one owned.
+        let request = || InvokeRequest {
+            qualifier: qualifier.map(str::to_owned),
+            ..InvokeRequest::new(function_name)
+        };
         let mut v = Violations::new();
         let invocation_type = match header(headers, "x-amz-invocation-type") {
             None => Some(InvocationType::RequestResponse),
@@ -107,26 +104,40 @@ impl Service {
                 })?
             };
             self.registry_read()
-                .invoke_async(req, &event, &mut rand::rng())?;
+                .invoke_async(request(), &event, &mut rand::rng())?;
             return Ok(status_only(StatusCode::ACCEPTED));
         }
 
         // Under one read of the registry: its checks up to the function's existence, the
         // resolver's lock-free choice, and the state of the chosen version (one that is
         // still being created is not invoked). If the resolver finds no target (a version
-        // or alias that does not exist), the registry words the error.
-        let (executed, invoked_arn, permit) = {
+        // or alias that does not exist), the registry words the error. A synchronous
+        // call's answer is written while the resolution's names are at hand.
+        let answers_payload = invocation_type == InvocationType::RequestResponse;
+        let (executed, payload, permit) = {
             let registry = self.registry_read();
-            let (function, qualifier) = registry.invoke_route(&req)?;
+            let (function, qualifier) = registry.invoke_route(function_name, qualifier)?;
             let chosen = self
                 .resolver()
                 .resolve_fast(function.as_str(), qualifier.as_deref())
-                .map(|r| (r.executed_version(), r.invoked_arn_string()));
-            let (executed, invoked_arn) = match chosen {
+                .map(|r| {
+                    let executed = r.executed_version();
+                    let payload = answers_payload.then(|| {
+                        payload_body(executed, r.invoked_arn_capacity(), |out| {
+                            r.push_invoked_arn(out)
+                        })
+                    });
+                    (executed, payload)
+                });
+            let (executed, payload) = match chosen {
                 Ok(found) => found,
                 Err(_) => {
-                    let target = registry.invoke_target(req, &mut rand::rng())?;
-                    (target.executed_version, target.invoked_arn.to_string())
+                    let target = registry.invoke_target(request(), &mut rand::rng())?;
+                    let executed = target.executed_version;
+                    let arn = target.invoked_arn.to_string();
+                    let payload = answers_payload
+                        .then(|| payload_body(executed, arn.len(), |out| out.push_str(&arn)));
+                    (executed, payload)
                 }
             };
             registry.check_invocable(function, executed)?;
@@ -135,21 +146,15 @@ impl Service {
                 .resolver()
                 .admit_version_borrowed(function.as_str(), executed)
                 .map_err(|_| Error::throttled())?;
-            (executed, invoked_arn, permit)
+            (executed, payload, permit)
         };
 
-        let mut response = match invocation_type {
-            InvocationType::Event => status_only(StatusCode::ACCEPTED),
-            InvocationType::DryRun => status_only(StatusCode::NO_CONTENT),
-            InvocationType::RequestResponse => {
-                let executed_text = executed.to_string();
-                let payload = InvokePayloadRef {
-                    executed_version: &executed_text,
-                    invoked_function_arn: &invoked_arn,
-                    message: NO_CODE_RAN,
-                };
-                let mut response = json_with_status(StatusCode::OK, &payload)?;
-                if let Ok(value) = HeaderValue::from_str(&executed_text) {
+        let mut response = match (invocation_type, payload) {
+            (InvocationType::Event, _) => status_only(StatusCode::ACCEPTED),
+            (InvocationType::DryRun, _) => status_only(StatusCode::NO_CONTENT),
+            (InvocationType::RequestResponse, payload) => {
+                let mut response = json_body(StatusCode::OK, payload.unwrap_or_default());
+                if let Ok(value) = executed.with_text(HeaderValue::from_str) {
                     response.headers_mut().insert(EXECUTED_VERSION, value);
                 }
                 response
@@ -164,6 +169,57 @@ impl Service {
         drop(permit);
         Ok(response)
     }
+}
+
+/// The body of a synchronous call's answer: the bytes `serde_json` writes for an
+/// [`InvokePayload`], written in one buffer. `push_arn` appends the invoked ARN (at most
+/// `arn_capacity` bytes, or the buffer grows once); an ARN that would need JSON escaping
+/// (none does: its parts are validated names) is written escaped, as serde would.
+fn payload_body(
+    executed: Version,
+    arn_capacity: usize,
+    push_arn: impl FnOnce(&mut String),
+) -> Vec<u8> {
+    const HEAD: &str = r#"{"executedVersion":""#;
+    const ARN: &str = r#"","invokedFunctionArn":""#;
+    const MESSAGE: &str = r#"","message":""#;
+    const END: &str = r#""}"#;
+    let mut out = String::with_capacity(
+        HEAD.len()
+            + Version::LATEST_STR.len().max(20)
+            + ARN.len()
+            + arn_capacity
+            + MESSAGE.len()
+            + NO_CODE_RAN.len()
+            + END.len(),
+    );
+    out.push_str(HEAD);
+    executed.with_text(|text| out.push_str(text));
+    out.push_str(ARN);
+    let arn_start = out.len();
+    push_arn(&mut out);
+    if out.as_bytes()[arn_start..]
+        .iter()
+        .any(|&b| needs_json_escape(b))
+    {
+        let arn = out.split_off(arn_start);
+        // Written again with serde's escaping, in place of the opening quote.
+        out.pop();
+        if let Ok(quoted) = serde_json::to_string(&arn) {
+            out.push_str(&quoted);
+        }
+        out.push_str(&MESSAGE[1..]);
+    } else {
+        out.push_str(MESSAGE);
+    }
+    out.push_str(NO_CODE_RAN);
+    out.push_str(END);
+    out.into_bytes()
+}
+
+/// Whether `serde_json` escapes byte `b` inside a string (quote, backslash, control).
+fn needs_json_escape(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
 }
 
 /// `X-Amz-Invocation-Type`.
@@ -195,4 +251,41 @@ fn log_tail(executed: Version) -> String {
 
 fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{InvokePayload, NO_CODE_RAN, payload_body};
+    use crate::{Version, VersionNumber};
+
+    /// The body written by hand is the bytes serde writes for the same payload, whatever
+    /// the version, for ARNs that need escaping and for ARNs longer than announced.
+    #[test]
+    fn r66_r67_payload_body_is_serdes_rendering() {
+        let twelve = Version::Published(VersionNumber::new(12).expect("12"));
+        let arns = [
+            "arn:aws:lambda:us-east-1:123456789012:function:checkout:live",
+            "arn:aws:lambda:us-east-1:123456789012:function:checkout",
+            "quote \" backslash \\ newline \n tab \t nul \u{0} unicode é ✓",
+            "",
+        ];
+        for executed in [Version::Latest, twelve] {
+            for arn in arns {
+                for capacity in [0, arn.len(), 300] {
+                    let expected = serde_json::to_vec(&InvokePayload {
+                        executed_version: executed.to_string(),
+                        invoked_function_arn: arn.to_owned(),
+                        message: NO_CODE_RAN.to_owned(),
+                    })
+                    .expect("serde");
+                    let written = payload_body(executed, capacity, |out| out.push_str(arn));
+                    assert_eq!(
+                        String::from_utf8(written).expect("utf-8"),
+                        String::from_utf8(expected).expect("utf-8"),
+                        "{executed} {arn:?} {capacity}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -301,6 +301,36 @@ const TAGS_API: &str = "2017-03-31";
 /// assert!(route(&Method::PATCH, "/2015-03-31/functions/f").is_none());
 /// ```
 pub fn route(method: &Method, path: &str) -> Option<Route> {
+    route_raw(method, path).map(|raw| Route {
+        operation: raw.operation,
+        function_name: raw.function_name.map(|s| decode(s).into_owned()),
+        resource: raw.resource.map(|s| decode(s).into_owned()),
+    })
+}
+
+/// A request's operation and its path parameters as they appear in the path (still
+/// percent-encoded), borrowed from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct RawRoute<'a> {
+    pub(super) operation: Operation,
+    pub(super) function_name: Option<&'a str>,
+    pub(super) resource: Option<&'a str>,
+}
+
+impl<'a> RawRoute<'a> {
+    /// `{FunctionName}`, decoded (borrowed unless it had escapes); empty when absent.
+    pub(super) fn function_name(&self) -> Cow<'a, str> {
+        self.function_name.map(decode).unwrap_or_default()
+    }
+
+    /// The other path parameter, decoded; empty when absent.
+    pub(super) fn resource(&self) -> Cow<'a, str> {
+        self.resource.map(decode).unwrap_or_default()
+    }
+}
+
+/// [`route`] without decoding or copying the parameters.
+pub(super) fn route_raw<'a>(method: &Method, path: &'a str) -> Option<RawRoute<'a>> {
     let path = path.strip_prefix('/')?;
     let path = path.strip_suffix('/').unwrap_or(path);
     let mut segments = path.split('/');
@@ -318,10 +348,10 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
                 ("GET", [r]) if !r.is_empty() => Operation::ListTags,
                 _ => return None,
             };
-            return Some(Route {
+            return Some(RawRoute {
                 operation,
                 function_name: None,
-                resource: rest.first().map(|s| decode(s)),
+                resource: rest.first().copied(),
             });
         }
         (INVOKE_CONFIG_API | URL_API | PROVISIONED_API | RESERVED_API, "functions") => {
@@ -334,8 +364,8 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
     if rest.iter().any(|s| s.is_empty()) {
         return None;
     }
-    let name = rest.first().map(|s| decode(s));
-    let resource = rest.get(2).map(|s| decode(s));
+    let name = rest.first().copied();
+    let resource = rest.get(2).copied();
     let collection = rest.get(1).copied();
     use Operation as O;
     let operation = match (method.as_str(), rest.len(), collection) {
@@ -359,7 +389,7 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
         ("POST", 2, Some("invocations")) => O::Invoke,
         _ => return None,
     };
-    Some(Route {
+    Some(RawRoute {
         operation,
         function_name: name,
         resource,
@@ -367,7 +397,10 @@ pub fn route(method: &Method, path: &str) -> Option<Route> {
 }
 
 /// `/2015-03-31/event-source-mappings[/{UUID}]`.
-fn mapping_route<'a>(method: &Method, segments: impl Iterator<Item = &'a str>) -> Option<Route> {
+fn mapping_route<'a>(
+    method: &Method,
+    segments: impl Iterator<Item = &'a str>,
+) -> Option<RawRoute<'a>> {
     let (rest, n) = at_most::<1>(segments)?;
     let rest = &rest[..n];
     use Operation as O;
@@ -379,10 +412,10 @@ fn mapping_route<'a>(method: &Method, segments: impl Iterator<Item = &'a str>) -
         ("DELETE", [id]) if !id.is_empty() => O::DeleteEventSourceMapping,
         _ => return None,
     };
-    Some(Route {
+    Some(RawRoute {
         operation,
         function_name: None,
-        resource: rest.first().map(|s| decode(s)),
+        resource: rest.first().copied(),
     })
 }
 
@@ -392,7 +425,7 @@ fn qualified_config_route<'a>(
     api: &str,
     method: &Method,
     segments: impl Iterator<Item = &'a str>,
-) -> Option<Route> {
+) -> Option<RawRoute<'a>> {
     let (rest, n) = at_most::<3>(segments)?;
     use Operation as O;
     let (name, tail) = rest[..n].split_first()?;
@@ -424,9 +457,9 @@ fn qualified_config_route<'a>(
         (RESERVED_API, "DELETE", ["concurrency"]) => O::DeleteFunctionConcurrency,
         _ => return None,
     };
-    Some(Route {
+    Some(RawRoute {
         operation,
-        function_name: Some(decode(name)),
+        function_name: Some(name),
         resource: None,
     })
 }
@@ -444,49 +477,44 @@ fn at_most<'a, const N: usize>(
     Some((out, n))
 }
 
-fn decode(segment: &str) -> String {
-    match percent_encoding::percent_decode_str(segment).decode_utf8_lossy() {
-        Cow::Borrowed(s) => s.to_owned(),
-        Cow::Owned(s) => s,
-    }
+/// `segment` percent-decoded, invalid UTF-8 replaced by U+FFFD; borrowed when it has no
+/// escapes.
+fn decode(segment: &str) -> Cow<'_, str> {
+    percent_encoding::percent_decode_str(segment).decode_utf8_lossy()
 }
 
-/// The query parameters of a request, decoded. The first occurrence of a name wins.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Query(Vec<(String, String)>);
+/// The query parameters of a request, decoded when they are looked up (a value without
+/// escapes is borrowed, not copied). The first occurrence of a name wins.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Query<'a>(&'a str);
 
-impl Query {
-    /// Parses `query` (the part after `?`, without it).
+impl<'a> Query<'a> {
+    /// The parameters of `query` (the part after `?`, without it).
     ///
     /// ```
     /// use lambda_versioning::wire::Query;
-    /// let q = Query::parse("Qualifier=live&MaxItems=5&Marker=a%2Bb");
-    /// assert_eq!(q.get("Qualifier"), Some("live"));
-    /// assert_eq!(q.get("Marker"), Some("a+b"));
+    /// let q = Query::parse("Qualifier=live&MaxItems=5&Marker=a%2Bb&tagKeys=x&tagKeys=y");
+    /// assert_eq!(q.get("Qualifier").as_deref(), Some("live"));
+    /// assert_eq!(q.get("Marker").as_deref(), Some("a+b"));
     /// assert_eq!(q.get("RevisionId"), None);
+    /// assert_eq!(q.get_all("tagKeys"), ["x", "y"]);
     /// ```
-    pub fn parse(query: &str) -> Query {
-        Query(
-            form_urlencoded::parse(query.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
+    pub fn parse(query: &'a str) -> Query<'a> {
+        Query(query)
     }
 
     /// Every value of parameter `name`, in order (`tagKeys=a&tagKeys=b`).
-    pub fn get_all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
+    pub fn get_all(&self, name: &str) -> Vec<Cow<'a, str>> {
+        form_urlencoded::parse(self.0.as_bytes())
             .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
             .collect()
     }
 
     /// The value of parameter `name`.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
+    pub fn get(&self, name: &str) -> Option<Cow<'a, str>> {
+        form_urlencoded::parse(self.0.as_bytes())
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 }

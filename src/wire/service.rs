@@ -1,5 +1,6 @@
 //! [`Service`]: one registry behind the REST API, answering `http` requests.
 
+use std::borrow::Cow;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ use super::responses::{
     AddPermissionResponse, FunctionConfiguration, GetFunctionResponse, GetPolicyResponse,
     ListAliasesResponse,
 };
-use super::route::{Operation, Query, Route, route};
+use super::route::{Operation, Query, RawRoute, route_raw};
 use super::settle::{Settler, Settling};
 use super::version_cache::VersionJsonCache;
 use crate::clock::{Clock, SystemClock};
@@ -267,7 +268,7 @@ impl Service {
         self.settle_due();
         let (parts, body) = request.into_parts();
         let body = body.as_ref();
-        let response = match route(&parts.method, parts.uri.path()) {
+        let response = match route_raw(&parts.method, parts.uri.path()) {
             None => error_response(&unknown_operation(&parts.method, parts.uri.path())),
             Some(_) if body.len() > self.max_body_bytes => {
                 error_response(&request_too_large(self.max_body_bytes))
@@ -283,15 +284,15 @@ impl Service {
 
     fn dispatch(
         &self,
-        route: Route,
-        query: &Query,
+        route: RawRoute<'_>,
+        query: &Query<'_>,
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<http::Response<Vec<u8>>, Error> {
         let op = route.operation;
-        let name = route.function_name.unwrap_or_default();
-        let resource = route.resource.unwrap_or_default();
-        let qualifier = || query.get("Qualifier").map(str::to_owned);
+        let name = route.function_name();
+        let resource = route.resource();
+        let qualifier = || query.get("Qualifier").map(Cow::into_owned);
         let qualified = || GetFunctionRequest {
             qualifier: qualifier(),
             ..GetFunctionRequest::new(name.clone())
@@ -326,26 +327,26 @@ impl Service {
             }
             Operation::UpdateFunctionCode => {
                 let req = parse_body::<UpdateFunctionCodeBody>(body)?
-                    .into_request_with(name, self.code_source.as_deref())?;
+                    .into_request_with(name.into_owned(), self.code_source.as_deref())?;
                 let r = self.registry_write().update_function_code(req)?;
                 self.schedule_settle(&r.function_name);
                 json(op, &FunctionConfiguration::from(&r))
             }
             Operation::UpdateFunctionConfiguration => {
-                let req =
-                    parse_body::<UpdateFunctionConfigurationBody>(body)?.into_request(name)?;
+                let req = parse_body::<UpdateFunctionConfigurationBody>(body)?
+                    .into_request(name.into_owned())?;
                 let r = self.registry_write().update_function_configuration(req)?;
                 self.schedule_settle(&r.function_name);
                 json(op, &FunctionConfiguration::from(&r))
             }
             Operation::PublishVersion => {
-                let req = parse_body::<PublishVersionBody>(body)?.into_request(name);
+                let req = parse_body::<PublishVersionBody>(body)?.into_request(name.into_owned());
                 let r = self.registry_write().publish_version(req)?;
                 json(op, &FunctionConfiguration::from(&r))
             }
             Operation::ListVersionsByFunction => {
                 let req = ListVersionsByFunctionRequest {
-                    marker: query.get("Marker").map(str::to_owned),
+                    marker: query.get("Marker").map(Cow::into_owned),
                     max_items: max_items(query)?,
                     ..ListVersionsByFunctionRequest::new(name)
                 };
@@ -356,7 +357,7 @@ impl Service {
                 Ok(json_body(status_of(op), body))
             }
             Operation::CreateAlias => {
-                let req = parse_body::<CreateAliasBody>(body)?.into_request(name)?;
+                let req = parse_body::<CreateAliasBody>(body)?.into_request(name.into_owned())?;
                 let r = self.registry_write().create_alias(req)?;
                 json(op, &AliasConfigurationJson(&r))
             }
@@ -367,7 +368,8 @@ impl Service {
                 json(op, &AliasConfigurationJson(&r))
             }
             Operation::UpdateAlias => {
-                let req = parse_body::<UpdateAliasBody>(body)?.into_request(name, resource);
+                let req = parse_body::<UpdateAliasBody>(body)?
+                    .into_request(name.into_owned(), resource.into_owned());
                 let r = self.registry_write().update_alias(req)?;
                 self.schedule_provisioned_settle(r.alias_arn.name());
                 json(op, &AliasConfigurationJson(&r))
@@ -379,8 +381,8 @@ impl Service {
             }
             Operation::ListAliases => {
                 let req = ListAliasesRequest {
-                    function_version: query.get("FunctionVersion").map(str::to_owned),
-                    marker: query.get("Marker").map(str::to_owned),
+                    function_version: query.get("FunctionVersion").map(Cow::into_owned),
+                    marker: query.get("Marker").map(Cow::into_owned),
                     max_items: max_items(query)?,
                     ..ListAliasesRequest::new(name)
                 };
@@ -388,7 +390,8 @@ impl Service {
                 json(op, &ListAliasesResponse::from(&r))
             }
             Operation::AddPermission => {
-                let req = parse_body::<AddPermissionBody>(body)?.into_request(name, qualifier())?;
+                let req = parse_body::<AddPermissionBody>(body)?
+                    .into_request(name.into_owned(), qualifier())?;
                 let r = self.registry_write().add_permission(req)?;
                 json(op, &AddPermissionResponse::from(&r))
             }
@@ -403,26 +406,22 @@ impl Service {
             Operation::RemovePermission => {
                 let req = RemovePermissionRequest {
                     qualifier: qualifier(),
-                    revision_id: query.get("RevisionId").map(str::to_owned),
+                    revision_id: query.get("RevisionId").map(Cow::into_owned),
                     ..RemovePermissionRequest::new(name, resource)
                 };
                 self.registry_write().remove_permission(req)?;
                 empty(op)
             }
             Operation::Invoke => {
-                let req = registry::InvokeRequest {
-                    qualifier: qualifier(),
-                    ..registry::InvokeRequest::new(name)
-                };
-                self.invoke(req, headers, body)
+                self.invoke(&name, query.get("Qualifier").as_deref(), headers, body)
             }
-            _ => self.dispatch_attached(op, name, resource, query, body),
+            _ => self.dispatch_attached(op, name.into_owned(), resource.into_owned(), query, body),
         }
     }
 }
 
 /// `MaxItems` from the query: an integer, or `InvalidRequestContentException`.
-pub(super) fn max_items(query: &Query) -> Result<Option<i64>, Error> {
+pub(super) fn max_items(query: &Query<'_>) -> Result<Option<i64>, Error> {
     query
         .get("MaxItems")
         .map(|raw| {
@@ -549,7 +548,7 @@ pub fn function_url_id<B>(request: &http::Request<B>) -> Option<&str> {
 }
 
 /// An answer with a JSON body already written.
-fn json_body(status: StatusCode, body: Vec<u8>) -> http::Response<Vec<u8>> {
+pub(super) fn json_body(status: StatusCode, body: Vec<u8>) -> http::Response<Vec<u8>> {
     let mut response = answer(status, body);
     response.headers_mut().insert(
         http::header::CONTENT_TYPE,
