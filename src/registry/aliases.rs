@@ -119,12 +119,26 @@ impl Registry {
     /// `ResourceNotFoundException` `Function not found: {arn}` for a missing function (Q14)
     /// and `Cannot find alias arn: {arn}:{alias}` for a missing alias.
     pub fn get_alias(&self, req: GetAliasRequest) -> Result<AliasConfiguration, Error> {
-        let (f, name) = self.alias_target(&req.function_name, &req.name)?;
-        let alias = f
-            .aliases
-            .get(&name)
-            .ok_or_else(|| Error::not_found(format!("Cannot find alias arn: {}:{name}", f.arn)))?;
-        Ok(AliasConfiguration::of(f, &name, alias))
+        let found = self.alias_ref(&req.function_name, &req.name)?;
+        Ok(AliasConfiguration::of(
+            found.function,
+            found.name,
+            found.alias,
+        ))
+    }
+
+    /// `GetAlias`'s checks and lookup, answering the stored alias itself (nothing is
+    /// copied): for a caller that renders the answer while it borrows the registry.
+    pub(crate) fn alias_ref(&self, function_name: &str, name: &str) -> Result<AliasRef<'_>, Error> {
+        let function = self.alias_function(function_name, name)?;
+        let (name, alias) = function.aliases.get_key_value(name).ok_or_else(|| {
+            Error::not_found(format!("Cannot find alias arn: {}:{name}", function.arn))
+        })?;
+        Ok(AliasRef {
+            function,
+            name,
+            alias,
+        })
     }
 
     /// `DeleteAlias` (204, R42): idempotent; deleting a missing alias of an existing
@@ -370,25 +384,40 @@ impl Registry {
         Ok(view)
     }
 
-    /// Validation, region, suffix rule and function lookup for GetAlias and DeleteAlias.
+    /// Validation, region, suffix rule and function lookup for DeleteAlias, with the
+    /// alias name parsed.
     fn alias_target(
         &self,
         function_name: &str,
         name: &str,
     ) -> Result<(&Function, AliasName), Error> {
-        let mut v = Violations::new();
-        let fref = Self::check_function_name(&mut v, function_name, NamePattern::Classic);
-        check_alias_name(&mut v, name);
-        let fref = self.unqualified_target(v, fref)?;
-        let f = self.existing(&fref)?;
+        let f = self.alias_function(function_name, name)?;
         let name = name
             .parse()
             .map_err(|e: crate::ParseError| Error::new(ErrorKind::Validation, e.to_string()))?;
         Ok((f, name))
     }
 
+    /// The checks of an operation on alias `name` of `function_name` (R93, R7, Q13) and
+    /// the function, which exists.
+    fn alias_function(&self, function_name: &str, name: &str) -> Result<&Function, Error> {
+        let mut v = Violations::new();
+        let fref = Self::check_function_name(&mut v, function_name, NamePattern::Classic);
+        check_alias_name(&mut v, name);
+        let fref = self.unqualified_target(v, fref)?;
+        self.existing(&fref)
+    }
+
     /// The stored function under `key`, for the mutation step after all checks passed.
     fn function_entry(&mut self, key: &FunctionName) -> Result<&mut Function, Error> {
         self.functions.get_mut(key).ok_or_else(vanished)
     }
+}
+
+/// A stored alias, borrowed from the registry with its function and name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AliasRef<'a> {
+    pub(crate) function: &'a Function,
+    pub(crate) name: &'a AliasName,
+    pub(crate) alias: &'a Alias,
 }

@@ -32,6 +32,7 @@ mod tags;
 mod url_requests;
 mod versions;
 
+pub(crate) use aliases::AliasRef;
 pub(crate) use checks::latest_not_routable;
 pub use checks::{NOTHING_TO_UNDO, WEIGHT_SUM_EXCEEDED};
 pub use concurrency::{

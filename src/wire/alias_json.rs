@@ -6,24 +6,68 @@ use serde::Serialize;
 
 use crate::names::decimal_digits;
 use crate::registry;
+use crate::{AliasRouting, FunctionArn, RevisionId, Version};
 
-/// An alias's answer written from the registry's view.
-pub(super) struct AliasConfigurationJson<'a>(pub(super) &'a registry::AliasConfiguration);
+/// An alias's answer, written from borrowed parts: the registry's view after a change,
+/// or the stored alias itself for `GetAlias`.
+pub(super) struct AliasConfigurationJson<'a> {
+    function_arn: &'a FunctionArn,
+    /// Appended to `function_arn` for `AliasArn` (`None`: the ARN carries it).
+    arn_suffix: Option<&'a str>,
+    name: &'a str,
+    function_version: Version,
+    description: &'a str,
+    routing: Option<&'a AliasRouting>,
+    revision_id: RevisionId,
+}
+
+impl<'a> AliasConfigurationJson<'a> {
+    /// The answer of the registry's view of an alias.
+    pub(super) fn of_view(view: &'a registry::AliasConfiguration) -> Self {
+        AliasConfigurationJson {
+            function_arn: &view.alias_arn,
+            arn_suffix: None,
+            name: view.name.as_str(),
+            function_version: view.function_version,
+            description: &view.description,
+            routing: view.routing_config.as_ref(),
+            revision_id: view.revision_id,
+        }
+    }
+
+    /// The answer of a stored alias.
+    pub(super) fn of_stored(stored: registry::AliasRef<'a>) -> Self {
+        AliasConfigurationJson {
+            function_arn: &stored.function.arn,
+            arn_suffix: Some(stored.name.as_str()),
+            name: stored.name.as_str(),
+            function_version: stored.alias.primary,
+            description: &stored.alias.description,
+            routing: stored.alias.routing.as_ref(),
+            revision_id: stored.alias.revision_id,
+        }
+    }
+}
 
 impl Serialize for AliasConfigurationJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
-        let a = self.0;
         let mut out = serializer.serialize_struct("AliasConfiguration", 6)?;
-        out.serialize_field("AliasArn", &Shown(&a.alias_arn))?;
-        out.serialize_field("Name", a.name.as_str())?;
-        out.serialize_field("FunctionVersion", &Shown(&a.function_version))?;
-        out.serialize_field("Description", &a.description)?;
-        match &a.routing_config {
+        match self.arn_suffix {
+            None => out.serialize_field("AliasArn", &Shown(self.function_arn))?,
+            Some(suffix) => out.serialize_field(
+                "AliasArn",
+                &Shown(&format_args!("{}:{suffix}", self.function_arn)),
+            )?,
+        }
+        out.serialize_field("Name", self.name)?;
+        out.serialize_field("FunctionVersion", &Shown(&self.function_version))?;
+        out.serialize_field("Description", self.description)?;
+        match self.routing {
             Some(routing) => out.serialize_field("RoutingConfig", &RoutingJson(routing))?,
             None => out.skip_field("RoutingConfig")?,
         }
-        out.serialize_field("RevisionId", &Shown(&a.revision_id))?;
+        out.serialize_field("RevisionId", &Shown(&self.revision_id))?;
         out.end()
     }
 }

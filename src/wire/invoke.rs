@@ -6,7 +6,7 @@ use http::{HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::errors::invalid_content;
-use super::headers::{EXECUTED_VERSION, LOG_RESULT};
+use super::headers::{EXECUTED_VERSION, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE};
 use super::service::{Service, json_body, status_only};
 use crate::Version;
 use crate::error::{Error, ErrorKind};
@@ -49,7 +49,7 @@ impl Service {
             ..InvokeRequest::new(function_name)
         };
         let mut v = Violations::new();
-        let invocation_type = match header(headers, "x-amz-invocation-type") {
+        let invocation_type = match header(headers, &INVOCATION_TYPE) {
             None => Some(InvocationType::RequestResponse),
             Some(value) => {
                 let parsed = InvocationType::parse(value);
@@ -63,7 +63,7 @@ impl Service {
                 parsed
             }
         };
-        let tail = match header(headers, "x-amz-log-type") {
+        let tail = match header(headers, &LOG_TYPE) {
             None | Some("None") => false,
             Some("Tail") => true,
             Some(value) => {
@@ -249,7 +249,7 @@ fn log_tail(executed: Version) -> String {
     base64::engine::general_purpose::STANDARD.encode(text)
 }
 
-fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+fn header<'a>(headers: &'a http::HeaderMap, name: &http::HeaderName) -> Option<&'a str> {
     headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"))
 }
 

@@ -505,16 +505,95 @@ impl<'a> Query<'a> {
 
     /// Every value of parameter `name`, in order (`tagKeys=a&tagKeys=b`).
     pub fn get_all(&self, name: &str) -> Vec<Cow<'a, str>> {
-        form_urlencoded::parse(self.0.as_bytes())
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        self.pairs()
+            .filter(|(key, _)| decode_form(key) == name)
+            .map(|(_, value)| decode_form(value))
             .collect()
     }
 
     /// The value of parameter `name`.
     pub fn get(&self, name: &str) -> Option<Cow<'a, str>> {
-        form_urlencoded::parse(self.0.as_bytes())
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        self.pairs()
+            .find(|(key, _)| decode_form(key) == name)
+            .map(|(_, value)| decode_form(value))
+    }
+
+    /// The `name=value` pairs, still encoded, as `application/x-www-form-urlencoded`
+    /// splits them: on `&`, empty pieces skipped, then at the first `=` (none: an empty
+    /// value).
+    fn pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
+        self.0
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+    }
+}
+
+/// One form-encoded name or value decoded as `application/x-www-form-urlencoded` says
+/// (`+` is a space, then percent-decoding, invalid UTF-8 replaced by U+FFFD), borrowed
+/// when there is nothing to decode.
+fn decode_form(encoded: &str) -> Cow<'_, str> {
+    if !encoded.bytes().any(|b| b == b'%' || b == b'+') {
+        return Cow::Borrowed(encoded);
+    }
+    let spaced = encoded.replace('+', " ");
+    Cow::Owned(
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::Query;
+
+    /// Characters that exercise the separators, escapes and plus signs.
+    fn query_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("&"),
+                Just("="),
+                Just("+"),
+                Just("%"),
+                Just("%2B"),
+                Just("%3D"),
+                Just("%26"),
+                Just("%FF"),
+                Just("%e2%9c%93"),
+                Just("%4"),
+                Just("Qualifier"),
+                Just("live"),
+                Just("a"),
+                Just("é"),
+            ],
+            0..12,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        /// `Query` answers what `form_urlencoded` (the `url` crate's parser) decodes: the
+        /// first value of a name, and all of them in order.
+        #[test]
+        fn query_lookup_agrees_with_form_urlencoded(query in query_text(), name in query_text()) {
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let q = Query::parse(&query);
+            let expected_first = pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
+            prop_assert_eq!(q.get(&name).map(|v| v.into_owned()), expected_first.map(str::to_owned));
+            let expected_all: Vec<&str> =
+                pairs.iter().filter(|(k, _)| *k == name).map(|(_, v)| v.as_str()).collect();
+            let all = q.get_all(&name);
+            let all: Vec<&str> = all.iter().map(|v| v.as_ref()).collect();
+            prop_assert_eq!(all, expected_all);
+            for (k, v) in &pairs {
+                let first = pairs.iter().find(|(k2, _)| k2 == k).map(|(_, v2)| v2.as_str());
+                prop_assert_eq!(q.get(k).map(|v| v.into_owned()), first.map(str::to_owned), "{} {}", k, v);
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ use super::version_cache::VersionJsonCache;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind};
 use crate::registry::{
-    self, GetAliasRequest, GetFunctionRequest, ListAliasesRequest, ListVersionsByFunctionRequest,
+    self, GetFunctionRequest, ListAliasesRequest, ListVersionsByFunctionRequest,
     RemovePermissionRequest,
 };
 use crate::resolver::Resolver;
@@ -268,7 +268,7 @@ impl Service {
         self.settle_due();
         let (parts, body) = request.into_parts();
         let body = body.as_ref();
-        let response = match route_raw(&parts.method, parts.uri.path()) {
+        let mut response = match route_raw(&parts.method, parts.uri.path()) {
             None => error_response(&unknown_operation(&parts.method, parts.uri.path())),
             Some(_) if body.len() > self.max_body_bytes => {
                 error_response(&request_too_large(self.max_body_bytes))
@@ -279,7 +279,8 @@ impl Service {
                     .unwrap_or_else(|e| error_response(&e))
             }
         };
-        with_request_id(response)
+        add_request_id(&mut response);
+        response
     }
 
     fn dispatch(
@@ -359,20 +360,19 @@ impl Service {
             Operation::CreateAlias => {
                 let req = parse_body::<CreateAliasBody>(body)?.into_request(name.into_owned())?;
                 let r = self.registry_write().create_alias(req)?;
-                json(op, &AliasConfigurationJson(&r))
+                json(op, &AliasConfigurationJson::of_view(&r))
             }
             Operation::GetAlias => {
-                let r = self
-                    .registry_read()
-                    .get_alias(GetAliasRequest::new(name, resource))?;
-                json(op, &AliasConfigurationJson(&r))
+                let registry = self.registry_read();
+                let stored = registry.alias_ref(&name, &resource)?;
+                json(op, &AliasConfigurationJson::of_stored(stored))
             }
             Operation::UpdateAlias => {
                 let req = parse_body::<UpdateAliasBody>(body)?
                     .into_request(name.into_owned(), resource.into_owned());
                 let r = self.registry_write().update_alias(req)?;
                 self.schedule_provisioned_settle(r.alias_arn.name());
-                json(op, &AliasConfigurationJson(&r))
+                json(op, &AliasConfigurationJson::of_view(&r))
             }
             Operation::DeleteAlias => {
                 self.registry_write()
@@ -482,6 +482,7 @@ pub(super) fn status_only(status: StatusCode) -> http::Response<Vec<u8>> {
 const HEADERS_PER_ANSWER: usize = 4;
 
 /// A response with `status` and `body` and room for [`HEADERS_PER_ANSWER`] headers.
+#[inline]
 fn answer(status: StatusCode, body: Vec<u8>) -> http::Response<Vec<u8>> {
     let mut response = http::Response::new(body);
     *response.status_mut() = status;
@@ -548,6 +549,7 @@ pub fn function_url_id<B>(request: &http::Request<B>) -> Option<&str> {
 }
 
 /// An answer with a JSON body already written.
+#[inline]
 pub(super) fn json_body(status: StatusCode, body: Vec<u8>) -> http::Response<Vec<u8>> {
     let mut response = answer(status, body);
     response.headers_mut().insert(
