@@ -10,7 +10,6 @@ use crate::arn::{FunctionArn, FunctionRef};
 use crate::error::Error;
 use crate::function::Function;
 #[cfg(feature = "wire")]
-use crate::names::FunctionName;
 use crate::names::{Qualifier, Version};
 use crate::routing::{AliasRouting, RouteReason, pick_cumulative};
 use crate::status::State;
@@ -89,11 +88,20 @@ impl Registry {
         &self,
         function_name: &str,
         qualifier: Option<&'q str>,
-    ) -> Result<(&FunctionName, Option<Cow<'q, str>>), Error> {
+    ) -> Result<(&Function, Option<Cow<'q, str>>), Error> {
+        // A name that is a stored function's, exactly, is a bare name every check
+        // accepts: only the qualifier is left to check.
+        if let Some(f) = self.functions.get(function_name) {
+            let mut v = Violations::new();
+            Self::check_qualifier_param(&mut v, qualifier);
+            if v.finish().is_ok() {
+                return Ok((f, qualifier.map(Cow::Borrowed)));
+            }
+        }
         let (fref, qualifier) =
             self.qualified_target_borrowed(Violations::new(), function_name, qualifier)?;
         match self.lookup(&fref) {
-            Some(f) => Ok((&f.name, qualifier)),
+            Some(f) => Ok((f, qualifier)),
             None => Err(self.qualified_not_found(&fref, qualifier.as_deref().unwrap_or("$LATEST"))),
         }
     }
@@ -102,15 +110,8 @@ impl Registry {
     /// `Active` (still `Pending`, or `Failed` / `Inactive`) is refused. For a caller that
     /// asked the resolver which version runs.
     #[cfg(feature = "wire")]
-    pub(crate) fn check_invocable(
-        &self,
-        function: &FunctionName,
-        version: Version,
-    ) -> Result<(), Error> {
-        match self.functions.get(function) {
-            Some(f) => check_invocable(f, version),
-            None => Ok(()),
-        }
+    pub(crate) fn check_invocable(function: &Function, version: Version) -> Result<(), Error> {
+        check_invocable(function, version)
     }
 
     /// Resolves `qualifier` inside `f`: the version it names (an alias's primary), its

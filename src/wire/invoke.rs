@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::errors::invalid_content;
 use super::headers::{EXECUTED_VERSION, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE};
 use super::service::{Service, json_body, status_only};
-use crate::Version;
 use crate::error::{Error, ErrorKind};
 use crate::registry::InvokeRequest;
 use crate::validate::Violations;
+use crate::{Registry, Version};
 
 /// The largest `Invoke` payload of a synchronous (or dry-run) call, in bytes.
 const SYNC_PAYLOAD_LIMIT: usize = 6_291_456;
@@ -32,8 +32,12 @@ pub struct InvokePayload {
     pub message: String,
 }
 
-/// The note in every [`InvokePayload`].
-const NO_CODE_RAN: &str = "lambda-versioning: no code ran; this is the version the resolver chose";
+/// The note in every [`InvokePayload`] (a macro, so that `concat!` can take it).
+macro_rules! no_code_ran {
+    () => {
+        "lambda-versioning: no code ran; this is the version the resolver chose"
+    };
+}
 
 impl Service {
     pub(super) fn invoke(
@@ -119,7 +123,7 @@ impl Service {
             let (function, qualifier) = registry.invoke_route(function_name, qualifier)?;
             let chosen = self
                 .resolver()
-                .resolve_fast(function.as_str(), qualifier.as_deref())
+                .resolve_fast(function.name.as_str(), qualifier.as_deref())
                 .map(|r| {
                     let executed = r.executed_version();
                     let payload = answers_payload.then(|| {
@@ -140,11 +144,11 @@ impl Service {
                     (executed, payload)
                 }
             };
-            registry.check_invocable(function, executed)?;
+            Registry::check_invocable(function, executed)?;
             // Admission (R119, R121): the permit is held until the answer is built.
             let permit = self
                 .resolver()
-                .admit_version_borrowed(function.as_str(), executed)
+                .admit_version_borrowed(function.name.as_str(), executed)
                 .map_err(|_| Error::throttled())?;
             (executed, payload, permit)
         };
@@ -182,16 +186,10 @@ fn payload_body(
 ) -> Vec<u8> {
     const HEAD: &str = r#"{"executedVersion":""#;
     const ARN: &str = r#"","invokedFunctionArn":""#;
-    const MESSAGE: &str = r#"","message":""#;
-    const END: &str = r#""}"#;
+    // The closing quote of the ARN, the message member and the end of the object.
+    const TAIL: &str = concat!(r#"","message":""#, no_code_ran!(), r#""}"#);
     let mut out = String::with_capacity(
-        HEAD.len()
-            + Version::LATEST_STR.len().max(20)
-            + ARN.len()
-            + arn_capacity
-            + MESSAGE.len()
-            + NO_CODE_RAN.len()
-            + END.len(),
+        HEAD.len() + Version::LATEST_STR.len().max(20) + ARN.len() + arn_capacity + TAIL.len(),
     );
     out.push_str(HEAD);
     executed.with_text(|text| out.push_str(text));
@@ -208,12 +206,10 @@ fn payload_body(
         if let Ok(quoted) = serde_json::to_string(&arn) {
             out.push_str(&quoted);
         }
-        out.push_str(&MESSAGE[1..]);
+        out.push_str(&TAIL[1..]);
     } else {
-        out.push_str(MESSAGE);
+        out.push_str(TAIL);
     }
-    out.push_str(NO_CODE_RAN);
-    out.push_str(END);
     out.into_bytes()
 }
 
@@ -255,7 +251,7 @@ fn header<'a>(headers: &'a http::HeaderMap, name: &http::HeaderName) -> Option<&
 
 #[cfg(test)]
 mod tests {
-    use super::{InvokePayload, NO_CODE_RAN, payload_body};
+    use super::{InvokePayload, payload_body};
     use crate::{Version, VersionNumber};
 
     /// The body written by hand is the bytes serde writes for the same payload, whatever
@@ -275,7 +271,7 @@ mod tests {
                     let expected = serde_json::to_vec(&InvokePayload {
                         executed_version: executed.to_string(),
                         invoked_function_arn: arn.to_owned(),
-                        message: NO_CODE_RAN.to_owned(),
+                        message: no_code_ran!().to_owned(),
                     })
                     .expect("serde");
                     let written = payload_body(executed, capacity, |out| out.push_str(arn));

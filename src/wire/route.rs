@@ -333,7 +333,7 @@ impl<'a> RawRoute<'a> {
 pub(super) fn route_raw<'a>(method: &Method, path: &'a str) -> Option<RawRoute<'a>> {
     let path = path.strip_prefix('/')?;
     let path = path.strip_suffix('/').unwrap_or(path);
-    let mut segments = path.split('/');
+    let mut segments = split_at_byte(path, b'/');
     let api = segments.next()?;
     let collection = segments.next()?;
     match (api, collection) {
@@ -368,25 +368,35 @@ pub(super) fn route_raw<'a>(method: &Method, path: &'a str) -> Option<RawRoute<'
     let resource = rest.get(2).copied();
     let collection = rest.get(1).copied();
     use Operation as O;
-    let operation = match (method.as_str(), rest.len(), collection) {
-        ("POST", 0, _) => O::CreateFunction,
-        ("GET", 0, _) => O::ListFunctions,
-        ("GET", 1, _) => O::GetFunction,
-        ("DELETE", 1, _) => O::DeleteFunction,
-        ("GET", 2, Some("configuration")) => O::GetFunctionConfiguration,
-        ("PUT", 2, Some("configuration")) => O::UpdateFunctionConfiguration,
-        ("PUT", 2, Some("code")) => O::UpdateFunctionCode,
-        ("POST", 2, Some("versions")) => O::PublishVersion,
-        ("GET", 2, Some("versions")) => O::ListVersionsByFunction,
-        ("POST", 2, Some("aliases")) => O::CreateAlias,
-        ("GET", 2, Some("aliases")) => O::ListAliases,
-        ("GET", 3, Some("aliases")) => O::GetAlias,
-        ("PUT", 3, Some("aliases")) => O::UpdateAlias,
-        ("DELETE", 3, Some("aliases")) => O::DeleteAlias,
-        ("POST", 2, Some("policy")) => O::AddPermission,
-        ("GET", 2, Some("policy")) => O::GetPolicy,
-        ("DELETE", 3, Some("policy")) => O::RemovePermission,
-        ("POST", 2, Some("invocations")) => O::Invoke,
+    let (get, put, post, delete) = (
+        method == Method::GET,
+        method == Method::PUT,
+        method == Method::POST,
+        method == Method::DELETE,
+    );
+    // By the path's shape first, then the method: one comparison per candidate.
+    let operation = match (rest.len(), collection) {
+        (0, _) if post => O::CreateFunction,
+        (0, _) if get => O::ListFunctions,
+        (1, _) if get => O::GetFunction,
+        (1, _) if delete => O::DeleteFunction,
+        (2, Some(collection)) => match collection {
+            "invocations" if post => O::Invoke,
+            "aliases" if post => O::CreateAlias,
+            "aliases" if get => O::ListAliases,
+            "versions" if post => O::PublishVersion,
+            "versions" if get => O::ListVersionsByFunction,
+            "configuration" if get => O::GetFunctionConfiguration,
+            "configuration" if put => O::UpdateFunctionConfiguration,
+            "code" if put => O::UpdateFunctionCode,
+            "policy" if post => O::AddPermission,
+            "policy" if get => O::GetPolicy,
+            _ => return None,
+        },
+        (3, Some("aliases")) if get => O::GetAlias,
+        (3, Some("aliases")) if put => O::UpdateAlias,
+        (3, Some("aliases")) if delete => O::DeleteAlias,
+        (3, Some("policy")) if delete => O::RemovePermission,
         _ => return None,
     };
     Some(RawRoute {
@@ -464,6 +474,25 @@ fn qualified_config_route<'a>(
     })
 }
 
+/// The pieces of `text` between occurrences of the ASCII byte `separator` (as
+/// `str::split` with a `char`, found by a plain byte loop: the pieces here are short).
+fn split_at_byte(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.bytes().position(|b| b == separator) {
+            Some(at) => {
+                rest = Some(&current[at + 1..]);
+                Some(&current[..at])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 /// The remaining path segments, when there are at most `N` (no allocation).
 fn at_most<'a, const N: usize>(
     segments: impl Iterator<Item = &'a str>,
@@ -480,6 +509,9 @@ fn at_most<'a, const N: usize>(
 /// `segment` percent-decoded, invalid UTF-8 replaced by U+FFFD; borrowed when it has no
 /// escapes.
 fn decode(segment: &str) -> Cow<'_, str> {
+    if !segment.as_bytes().contains(&b'%') {
+        return Cow::Borrowed(segment);
+    }
     percent_encoding::percent_decode_str(segment).decode_utf8_lossy()
 }
 
@@ -522,10 +554,12 @@ impl<'a> Query<'a> {
     /// splits them: on `&`, empty pieces skipped, then at the first `=` (none: an empty
     /// value).
     fn pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + use<'a> {
-        self.0
-            .split('&')
+        split_at_byte(self.0, b'&')
             .filter(|pair| !pair.is_empty())
-            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .map(|pair| match pair.bytes().position(|b| b == b'=') {
+                Some(at) => (&pair[..at], &pair[at + 1..]),
+                None => (pair, ""),
+            })
     }
 }
 
@@ -548,7 +582,20 @@ fn decode_form(encoded: &str) -> Cow<'_, str> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::Query;
+    use super::{Query, split_at_byte};
+
+    proptest! {
+        /// The byte loop splits as `str::split` does, empty pieces and non-ASCII text
+        /// included.
+        #[test]
+        fn split_at_byte_agrees_with_str_split(text in "[/&a-zé✓]{0,16}") {
+            for separator in ['/', '&'] {
+                let ours: Vec<&str> = split_at_byte(&text, separator as u8).collect();
+                let std: Vec<&str> = text.split(separator).collect();
+                prop_assert_eq!(ours, std);
+            }
+        }
+    }
 
     /// Characters that exercise the separators, escapes and plus signs.
     fn query_text() -> impl Strategy<Value = String> {
