@@ -86,6 +86,41 @@ impl FunctionArn {
     }
 }
 
+impl FunctionArn {
+    /// Appends the ARN's text (its `Display`) to `out`, part by part.
+    pub(crate) fn push_to(&self, out: &mut Vec<u8>) {
+        for part in [
+            "arn:",
+            self.partition.as_str(),
+            ":lambda:",
+            self.region.as_str(),
+            ":",
+            self.account.as_str(),
+            ":function:",
+            self.name.as_str(),
+        ] {
+            out.extend_from_slice(part.as_bytes());
+        }
+        match &self.qualifier {
+            None => {}
+            Some(Qualifier::Latest) => {
+                out.push(b':');
+                out.extend_from_slice(crate::Version::LATEST_STR.as_bytes());
+            }
+            Some(Qualifier::Version(n)) => {
+                out.push(b':');
+                out.extend_from_slice(
+                    crate::names::decimal_digits(n.get(), &mut [0; 20]).as_bytes(),
+                );
+            }
+            Some(Qualifier::Alias(name)) => {
+                out.push(b':');
+                out.extend_from_slice(name.as_str().as_bytes());
+            }
+        }
+    }
+}
+
 impl fmt::Display for FunctionArn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

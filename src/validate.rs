@@ -244,6 +244,9 @@ pub(crate) fn is_region(s: &str) -> bool {
 
 /// Length as the service counts it (Java `String.length()`, UTF-16 code units).
 pub(crate) fn java_len(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
     s.encode_utf16().count()
 }
 

@@ -48,6 +48,16 @@ impl FromStr for RevisionId {
     }
 }
 
+impl RevisionId {
+    /// Calls `f` with the id's text (its `Display`), formatted on the stack.
+    pub(crate) fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        f(self
+            .0
+            .hyphenated()
+            .encode_lower(&mut uuid::Uuid::encode_buffer()))
+    }
+}
+
 impl fmt::Display for RevisionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0.hyphenated(), f)

@@ -111,9 +111,9 @@ impl Resolution<'_> {
     /// `self.invoked_arn().to_string()`, written into one buffer sized up front.
     #[cfg(test)]
     pub(crate) fn invoked_arn_string(&self) -> String {
-        let mut out = String::with_capacity(self.invoked_arn_capacity());
+        let mut out = Vec::with_capacity(self.invoked_arn_capacity());
         self.push_invoked_arn(&mut out);
-        out
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// At least the length of the invoked ARN's text.
@@ -135,7 +135,7 @@ impl Resolution<'_> {
     /// the way. The qualifier is spelled by how the resolution went: an alias as the
     /// caller named it (the index holds valid alias names only), a version number as the
     /// number prints, `$LATEST` as itself.
-    pub(crate) fn push_invoked_arn(&self, out: &mut String) {
+    pub(crate) fn push_invoked_arn(&self, out: &mut Vec<u8>) {
         let base = self.base;
         for part in [
             "arn:",
@@ -147,23 +147,21 @@ impl Resolution<'_> {
             ":function:",
             self.function,
         ] {
-            out.push_str(part);
+            out.extend_from_slice(part.as_bytes());
         }
-        match (self.reason, self.qualifier) {
-            (RouteReason::Unqualified, _) | (_, None) => {}
-            (RouteReason::Latest, Some(_)) => {
-                out.push(':');
-                out.push_str(Version::LATEST_STR);
-            }
+        let qualifier = match (self.reason, self.qualifier) {
+            (RouteReason::Unqualified, _) | (_, None) => return,
+            (RouteReason::Latest, Some(_)) => Version::LATEST_STR,
             (RouteReason::DirectVersion, Some(_)) => {
-                out.push(':');
-                self.executed_version.with_text(|text| out.push_str(text));
+                out.push(b':');
+                self.executed_version
+                    .with_text(|text| out.extend_from_slice(text.as_bytes()));
+                return;
             }
-            (RouteReason::AliasPrimary | RouteReason::AliasAdditional, Some(q)) => {
-                out.push(':');
-                out.push_str(q);
-            }
-        }
+            (RouteReason::AliasPrimary | RouteReason::AliasAdditional, Some(q)) => q,
+        };
+        out.push(b':');
+        out.extend_from_slice(qualifier.as_bytes());
     }
 }
 

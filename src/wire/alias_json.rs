@@ -1,9 +1,8 @@
-//! Alias answers written straight from the registry's view: the bytes serde writes for
-//! [`AliasConfiguration`](super::responses::AliasConfiguration), without copying the
-//! view's members into strings first.
+//! Alias answers written by hand from the registry's view or its stored alias: the bytes
+//! serde writes for [`AliasConfiguration`](super::responses::AliasConfiguration), without
+//! copying the members into strings first.
 
-use serde::Serialize;
-
+use super::json_text::{push_f64, push_string, push_string_with};
 use crate::names::decimal_digits;
 use crate::registry;
 use crate::{AliasRouting, FunctionArn, RevisionId, Version};
@@ -49,69 +48,64 @@ impl<'a> AliasConfigurationJson<'a> {
     }
 }
 
-impl Serialize for AliasConfigurationJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let mut out = serializer.serialize_struct("AliasConfiguration", 6)?;
-        match self.arn_suffix {
-            None => out.serialize_field("AliasArn", &Shown(self.function_arn))?,
-            Some(suffix) => out.serialize_field(
-                "AliasArn",
-                &Shown(&format_args!("{}:{suffix}", self.function_arn)),
-            )?,
-        }
-        out.serialize_field("Name", self.name)?;
-        out.serialize_field("FunctionVersion", &Shown(&self.function_version))?;
-        out.serialize_field("Description", self.description)?;
-        match self.routing {
-            Some(routing) => out.serialize_field("RoutingConfig", &RoutingJson(routing))?,
-            None => out.skip_field("RoutingConfig")?,
-        }
-        out.serialize_field("RevisionId", &Shown(&self.revision_id))?;
-        out.end()
-    }
-}
-
-/// A value serialized as the string it displays as, with no intermediate `String`.
-struct Shown<'a, T: std::fmt::Display>(&'a T);
-
-impl<T: std::fmt::Display> Serialize for Shown<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self.0)
-    }
-}
-
-/// `{"AdditionalVersionWeights":{…}}` of an alias's routing, keys in the order of
-/// [`AliasRouting::weights`](crate::AliasRouting::weights) (as strings: `"10"` before
-/// `"2"`).
-struct RoutingJson<'a>(&'a crate::AliasRouting);
-
-impl Serialize for RoutingJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap as _, SerializeStruct as _};
-        struct Weights<'a>(&'a crate::AliasRouting);
-        impl Serialize for Weights<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut entries = [(0u64, 0f64); crate::routing::MAX_ADDITIONAL_VERSIONS];
-                let mut count = 0;
-                for ((n, w), slot) in self.0.entries().zip(entries.iter_mut()) {
-                    *slot = (n.get(), w.get());
-                    count += 1;
-                }
-                let entries = &mut entries[..count];
-                entries.sort_unstable_by(|a, b| decimal_order(a.0, b.0));
-                let mut map = serializer.serialize_map(Some(entries.len()))?;
-                for (n, w) in entries.iter() {
-                    map.serialize_entry(&Shown(n), w)?;
-                }
-                map.end()
+impl AliasConfigurationJson<'_> {
+    /// The answer's body: the bytes serde writes for
+    /// [`AliasConfiguration`](super::responses::AliasConfiguration) with these members,
+    /// routing keys in string order (`"10"` before `"2"`).
+    pub(super) fn to_body(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(BODY_WITHOUT_TEXT + self.text_len());
+        out.extend_from_slice(br#"{"AliasArn":"#);
+        push_string_with(&mut out, |out| {
+            self.function_arn.push_to(out);
+            if let Some(suffix) = self.arn_suffix {
+                out.push(b':');
+                out.extend_from_slice(suffix.as_bytes());
             }
+        });
+        out.extend_from_slice(br#","Name":"#);
+        push_string(&mut out, self.name);
+        out.extend_from_slice(br#","FunctionVersion":""#);
+        self.function_version
+            .with_text(|text| out.extend_from_slice(text.as_bytes()));
+        out.extend_from_slice(br#"","Description":"#);
+        push_string(&mut out, self.description);
+        if let Some(routing) = self.routing {
+            out.extend_from_slice(br#","RoutingConfig":{"AdditionalVersionWeights":{"#);
+            let mut entries = [(0u64, 0f64); crate::routing::MAX_ADDITIONAL_VERSIONS];
+            let mut count = 0;
+            for ((n, w), slot) in routing.entries().zip(entries.iter_mut()) {
+                *slot = (n.get(), w.get());
+                count += 1;
+            }
+            let entries = &mut entries[..count];
+            entries.sort_unstable_by(|a, b| decimal_order(a.0, b.0));
+            for (i, (n, w)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.push(b'"');
+                out.extend_from_slice(decimal_digits(*n, &mut [0; 20]).as_bytes());
+                out.extend_from_slice(b"\":");
+                push_f64(&mut out, *w);
+            }
+            out.extend_from_slice(b"}}");
         }
-        let mut out = serializer.serialize_struct("AliasRoutingConfiguration", 1)?;
-        out.serialize_field("AdditionalVersionWeights", &Weights(self.0))?;
-        out.end()
+        out.extend_from_slice(br#","RevisionId":""#);
+        self.revision_id
+            .with_text(|text| out.extend_from_slice(text.as_bytes()));
+        out.extend_from_slice(br#""}"#);
+        out
+    }
+
+    /// About the length of the members' own text (names, ARN, description).
+    fn text_len(&self) -> usize {
+        2 * self.name.len() + self.description.len() + 96
     }
 }
+
+/// The body's length without its members' text, routing and ARN: member names, quotes,
+/// the version, the revision id and room for a routing entry.
+const BODY_WITHOUT_TEXT: usize = 192;
 
 /// How the decimal spellings of `a` and `b` order as strings.
 fn decimal_order(a: u64, b: u64) -> std::cmp::Ordering {

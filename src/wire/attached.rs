@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use http::{HeaderValue, StatusCode};
 
-use super::headers::EXECUTED_VERSION;
+use super::headers::{EXECUTED_VERSION, executed_version_value};
 use super::requests::parse_body;
 use super::responses::{ListFunctionsResponse, ListTagsResponse};
 use super::route::{Operation, Query};
@@ -257,7 +257,7 @@ impl Service {
         let mut response = match answer {
             Ok(invocation) => {
                 let mut response = http::Response::new(request.body().as_ref().to_vec());
-                if let Ok(v) = HeaderValue::from_str(&invocation.executed_version.to_string()) {
+                if let Some(v) = executed_version_value(invocation.executed_version) {
                     response.headers_mut().insert(EXECUTED_VERSION, v);
                 }
                 response

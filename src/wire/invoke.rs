@@ -6,7 +6,10 @@ use http::{HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::errors::invalid_content;
-use super::headers::{EXECUTED_VERSION, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE};
+use super::headers::{
+    EXECUTED_VERSION, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE, executed_version_value,
+};
+use super::json_text::push_string_with;
 use super::service::{Service, json_body, status_only};
 use crate::error::{Error, ErrorKind};
 use crate::registry::InvokeRequest;
@@ -139,8 +142,11 @@ impl Service {
                     let target = registry.invoke_target(request(), &mut rand::rng())?;
                     let executed = target.executed_version;
                     let arn = target.invoked_arn.to_string();
-                    let payload = answers_payload
-                        .then(|| payload_body(executed, arn.len(), |out| out.push_str(&arn)));
+                    let payload = answers_payload.then(|| {
+                        payload_body(executed, arn.len(), |out| {
+                            out.extend_from_slice(arn.as_bytes())
+                        })
+                    });
                     (executed, payload)
                 }
             };
@@ -158,7 +164,7 @@ impl Service {
             (InvocationType::DryRun, _) => status_only(StatusCode::NO_CONTENT),
             (InvocationType::RequestResponse, payload) => {
                 let mut response = json_body(StatusCode::OK, payload.unwrap_or_default());
-                if let Ok(value) = executed.with_text(HeaderValue::from_str) {
+                if let Some(value) = executed_version_value(executed) {
                     response.headers_mut().insert(EXECUTED_VERSION, value);
                 }
                 response
@@ -177,45 +183,24 @@ impl Service {
 
 /// The body of a synchronous call's answer: the bytes `serde_json` writes for an
 /// [`InvokePayload`], written in one buffer. `push_arn` appends the invoked ARN (at most
-/// `arn_capacity` bytes, or the buffer grows once); an ARN that would need JSON escaping
-/// (none does: its parts are validated names) is written escaped, as serde would.
+/// `arn_capacity` bytes, or the buffer grows once).
 fn payload_body(
     executed: Version,
     arn_capacity: usize,
-    push_arn: impl FnOnce(&mut String),
+    push_arn: impl FnOnce(&mut Vec<u8>),
 ) -> Vec<u8> {
     const HEAD: &str = r#"{"executedVersion":""#;
-    const ARN: &str = r#"","invokedFunctionArn":""#;
-    // The closing quote of the ARN, the message member and the end of the object.
-    const TAIL: &str = concat!(r#"","message":""#, no_code_ran!(), r#""}"#);
-    let mut out = String::with_capacity(
-        HEAD.len() + Version::LATEST_STR.len().max(20) + ARN.len() + arn_capacity + TAIL.len(),
+    const ARN: &str = r#"","invokedFunctionArn":"#;
+    const TAIL: &str = concat!(r#","message":""#, no_code_ran!(), r#""}"#);
+    let mut out = Vec::with_capacity(
+        HEAD.len() + Version::LATEST_STR.len().max(20) + ARN.len() + arn_capacity + 2 + TAIL.len(),
     );
-    out.push_str(HEAD);
-    executed.with_text(|text| out.push_str(text));
-    out.push_str(ARN);
-    let arn_start = out.len();
-    push_arn(&mut out);
-    if out.as_bytes()[arn_start..]
-        .iter()
-        .any(|&b| needs_json_escape(b))
-    {
-        let arn = out.split_off(arn_start);
-        // Written again with serde's escaping, in place of the opening quote.
-        out.pop();
-        if let Ok(quoted) = serde_json::to_string(&arn) {
-            out.push_str(&quoted);
-        }
-        out.push_str(&TAIL[1..]);
-    } else {
-        out.push_str(TAIL);
-    }
-    out.into_bytes()
-}
-
-/// Whether `serde_json` escapes byte `b` inside a string (quote, backslash, control).
-fn needs_json_escape(b: u8) -> bool {
-    b == b'"' || b == b'\\' || b < 0x20
+    out.extend_from_slice(HEAD.as_bytes());
+    executed.with_text(|text| out.extend_from_slice(text.as_bytes()));
+    out.extend_from_slice(ARN.as_bytes());
+    push_string_with(&mut out, push_arn);
+    out.extend_from_slice(TAIL.as_bytes());
+    out
 }
 
 /// `X-Amz-Invocation-Type`.
@@ -274,7 +259,9 @@ mod tests {
                         message: no_code_ran!().to_owned(),
                     })
                     .expect("serde");
-                    let written = payload_body(executed, capacity, |out| out.push_str(arn));
+                    let written = payload_body(executed, capacity, |out| {
+                        out.extend_from_slice(arn.as_bytes())
+                    });
                     assert_eq!(
                         String::from_utf8(written).expect("utf-8"),
                         String::from_utf8(expected).expect("utf-8"),

@@ -73,6 +73,7 @@ mod errors;
 mod headers;
 mod invoke;
 pub mod json;
+mod json_text;
 mod requests;
 mod responses;
 mod route;

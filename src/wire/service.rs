@@ -360,19 +360,28 @@ impl Service {
             Operation::CreateAlias => {
                 let req = parse_body::<CreateAliasBody>(body)?.into_request(name.into_owned())?;
                 let r = self.registry_write().create_alias(req)?;
-                json(op, &AliasConfigurationJson::of_view(&r))
+                Ok(json_body(
+                    status_of(op),
+                    AliasConfigurationJson::of_view(&r).to_body(),
+                ))
             }
             Operation::GetAlias => {
                 let registry = self.registry_read();
                 let stored = registry.alias_ref(&name, &resource)?;
-                json(op, &AliasConfigurationJson::of_stored(stored))
+                Ok(json_body(
+                    status_of(op),
+                    AliasConfigurationJson::of_stored(stored).to_body(),
+                ))
             }
             Operation::UpdateAlias => {
                 let req = parse_body::<UpdateAliasBody>(body)?
                     .into_request(name.into_owned(), resource.into_owned());
                 let r = self.registry_write().update_alias(req)?;
                 self.schedule_provisioned_settle(r.alias_arn.name());
-                json(op, &AliasConfigurationJson::of_view(&r))
+                Ok(json_body(
+                    status_of(op),
+                    AliasConfigurationJson::of_view(&r).to_body(),
+                ))
             }
             Operation::DeleteAlias => {
                 self.registry_write()
