@@ -6,6 +6,12 @@ fn needs_escape(b: u8) -> bool {
     b == b'"' || b == b'\\' || b < 0x20
 }
 
+/// Whether any byte of `text` needs escaping: a pass without early exit, which the
+/// compiler turns into wide compares (the texts here are short and rarely need it).
+fn any_needs_escape(text: &[u8]) -> bool {
+    text.iter().fold(false, |found, &b| found | needs_escape(b))
+}
+
 /// Appends a JSON string whose text `write` appends: quoted, and escaped as serde
 /// escapes it when the text needs it (the names written here never do: they are
 /// validated, so the check is one pass over the bytes).
@@ -13,7 +19,7 @@ pub(super) fn push_string_with(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8
     out.push(b'"');
     let start = out.len();
     write(out);
-    if out[start..].iter().any(|&b| needs_escape(b)) {
+    if any_needs_escape(&out[start..]) {
         let text = String::from_utf8_lossy(&out[start..]).into_owned();
         out.truncate(start - 1);
         push_escaped(out, &text);
@@ -24,7 +30,7 @@ pub(super) fn push_string_with(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8
 
 /// Appends `text` as a JSON string.
 pub(super) fn push_string(out: &mut Vec<u8>, text: &str) {
-    if text.bytes().any(needs_escape) {
+    if any_needs_escape(text.as_bytes()) {
         push_escaped(out, text);
     } else {
         out.push(b'"');
