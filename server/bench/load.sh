@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The server's load benchmark (loopback only, bounded in time):
 #
-#   server/bench/load.sh            # 5 s per measurement, 2 rounds
+#   server/bench/load.sh            # 5 s per measurement, 3 rounds
 #   LV_LOAD_SECONDS=2 LV_LOAD_ROUNDS=1 server/bench/load.sh
 #   LV_LOAD_OPS="invoke list_versions_50" server/bench/load.sh   # some operations only
 #   LV_LOAD_OLD_EXAMPLE=0 server/bench/load.sh   # without the old example server
@@ -24,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 seconds=${LV_LOAD_SECONDS:-5}
-rounds=${LV_LOAD_ROUNDS:-2}
+rounds=${LV_LOAD_ROUNDS:-3}
 connections=${LV_LOAD_CONNECTIONS:-32}
 only=${LV_LOAD_OPS:-}
 with_old=${LV_LOAD_OLD_EXAMPLE:-1}
@@ -52,14 +52,17 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Starts a server, prints its base URL.
+# Starts a server in this shell (so that the exit trap stops it) and sets variable $1 to
+# its base URL: `start VAR command args…`.
 start() {
+    local var=$1
+    shift
     local out=$work/out.$RANDOM
     "$@" > "$out" 2>/dev/null &
     pids+=($!)
     for _ in $(seq 100); do
         if grep -q "listening on" "$out" 2>/dev/null; then
-            sed -n 's/^listening on //p' "$out" | head -1
+            printf -v "$var" '%s' "$(sed -n 's/^listening on //p' "$out" | head -1)"
             return
         fi
         sleep 0.05
@@ -83,11 +86,11 @@ setup() {
 }
 post() { curl -sf -o /dev/null -X "$1" "$2" -H 'content-type: application/json' -d "$3"; }
 
-base=$(start "$bin" --addr 127.0.0.1:0 --log warn --settle-ms 0)
+start base "$bin" --addr 127.0.0.1:0 --log warn --settle-ms 0
 setup "$base"
 old_base=
 if [ "$with_old" = 1 ]; then
-    old_base=$(start "$old" --addr 127.0.0.1:0 --settle-ms 0 --threads 4)
+    start old_base "$old" --addr 127.0.0.1:0 --settle-ms 0 --threads 4
     setup "$old_base"
 fi
 
@@ -126,7 +129,7 @@ for op in "${ops[@]}"; do
         continue
     fi
     bytes=$(curl -s -o /dev/null -w '%{size_download}' -X "$method" "$base$path" ${body:+-d "$body"} -H 'content-type: application/json')
-    floor_base=$(start "$floor" --addr 127.0.0.1:0 --bytes "$bytes")
+    start floor_base "$floor" --addr 127.0.0.1:0 --bytes "$bytes"
     ratios=()
     for r in $(seq "$rounds"); do
         fl=$(measure "$floor_base$path" "$method" "$body")
