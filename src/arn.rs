@@ -86,6 +86,7 @@ impl FunctionArn {
     }
 }
 
+#[cfg(feature = "wire")]
 impl FunctionArn {
     /// Appends the ARN's text (its `Display`) to `out`, part by part.
     pub(crate) fn push_to(&self, out: &mut Vec<u8>) {

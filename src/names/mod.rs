@@ -76,5 +76,6 @@ mod version;
 pub use function::{AliasName, FunctionName};
 pub use location::{AccountId, Partition, Region};
 pub use revision_id::RevisionId;
+#[cfg(feature = "wire")]
 pub(crate) use version::decimal_digits;
 pub use version::{Qualifier, Version, VersionNumber};

@@ -48,6 +48,7 @@ impl FromStr for RevisionId {
     }
 }
 
+#[cfg(feature = "wire")]
 impl RevisionId {
     /// Calls `f` with the id's text (its `Display`), formatted on the stack.
     pub(crate) fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {

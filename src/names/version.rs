@@ -153,6 +153,7 @@ impl fmt::Display for Version {
 
 string_conversions!(Version);
 
+#[cfg(feature = "wire")]
 /// The decimal digits of `n`, written at the end of `buf` (no allocation).
 pub(crate) fn decimal_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
     let mut at = buf.len();
@@ -168,6 +169,7 @@ pub(crate) fn decimal_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
     std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
+#[cfg(feature = "wire")]
 impl Version {
     /// Calls `f` with the version as it prints (`$LATEST` or the number), formatted on
     /// the stack.

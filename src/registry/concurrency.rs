@@ -466,6 +466,7 @@ impl Registry {
         out
     }
 
+    #[cfg(feature = "wire")]
     /// The qualifiers of `function`'s provisioned configs still `IN_PROGRESS`, sorted
     /// (what an alias move or a put on that function can have started).
     pub(crate) fn unsettled_provisioned_concurrency_of(

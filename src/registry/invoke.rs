@@ -2,6 +2,7 @@
 //! qualifier resolved inside the function with full validation. The lock-free answer for
 //! the hot path is the resolver's.
 
+#[cfg(feature = "wire")]
 use std::borrow::Cow;
 
 use super::control::Registry;
@@ -9,7 +10,6 @@ use super::{InvokeRequest, InvokeTarget};
 use crate::arn::{FunctionArn, FunctionRef};
 use crate::error::Error;
 use crate::function::Function;
-#[cfg(feature = "wire")]
 use crate::names::{Qualifier, Version};
 use crate::routing::{AliasRouting, RouteReason, pick_cumulative};
 use crate::status::State;

@@ -32,6 +32,7 @@ mod tags;
 mod url_requests;
 mod versions;
 
+#[cfg(feature = "wire")]
 pub(crate) use aliases::AliasRef;
 pub(crate) use checks::latest_not_routable;
 pub use checks::{NOTHING_TO_UNDO, WEIGHT_SUM_EXCEEDED};
@@ -60,4 +61,5 @@ pub use reserved::{FunctionConcurrency, PutFunctionConcurrencyRequest};
 pub use responses::*;
 pub use tags::TagResourceRequest;
 pub use url_requests::{UrlInvocation, UrlRefusal};
+#[cfg(feature = "wire")]
 pub(crate) use versions::VersionPage;

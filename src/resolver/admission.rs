@@ -338,6 +338,7 @@ impl super::Resolver {
         admission.admit_owned(version).ok_or(AdmitError::Throttled)
     }
 
+    #[cfg(feature = "wire")]
     /// As [`Resolver::admit_version`], for a caller that is done with the permit while it
     /// still borrows this resolver (a server answering one request): an invocation on
     /// the account's unreserved capacity — the common case — clones no reference-counted
@@ -407,6 +408,7 @@ impl super::Resolver {
 }
 
 #[cfg(test)]
+#[cfg_attr(not(feature = "wire"), allow(unused_imports))]
 mod tests {
     use std::sync::Arc;
 
@@ -442,6 +444,7 @@ mod tests {
     /// capacity of the version first, then reserved or unreserved — and gives each unit
     /// back when the permit drops.
     #[test]
+    #[cfg(feature = "wire")]
     fn r119_r121_borrowed_admission_matches_owned_admission() {
         let resolver = resolver();
         let one = Version::Published(VersionNumber::ONE);

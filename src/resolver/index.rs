@@ -430,6 +430,7 @@ impl Resolver {
         })
     }
 
+    #[cfg(feature = "wire")]
     /// Runs `f` on the admission state of `function`, if it exists, without taking a
     /// reference to it.
     pub(crate) fn with_function_admission<T>(

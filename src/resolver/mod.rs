@@ -109,7 +109,7 @@ impl Resolution<'_> {
     }
 
     /// `self.invoked_arn().to_string()`, written into one buffer sized up front.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "wire"))]
     pub(crate) fn invoked_arn_string(&self) -> String {
         let mut out = Vec::with_capacity(self.invoked_arn_capacity());
         self.push_invoked_arn(&mut out);
@@ -117,6 +117,7 @@ impl Resolution<'_> {
     }
 
     /// At least the length of the invoked ARN's text.
+    #[cfg(feature = "wire")]
     pub(crate) fn invoked_arn_capacity(&self) -> usize {
         let base = self.base;
         let fixed = "arn::lambda:::function::".len();
@@ -135,6 +136,7 @@ impl Resolution<'_> {
     /// the way. The qualifier is spelled by how the resolution went: an alias as the
     /// caller named it (the index holds valid alias names only), a version number as the
     /// number prints, `$LATEST` as itself.
+    #[cfg(feature = "wire")]
     pub(crate) fn push_invoked_arn(&self, out: &mut Vec<u8>) {
         let base = self.base;
         for part in [
@@ -442,7 +444,7 @@ impl Resolver {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "wire"))]
 mod tests {
     use super::index::ArnBase;
     use super::{Resolution, RouteReason};
