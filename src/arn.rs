@@ -90,35 +90,47 @@ impl FunctionArn {
 impl FunctionArn {
     /// Appends the ARN's text (its `Display`) to `out`, part by part.
     pub(crate) fn push_to(&self, out: &mut Vec<u8>) {
-        for part in [
-            "arn:",
-            self.partition.as_str(),
-            ":lambda:",
-            self.region.as_str(),
-            ":",
-            self.account.as_str(),
-            ":function:",
+        push_unqualified_arn(
+            out,
+            &self.partition,
+            &self.region,
+            self.account,
             self.name.as_str(),
-        ] {
-            out.extend_from_slice(part.as_bytes());
+        );
+        let Some(qualifier) = &self.qualifier else {
+            return;
+        };
+        out.push(b':');
+        match qualifier {
+            Qualifier::Latest => out.extend_from_slice(crate::Version::LATEST_STR.as_bytes()),
+            Qualifier::Version(n) => crate::Version::Published(*n)
+                .with_text(|text| out.extend_from_slice(text.as_bytes())),
+            Qualifier::Alias(name) => out.extend_from_slice(name.as_str().as_bytes()),
         }
-        match &self.qualifier {
-            None => {}
-            Some(Qualifier::Latest) => {
-                out.push(b':');
-                out.extend_from_slice(crate::Version::LATEST_STR.as_bytes());
-            }
-            Some(Qualifier::Version(n)) => {
-                out.push(b':');
-                out.extend_from_slice(
-                    crate::names::decimal_digits(n.get(), &mut [0; 20]).as_bytes(),
-                );
-            }
-            Some(Qualifier::Alias(name)) => {
-                out.push(b':');
-                out.extend_from_slice(name.as_str().as_bytes());
-            }
-        }
+    }
+}
+
+/// Appends `arn:{partition}:lambda:{region}:{account}:function:{name}` to `out`, part by
+/// part (no formatting machinery).
+#[cfg(feature = "wire")]
+pub(crate) fn push_unqualified_arn(
+    out: &mut Vec<u8>,
+    partition: &Partition,
+    region: &Region,
+    account: AccountId,
+    name: &str,
+) {
+    for part in [
+        "arn:",
+        partition.as_str(),
+        ":lambda:",
+        region.as_str(),
+        ":",
+        account.as_str(),
+        ":function:",
+        name,
+    ] {
+        out.extend_from_slice(part.as_bytes());
     }
 }
 

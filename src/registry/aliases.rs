@@ -401,14 +401,8 @@ impl Registry {
     /// The checks of an operation on alias `name` of `function_name` (R93, R7, Q13) and
     /// the function, which exists.
     fn alias_function(&self, function_name: &str, name: &str) -> Result<&Function, Error> {
-        // A stored function's name, exactly, is a bare name every check accepts: only the
-        // alias name is left to check.
-        if let Some(f) = self.functions.get(function_name) {
-            let mut v = Violations::new();
-            check_alias_name(&mut v, name);
-            if v.finish().is_ok() {
-                return Ok(f);
-            }
+        if let Some(f) = self.stored_function(function_name, |v| check_alias_name(v, name)) {
+            return Ok(f);
         }
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, function_name, NamePattern::Classic);

@@ -3,7 +3,6 @@
 //! nothing here mutates.
 
 use std::borrow::Cow;
-
 use std::collections::BTreeMap;
 
 use crate::arn::FunctionRef;
@@ -166,6 +165,22 @@ impl Registry {
             (Some(suffix), None) => Some(Cow::Owned(suffix.to_owned())),
         };
         Ok((fref, effective))
+    }
+
+    /// The stored function named exactly `function_name`, if the request's other members
+    /// pass `check_rest`. A stored function's name is a bare name that every
+    /// function-name check accepts and that needs no region or suffix check, so only the
+    /// other members are left; `None` sends the caller to its full checks, which also
+    /// word any refusal.
+    pub(super) fn stored_function(
+        &self,
+        function_name: &str,
+        check_rest: impl FnOnce(&mut Violations),
+    ) -> Option<&Function> {
+        let function = self.functions.get(function_name)?;
+        let mut v = Violations::new();
+        check_rest(&mut v);
+        v.finish().is_ok().then_some(function)
     }
 
     /// `Function not found: {arn}`.

@@ -17,8 +17,9 @@ use crate::validate::Violations;
 
 /// The refusal of an invocation whose version is not ready: the service's documented
 /// answer for a function in `Pending` state (docs/decisions.md), used for every state
-/// but `Active`.
-pub(super) fn check_invocable(f: &Function, version: Version) -> Result<(), Error> {
+/// but `Active`. For the control plane's own resolution and for a caller that asked the
+/// resolver which version runs.
+pub(crate) fn check_invocable(f: &Function, version: Version) -> Result<(), Error> {
     let state = match version {
         Version::Latest => Some(f.latest.status.state),
         Version::Published(n) => f.versions.get(&n).map(|v| v.status.state),
@@ -89,14 +90,10 @@ impl Registry {
         function_name: &str,
         qualifier: Option<&'q str>,
     ) -> Result<(&Function, Option<Cow<'q, str>>), Error> {
-        // A name that is a stored function's, exactly, is a bare name every check
-        // accepts: only the qualifier is left to check.
-        if let Some(f) = self.functions.get(function_name) {
-            let mut v = Violations::new();
-            Self::check_qualifier_param(&mut v, qualifier);
-            if v.finish().is_ok() {
-                return Ok((f, qualifier.map(Cow::Borrowed)));
-            }
+        if let Some(f) =
+            self.stored_function(function_name, |v| Self::check_qualifier_param(v, qualifier))
+        {
+            return Ok((f, qualifier.map(Cow::Borrowed)));
         }
         let (fref, qualifier) =
             self.qualified_target_borrowed(Violations::new(), function_name, qualifier)?;
@@ -104,14 +101,6 @@ impl Registry {
             Some(f) => Ok((f, qualifier)),
             None => Err(self.qualified_not_found(&fref, qualifier.as_deref().unwrap_or("$LATEST"))),
         }
-    }
-
-    /// Whether `version` of `function` may run now: an invocation of a version that is not
-    /// `Active` (still `Pending`, or `Failed` / `Inactive`) is refused. For a caller that
-    /// asked the resolver which version runs.
-    #[cfg(feature = "wire")]
-    pub(crate) fn check_invocable(function: &Function, version: Version) -> Result<(), Error> {
-        check_invocable(function, version)
     }
 
     /// Resolves `qualifier` inside `f`: the version it names (an alias's primary), its

@@ -50,6 +50,8 @@ pub use function_urls::{
     ListFunctionUrlConfigsResponse,
 };
 pub use install::FunctionRecord;
+#[cfg(feature = "wire")]
+pub(crate) use invoke::check_invocable;
 pub use invoke_async::AsyncInvocation;
 pub use invoke_configs::{
     FunctionEventInvokeConfig, FunctionEventInvokeConfigRequest,

@@ -139,18 +139,13 @@ impl Resolution<'_> {
     #[cfg(feature = "wire")]
     pub(crate) fn push_invoked_arn(&self, out: &mut Vec<u8>) {
         let base = self.base;
-        for part in [
-            "arn:",
-            base.partition.as_str(),
-            ":lambda:",
-            base.region.as_str(),
-            ":",
-            base.account.as_str(),
-            ":function:",
+        crate::arn::push_unqualified_arn(
+            out,
+            &base.partition,
+            &base.region,
+            base.account,
             self.function,
-        ] {
-            out.extend_from_slice(part.as_bytes());
-        }
+        );
         let qualifier = match (self.reason, self.qualifier) {
             (RouteReason::Unqualified, _) | (_, None) => return,
             (RouteReason::Latest, Some(_)) => Version::LATEST_STR,

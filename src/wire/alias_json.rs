@@ -46,14 +46,12 @@ impl<'a> AliasConfigurationJson<'a> {
             revision_id: stored.alias.revision_id,
         }
     }
-}
 
-impl AliasConfigurationJson<'_> {
     /// The answer's body: the bytes serde writes for
     /// [`AliasConfiguration`](super::responses::AliasConfiguration) with these members,
     /// routing keys in string order (`"10"` before `"2"`).
     pub(super) fn to_body(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(BODY_WITHOUT_TEXT + self.text_len());
+        let mut out = Vec::with_capacity(self.capacity());
         out.extend_from_slice(br#"{"AliasArn":"#);
         push_string_with(&mut out, |out| {
             self.function_arn.push_to(out);
@@ -97,15 +95,14 @@ impl AliasConfigurationJson<'_> {
         out
     }
 
-    /// About the length of the members' own text (names, ARN, description).
-    fn text_len(&self) -> usize {
-        2 * self.name.len() + self.description.len() + 96
+    /// About the body's length: member names, quotes, the version and revision id
+    /// (192 bytes with room for a routing entry), the ARN's fixed parts (96), the name
+    /// twice (in the ARN and as `Name`) and the description. An escaped description or a
+    /// longer routing grows the buffer once.
+    fn capacity(&self) -> usize {
+        192 + 96 + 2 * self.name.len() + self.description.len()
     }
 }
-
-/// The body's length without its members' text, routing and ARN: member names, quotes,
-/// the version, the revision id and room for a routing entry.
-const BODY_WITHOUT_TEXT: usize = 192;
 
 /// How the decimal spellings of `a` and `b` order as strings.
 fn decimal_order(a: u64, b: u64) -> std::cmp::Ordering {

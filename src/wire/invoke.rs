@@ -11,10 +11,10 @@ use super::headers::{
 };
 use super::json_text::push_string_with;
 use super::service::{Service, json_body, status_only};
+use crate::Version;
 use crate::error::{Error, ErrorKind};
-use crate::registry::InvokeRequest;
+use crate::registry::{InvokeRequest, check_invocable};
 use crate::validate::Violations;
-use crate::{Registry, Version};
 
 /// The largest `Invoke` payload of a synchronous (or dry-run) call, in bytes.
 const SYNC_PAYLOAD_LIMIT: usize = 6_291_456;
@@ -150,7 +150,7 @@ impl Service {
                     (executed, payload)
                 }
             };
-            Registry::check_invocable(function, executed)?;
+            check_invocable(function, executed)?;
             // Admission (R119, R121): the permit is held until the answer is built.
             let permit = self
                 .resolver()

@@ -360,28 +360,19 @@ impl Service {
             Operation::CreateAlias => {
                 let req = parse_body::<CreateAliasBody>(body)?.into_request(name.into_owned())?;
                 let r = self.registry_write().create_alias(req)?;
-                Ok(json_body(
-                    status_of(op),
-                    AliasConfigurationJson::of_view(&r).to_body(),
-                ))
+                Ok(alias_answer(op, AliasConfigurationJson::of_view(&r)))
             }
             Operation::GetAlias => {
                 let registry = self.registry_read();
                 let stored = registry.alias_ref(&name, &resource)?;
-                Ok(json_body(
-                    status_of(op),
-                    AliasConfigurationJson::of_stored(stored).to_body(),
-                ))
+                Ok(alias_answer(op, AliasConfigurationJson::of_stored(stored)))
             }
             Operation::UpdateAlias => {
                 let req = parse_body::<UpdateAliasBody>(body)?
                     .into_request(name.into_owned(), resource.into_owned());
                 let r = self.registry_write().update_alias(req)?;
                 self.schedule_provisioned_settle(r.alias_arn.name());
-                Ok(json_body(
-                    status_of(op),
-                    AliasConfigurationJson::of_view(&r).to_body(),
-                ))
+                Ok(alias_answer(op, AliasConfigurationJson::of_view(&r)))
             }
             Operation::DeleteAlias => {
                 self.registry_write()
@@ -555,6 +546,11 @@ pub fn function_url_id<B>(request: &http::Request<B>) -> Option<&str> {
         .get(http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .and_then(crate::url_id_of_host)
+}
+
+/// An alias operation's answer.
+fn alias_answer(op: Operation, alias: AliasConfigurationJson<'_>) -> http::Response<Vec<u8>> {
+    json_body(status_of(op), alias.to_body())
 }
 
 /// An answer with a JSON body already written.
