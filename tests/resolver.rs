@@ -312,7 +312,11 @@ proptest! {
             .count() as f64;
         let share = additional / f64::from(n);
         let sigma = (w * (1.0 - w) / f64::from(n)).sqrt();
-        prop_assert!((share - w).abs() <= 4.0 * sigma + 1e-9, "weight {} share {}", w, share);
+        // Five standard deviations: with 64 cases a run, a 4-sigma bound fails about one
+        // run in 250 by chance alone. The saved regression (seed 14707919380942517532,
+        // share 0.33915 at weight 0.3548) is such a draw, 4.6 sigma out, while 2 000
+        // seeds at that weight spread with mean z -0.03 and deviation 1.00.
+        prop_assert!((share - w).abs() <= 5.0 * sigma + 1e-9, "weight {} share {}", w, share);
     }
 }
 
