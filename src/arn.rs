@@ -112,7 +112,6 @@ impl FunctionArn {
 
 /// Appends `arn:{partition}:lambda:{region}:{account}:function:{name}` to `out`, part by
 /// part (no formatting machinery).
-#[cfg(feature = "wire")]
 pub(crate) fn push_unqualified_arn(
     out: &mut Vec<u8>,
     partition: &Partition,

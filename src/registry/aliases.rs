@@ -110,6 +110,7 @@ impl Registry {
             routing,
             HistoryStep::Start,
         )
+        .map(AliasRef::view)
     }
 
     /// `GetAlias` (200, R38).
@@ -181,13 +182,24 @@ impl Registry {
     /// `PreconditionFailedException` for a stale `RevisionId` (R40).
     pub fn update_alias(&mut self, req: UpdateAliasRequest) -> Result<AliasConfiguration, Error> {
         self.update_alias_with(req, HistoryStep::Record)
+            .map(AliasRef::view)
+    }
+
+    /// [`Registry::update_alias`], answering with the stored alias rather than a view of
+    /// it (the wire writes its answer from that, copying nothing).
+    #[cfg(feature = "wire")]
+    pub(crate) fn update_alias_ref(
+        &mut self,
+        req: UpdateAliasRequest,
+    ) -> Result<AliasRef<'_>, Error> {
+        self.update_alias_with(req, HistoryStep::Record)
     }
 
     fn update_alias_with(
         &mut self,
         req: UpdateAliasRequest,
         history: HistoryStep,
-    ) -> Result<AliasConfiguration, Error> {
+    ) -> Result<AliasRef<'_>, Error> {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
         check_alias_name(&mut v, &req.name);
@@ -288,6 +300,7 @@ impl Registry {
             .with_routing_config(previous.routing.map(|r| r.weights()).unwrap_or_default());
         update.revision_id = req.revision_id;
         self.update_alias_with(update, HistoryStep::Undo)
+            .map(AliasRef::view)
     }
 
     /// `ListAliases` (200, R43): aliases in name order (Q16), optionally only those whose
@@ -342,7 +355,7 @@ impl Registry {
         description: String,
         routing: Option<AliasRouting>,
         history: HistoryStep,
-    ) -> Result<AliasConfiguration, Error> {
+    ) -> Result<AliasRef<'_>, Error> {
         let moves_provisioned = self.check_provisioned_alias_move(key, &name, primary)?;
         let revision_id = self.new_revision_id();
         let depth = self.alias_history;
@@ -373,15 +386,24 @@ impl Registry {
             revision_id,
             history: past,
         };
-        let view = AliasConfiguration::of(f, &name, &alias);
         self.resolver
             .alias_set(key, &name, Route::new(primary, routing));
         let moved = moves_provisioned.then(|| PolicyTarget::Alias(name.clone()));
+        let stored_name = name.clone();
         f.aliases.insert(name, alias);
         if let Some(target) = moved {
             self.provisioned_alias_moved(key, &target);
         }
-        Ok(view)
+        let function = self.functions.get(key).ok_or_else(vanished)?;
+        let (name, alias) = function
+            .aliases
+            .get_key_value(&stored_name)
+            .ok_or_else(vanished)?;
+        Ok(AliasRef {
+            function,
+            name,
+            alias,
+        })
     }
 
     /// Validation, region, suffix rule and function lookup for DeleteAlias, with the
@@ -423,4 +445,11 @@ pub(crate) struct AliasRef<'a> {
     pub(crate) function: &'a Function,
     pub(crate) name: &'a AliasName,
     pub(crate) alias: &'a Alias,
+}
+
+impl AliasRef<'_> {
+    /// The registry's owned view of this alias (the answer of the public operations).
+    fn view(self) -> AliasConfiguration {
+        AliasConfiguration::of(self.function, self.name, self.alias)
+    }
 }

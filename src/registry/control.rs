@@ -273,7 +273,7 @@ impl RegistryBuilder {
             routing_mode: self.routing_mode,
             alias_history: self.alias_history,
             quotas: self.quotas,
-            functions: HashMap::new(),
+            functions: HashMap::default(),
             retired_counters: HashMap::new(),
             mappings: BTreeMap::new(),
             url_index: HashMap::new(),
@@ -315,7 +315,10 @@ pub struct Registry {
     pub(crate) routing_mode: RoutingMode,
     pub(crate) alias_history: usize,
     pub(super) quotas: Quotas,
-    pub(crate) functions: HashMap<FunctionName, Function>,
+    /// The functions by name. Hashed with foldhash (randomly seeded per map, as std's
+    /// SipHash is), which takes a few nanoseconds where SipHash took about twenty: every
+    /// operation starts with this lookup.
+    pub(crate) functions: HashMap<FunctionName, Function, foldhash::fast::RandomState>,
     /// Highest version number used by deleted functions, by name (Q1).
     pub(super) retired_counters: HashMap<FunctionName, u64>,
     /// Event source mappings by UUID: they outlive their function (R155).

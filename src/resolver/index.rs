@@ -239,6 +239,25 @@ pub(super) struct ArnBase {
     pub(super) partition: Partition,
     pub(super) region: Region,
     pub(super) account: AccountId,
+    /// `arn:{partition}:lambda:{region}:{account}:function:`, written once, so that an
+    /// invoked ARN is this text, the function's name and its qualifier.
+    pub(super) function_prefix: Box<str>,
+}
+
+impl ArnBase {
+    pub(super) fn new(partition: Partition, region: Region, account: AccountId) -> ArnBase {
+        let mut prefix = Vec::new();
+        crate::arn::push_unqualified_arn(&mut prefix, &partition, &region, account, "");
+        ArnBase {
+            partition,
+            region,
+            account,
+            // Every part is the text of a `str`; the fallback is never taken.
+            function_prefix: String::from_utf8(prefix)
+                .unwrap_or_default()
+                .into_boxed_str(),
+        }
+    }
 }
 
 pub(super) struct Shared {
@@ -336,11 +355,7 @@ impl Resolver {
         Resolver {
             shared: Arc::new(Shared {
                 id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-                base: ArnBase {
-                    partition,
-                    region,
-                    account,
-                },
+                base: ArnBase::new(partition, region, account),
                 hash_state: foldhash::fast::FixedState::with_seed(0x6c61_6d62_6461),
                 functions: (0..SHARDS)
                     .map(|_| Arc::new(ArcSwap::from_pointee(FunctionShard::new())))

@@ -119,13 +119,9 @@ impl Resolution<'_> {
     /// At least the length of the invoked ARN's text.
     #[cfg(feature = "wire")]
     pub(crate) fn invoked_arn_capacity(&self) -> usize {
-        let base = self.base;
-        let fixed = "arn::lambda:::function::".len();
-        fixed
-            + base.partition.as_str().len()
-            + base.region.as_str().len()
-            + base.account.as_str().len()
+        self.base.function_prefix.len()
             + self.function.len()
+            + 1
             + self
                 .qualifier
                 .map_or(0, str::len)
@@ -138,14 +134,8 @@ impl Resolution<'_> {
     /// number prints, `$LATEST` as itself.
     #[cfg(feature = "wire")]
     pub(crate) fn push_invoked_arn(&self, out: &mut Vec<u8>) {
-        let base = self.base;
-        crate::arn::push_unqualified_arn(
-            out,
-            &base.partition,
-            &base.region,
-            base.account,
-            self.function,
-        );
+        out.extend_from_slice(self.base.function_prefix.as_bytes());
+        out.extend_from_slice(self.function.as_bytes());
         let qualifier = match (self.reason, self.qualifier) {
             (RouteReason::Unqualified, _) | (_, None) => return,
             (RouteReason::Latest, Some(_)) => Version::LATEST_STR,
@@ -449,11 +439,11 @@ mod tests {
     /// way a call can be qualified.
     #[test]
     fn r67_invoked_arn_string_is_the_invoked_arns_rendering() {
-        let base = ArnBase {
-            partition: Partition::AWS,
-            region: "eu-central-2".parse::<Region>().expect("region"),
-            account: "123456789012".parse::<AccountId>().expect("account"),
-        };
+        let base = ArnBase::new(
+            Partition::AWS,
+            "eu-central-2".parse::<Region>().expect("region"),
+            "123456789012".parse::<AccountId>().expect("account"),
+        );
         let seven = Version::Published(VersionNumber::new(7).expect("7"));
         let cases = [
             (None, Version::Latest, RouteReason::Unqualified),

@@ -1,6 +1,9 @@
-//! The headers the service reads and sets, named once (no parsing per request).
+//! The headers the service reads and sets, named once (no parsing per request), and the
+//! header maps answers start from.
 
-use http::HeaderName;
+use std::sync::LazyLock;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 /// `x-amzn-RequestId`, on every answer.
 pub(super) const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
@@ -14,6 +17,74 @@ pub(super) const LOG_RESULT: HeaderName = HeaderName::from_static("x-amz-log-res
 pub(super) const INVOCATION_TYPE: HeaderName = HeaderName::from_static("x-amz-invocation-type");
 /// `X-Amz-Log-Type`, read by `Invoke`.
 pub(super) const LOG_TYPE: HeaderName = HeaderName::from_static("x-amz-log-type");
+
+/// Which headers an answer starts with (see [`answer_headers`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum AnswerKind {
+    /// No body: `x-amzn-RequestId`.
+    Plain,
+    /// A JSON body: `Content-Type`, then `x-amzn-RequestId`.
+    Json,
+    /// A synchronous invoke's answer: `Content-Type`, `X-Amz-Executed-Version`, then
+    /// `x-amzn-RequestId`.
+    Invoke,
+}
+
+/// One prepared header map per [`AnswerKind`], with empty values where each answer sets
+/// its own.
+struct Prepared {
+    plain: HeaderMap,
+    json: HeaderMap,
+    invoke: HeaderMap,
+}
+
+static PREPARED: LazyLock<Prepared> = LazyLock::new(|| {
+    let empty = HeaderValue::from_static("");
+    let json_type = HeaderValue::from_static("application/json");
+    let map = |headers: &[(&HeaderName, &HeaderValue)]| {
+        let mut map = HeaderMap::with_capacity(headers.len());
+        for (name, value) in headers {
+            map.insert((*name).clone(), (*value).clone());
+        }
+        map
+    };
+    Prepared {
+        plain: map(&[(&REQUEST_ID, &empty)]),
+        json: map(&[
+            (&http::header::CONTENT_TYPE, &json_type),
+            (&REQUEST_ID, &empty),
+        ]),
+        invoke: map(&[
+            (&http::header::CONTENT_TYPE, &json_type),
+            (&EXECUTED_VERSION, &empty),
+            (&REQUEST_ID, &empty),
+        ]),
+    }
+});
+
+/// The headers an answer of `kind` starts with, in the order they are sent; the values
+/// each answer fills in ([`set_header`]) are empty. A copy of a map built once: copying
+/// its two small tables costs less than hashing each name into a new map.
+pub(super) fn answer_headers(kind: AnswerKind) -> HeaderMap {
+    let prepared = &*PREPARED;
+    match kind {
+        AnswerKind::Plain => prepared.plain.clone(),
+        AnswerKind::Json => prepared.json.clone(),
+        AnswerKind::Invoke => prepared.invoke.clone(),
+    }
+}
+
+/// Sets `name` to `value`: in place when the map already holds `name` once (found by a
+/// scan of its few entries, without hashing), inserted otherwise.
+pub(super) fn set_header(headers: &mut HeaderMap, name: &HeaderName, value: HeaderValue) {
+    if headers.len() == headers.keys_len()
+        && let Some((_, slot)) = headers.iter_mut().find(|(held, _)| *held == name)
+    {
+        *slot = value;
+        return;
+    }
+    headers.insert(name.clone(), value);
+}
 
 /// The versions whose `X-Amz-Executed-Version` text is kept in [`VERSION_TEXT`].
 const STATIC_VERSIONS: u64 = 999;
@@ -68,8 +139,74 @@ pub(super) fn executed_version_value(version: crate::Version) -> Option<http::He
 
 #[cfg(test)]
 mod tests {
-    use super::executed_version_value;
+    use http::{HeaderMap, HeaderValue};
+
+    use super::{
+        AnswerKind, EXECUTED_VERSION, LOG_RESULT, REQUEST_ID, answer_headers,
+        executed_version_value, set_header,
+    };
     use crate::{Version, VersionNumber};
+
+    fn listed(headers: &HeaderMap) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().expect("ascii").to_owned()))
+            .collect()
+    }
+
+    /// Each prepared map holds its headers in the order they were inserted one by one
+    /// before (so answers are sent as they were), and setting a value fills the prepared
+    /// slot without adding a second one.
+    #[test]
+    fn prepared_answer_headers_hold_their_names_in_sending_order() {
+        let mut invoke = answer_headers(AnswerKind::Invoke);
+        set_header(
+            &mut invoke,
+            &EXECUTED_VERSION,
+            HeaderValue::from_static("7"),
+        );
+        set_header(&mut invoke, &REQUEST_ID, HeaderValue::from_static("id-1"));
+        assert_eq!(
+            listed(&invoke),
+            [
+                ("content-type".to_owned(), "application/json".to_owned()),
+                ("x-amz-executed-version".to_owned(), "7".to_owned()),
+                ("x-amzn-requestid".to_owned(), "id-1".to_owned()),
+            ]
+        );
+        let mut json = answer_headers(AnswerKind::Json);
+        set_header(&mut json, &REQUEST_ID, HeaderValue::from_static("id-2"));
+        assert_eq!(
+            listed(&json),
+            [
+                ("content-type".to_owned(), "application/json".to_owned()),
+                ("x-amzn-requestid".to_owned(), "id-2".to_owned()),
+            ]
+        );
+        let mut plain = answer_headers(AnswerKind::Plain);
+        set_header(&mut plain, &REQUEST_ID, HeaderValue::from_static("id-3"));
+        assert_eq!(
+            listed(&plain),
+            [("x-amzn-requestid".to_owned(), "id-3".to_owned())]
+        );
+        // A name the map does not hold is inserted.
+        set_header(&mut plain, &LOG_RESULT, HeaderValue::from_static("bG9n"));
+        assert_eq!(plain.get(&LOG_RESULT).expect("inserted"), "bG9n");
+        assert_eq!(plain.len(), 2);
+    }
+
+    /// A name held twice (appended) is replaced whole, as `insert` does.
+    #[test]
+    fn set_header_replaces_every_value_of_a_repeated_name() {
+        let mut headers = HeaderMap::new();
+        headers.append(REQUEST_ID, HeaderValue::from_static("a"));
+        headers.append(REQUEST_ID, HeaderValue::from_static("b"));
+        set_header(&mut headers, &REQUEST_ID, HeaderValue::from_static("c"));
+        assert_eq!(
+            listed(&headers),
+            [("x-amzn-requestid".to_owned(), "c".to_owned())]
+        );
+    }
 
     /// R66: the header's value is the version as it prints, inside the static table,
     /// at its edges and past it.

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::invalid_content;
 use super::headers::{
-    EXECUTED_VERSION, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE, executed_version_value,
+    AnswerKind, EXECUTED_VERSION, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE, executed_version_value,
+    set_header,
 };
 use super::json_text::push_string_with;
-use super::service::{Service, json_body, status_only};
+use super::service::{Service, answer, status_only};
 use crate::Version;
 use crate::error::{Error, ErrorKind};
 use crate::registry::{InvokeRequest, check_invocable};
@@ -163,9 +164,13 @@ impl Service {
             (InvocationType::Event, _) => status_only(StatusCode::ACCEPTED),
             (InvocationType::DryRun, _) => status_only(StatusCode::NO_CONTENT),
             (InvocationType::RequestResponse, payload) => {
-                let mut response = json_body(StatusCode::OK, payload.unwrap_or_default());
+                let mut response = answer(
+                    StatusCode::OK,
+                    payload.unwrap_or_default(),
+                    AnswerKind::Invoke,
+                );
                 if let Some(value) = executed_version_value(executed) {
-                    response.headers_mut().insert(EXECUTED_VERSION, value);
+                    set_header(response.headers_mut(), &EXECUTED_VERSION, value);
                 }
                 response
             }

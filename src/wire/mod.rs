@@ -74,6 +74,7 @@ mod headers;
 mod invoke;
 pub mod json;
 mod json_text;
+mod request_id;
 mod requests;
 mod responses;
 mod route;

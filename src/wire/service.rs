@@ -4,12 +4,12 @@ use std::borrow::Cow;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-use http::{HeaderValue, Method, StatusCode};
+use http::{Method, StatusCode};
 use serde::Serialize;
 
 use super::alias_json::AliasConfigurationJson;
 use super::errors::error_response;
-use super::headers::REQUEST_ID;
+use super::headers::{AnswerKind, REQUEST_ID, answer_headers, set_header};
 use super::requests::{
     AddPermissionBody, CreateAliasBody, CreateFunctionBody, PublishVersionBody, UpdateAliasBody,
     UpdateFunctionCodeBody, UpdateFunctionConfigurationBody, parse_body,
@@ -370,9 +370,16 @@ impl Service {
             Operation::UpdateAlias => {
                 let req = parse_body::<UpdateAliasBody>(body)?
                     .into_request(name.into_owned(), resource.into_owned());
-                let r = self.registry_write().update_alias(req)?;
-                self.schedule_provisioned_settle(r.alias_arn.name());
-                Ok(alias_answer(op, AliasConfigurationJson::of_view(&r)))
+                let mut registry = self.registry_write();
+                let stored = registry.update_alias_ref(req)?;
+                let answer = alias_answer(op, AliasConfigurationJson::of_stored(stored));
+                // Only a settling service looks at the function again.
+                let function = self.settles.then(|| stored.function.name.clone());
+                drop(registry);
+                if let Some(function) = function {
+                    self.schedule_provisioned_settle(&function);
+                }
+                Ok(answer)
             }
             Operation::DeleteAlias => {
                 self.registry_write()
@@ -443,13 +450,11 @@ fn with_request_id(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<
 
 /// Sets `x-amzn-RequestId` to a fresh random UUID.
 pub(super) fn add_request_id(response: &mut http::Response<Vec<u8>>) {
-    let mut id = [0u8; 16];
-    rand::fill(&mut id);
-    let mut text = uuid::Uuid::encode_buffer();
-    let uuid = uuid::Builder::from_random_bytes(id).into_uuid();
-    if let Ok(value) = HeaderValue::from_str(uuid.hyphenated().encode_lower(&mut text)) {
-        response.headers_mut().insert(REQUEST_ID, value);
-    }
+    set_header(
+        response.headers_mut(),
+        &REQUEST_ID,
+        super::request_id::next_request_id(),
+    );
 }
 
 /// `UnknownOperationException` (404) for a method and path bound to no operation (the
@@ -473,20 +478,19 @@ pub fn request_too_large(limit: usize) -> Error {
 }
 
 pub(super) fn status_only(status: StatusCode) -> http::Response<Vec<u8>> {
-    answer(status, Vec::new())
+    answer(status, Vec::new(), AnswerKind::Plain)
 }
 
-/// Headers every answer carries at most: `Content-Type`, `x-amzn-RequestId` and two of
-/// an operation's own (Invoke's executed version and log). Reserved up front, the map
-/// never grows.
-const HEADERS_PER_ANSWER: usize = 4;
-
-/// A response with `status` and `body` and room for [`HEADERS_PER_ANSWER`] headers.
+/// A response with `status`, `body` and the headers of `kind` (values still to set).
 #[inline]
-fn answer(status: StatusCode, body: Vec<u8>) -> http::Response<Vec<u8>> {
+pub(super) fn answer(
+    status: StatusCode,
+    body: Vec<u8>,
+    kind: AnswerKind,
+) -> http::Response<Vec<u8>> {
     let mut response = http::Response::new(body);
     *response.status_mut() = status;
-    *response.headers_mut() = http::HeaderMap::with_capacity(HEADERS_PER_ANSWER);
+    *response.headers_mut() = answer_headers(kind);
     response
 }
 
@@ -556,12 +560,7 @@ fn alias_answer(op: Operation, alias: AliasConfigurationJson<'_>) -> http::Respo
 /// An answer with a JSON body already written.
 #[inline]
 pub(super) fn json_body(status: StatusCode, body: Vec<u8>) -> http::Response<Vec<u8>> {
-    let mut response = answer(status, body);
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    answer(status, body, AnswerKind::Json)
 }
 
 pub(super) fn json<T: Serialize>(

@@ -37,7 +37,7 @@ impl RegistryBuilder {
             check_counter(&format!("retired_version_counters.{name}"), *counter)?;
         }
         let arn_base = (&snapshot.partition, &snapshot.region, snapshot.account);
-        let mut functions = HashMap::new();
+        let mut functions = HashMap::default();
         let mut previous: Option<&FunctionName> = None;
         for (i, fs) in snapshot.functions.iter().enumerate() {
             let path = format!("functions[{i}]");
