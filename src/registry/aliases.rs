@@ -1,5 +1,6 @@
 //! CreateAlias, GetAlias, UpdateAlias, DeleteAlias and ListAliases (R33–R54).
 
+use std::borrow::Cow;
 use std::ops::Bound;
 
 use super::checks::{
@@ -228,18 +229,23 @@ impl Registry {
             .ok_or_else(|| Error::not_found(format!("Alias not found: {}:{name}", f.arn)))?;
 
         // Merge, then check the result as a whole (Q8).
-        let primary_text = req
-            .function_version
-            .clone()
-            .unwrap_or_else(|| current.primary.to_string());
-        let route_text: Vec<(String, f64)> = match requested_routes {
+        // The request's own text is borrowed; only what comes from the current alias is
+        // written out.
+        let primary_text: Cow<'_, str> = match req.function_version.as_deref() {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(current.primary.to_string()),
+        };
+        let route_text: Vec<(Cow<'_, str>, f64)> = match requested_routes {
             Some(entries) => entries
                 .into_iter()
-                .map(|(k, w)| (k.to_owned(), w))
+                .map(|(k, w)| (Cow::Borrowed(k), w))
                 .collect(),
-            None => current
-                .routing
-                .map_or_else(Vec::new, |r| r.weights().into_iter().collect()),
+            None => current.routing.map_or_else(Vec::new, |r| {
+                r.weights()
+                    .into_iter()
+                    .map(|(k, w)| (Cow::Owned(k), w))
+                    .collect()
+            }),
         };
         check_shape(Some(&primary_text), &route_text, max)
             .map_err(|e| routing_error(self, &fref, e))?;
@@ -360,9 +366,13 @@ impl Registry {
         let revision_id = self.new_revision_id();
         let depth = self.alias_history;
         let f = self.functions.get_mut(key).ok_or_else(vanished)?;
-        let previous = f.aliases.get(&name);
-        let mut past = previous.map(|a| a.history.clone()).unwrap_or_default();
-        match (history, previous) {
+        // Nothing below can fail, so the history moves out of the alias it replaces.
+        let mut previous = f.aliases.get_mut(&name);
+        let mut past = previous
+            .as_deref_mut()
+            .map(|a| std::mem::take(&mut a.history))
+            .unwrap_or_default();
+        match (history, previous.as_deref()) {
             (HistoryStep::Record, Some(old)) => {
                 let before = old.target();
                 let after = AliasTarget {
