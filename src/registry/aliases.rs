@@ -110,8 +110,8 @@ impl Registry {
             description,
             routing,
             HistoryStep::Start,
-        )
-        .map(AliasRef::view)
+        )?;
+        self.stored_alias(&key, &req.name).map(AliasRef::view)
     }
 
     /// `GetAlias` (200, R38).
@@ -209,10 +209,14 @@ impl Registry {
         check_routing_map(&mut v, req.routing_config.as_ref());
         let fref = self.unqualified_target(v, fref)?;
         let max = self.routing_mode.max_additional_versions();
-        let requested_routes = req
-            .routing_config
-            .as_ref()
-            .map(|m| routing_entries(Some(m)));
+        // The request's own text is borrowed; only what comes from the current alias is
+        // written out (below).
+        let requested_routes: Option<Vec<(Cow<'_, str>, f64)>> =
+            req.routing_config.as_ref().map(|m| {
+                m.iter()
+                    .map(|(k, w)| (Cow::Borrowed(k.as_str()), *w))
+                    .collect()
+            });
         if let Some(entries) = &requested_routes {
             check_shape(req.function_version.as_deref(), entries, max)
                 .map_err(|e| routing_error(self, &fref, e))?;
@@ -229,17 +233,12 @@ impl Registry {
             .ok_or_else(|| Error::not_found(format!("Alias not found: {}:{name}", f.arn)))?;
 
         // Merge, then check the result as a whole (Q8).
-        // The request's own text is borrowed; only what comes from the current alias is
-        // written out.
         let primary_text: Cow<'_, str> = match req.function_version.as_deref() {
             Some(text) => Cow::Borrowed(text),
             None => Cow::Owned(current.primary.to_string()),
         };
         let route_text: Vec<(Cow<'_, str>, f64)> = match requested_routes {
-            Some(entries) => entries
-                .into_iter()
-                .map(|(k, w)| (Cow::Borrowed(k), w))
-                .collect(),
+            Some(entries) => entries,
             None => current.routing.map_or_else(Vec::new, |r| {
                 r.weights()
                     .into_iter()
@@ -261,7 +260,8 @@ impl Registry {
             .unwrap_or_else(|| current.description.clone());
         let key = f.name.clone();
 
-        self.store_alias(&key, name, primary, description, routing, history)
+        self.store_alias(&key, name, primary, description, routing, history)?;
+        self.stored_alias(&key, &req.name)
     }
 
     /// The earlier targets of an alias (primary and routing), newest first: each
@@ -361,7 +361,7 @@ impl Registry {
         description: String,
         routing: Option<AliasRouting>,
         history: HistoryStep,
-    ) -> Result<AliasRef<'_>, Error> {
+    ) -> Result<(), Error> {
         let moves_provisioned = self.check_provisioned_alias_move(key, &name, primary)?;
         let revision_id = self.new_revision_id();
         let depth = self.alias_history;
@@ -399,16 +399,17 @@ impl Registry {
         self.resolver
             .alias_set(key, &name, Route::new(primary, routing));
         let moved = moves_provisioned.then(|| PolicyTarget::Alias(name.clone()));
-        let stored_name = name.clone();
         f.aliases.insert(name, alias);
         if let Some(target) = moved {
             self.provisioned_alias_moved(key, &target);
         }
+        Ok(())
+    }
+
+    /// Alias `name` of function `key`, just stored by [`Registry::store_alias`].
+    fn stored_alias(&self, key: &FunctionName, name: &str) -> Result<AliasRef<'_>, Error> {
         let function = self.functions.get(key).ok_or_else(vanished)?;
-        let (name, alias) = function
-            .aliases
-            .get_key_value(&stored_name)
-            .ok_or_else(vanished)?;
+        let (name, alias) = function.aliases.get_key_value(name).ok_or_else(vanished)?;
         Ok(AliasRef {
             function,
             name,
