@@ -38,11 +38,16 @@ struct Prepared {
     invoke: HeaderMap,
 }
 
+/// The headers a prepared map (and so each copy of it) has room for without growing its
+/// hash table: its own three at most, `X-Amz-Log-Result` or `X-Amzn-ErrorType`, and a
+/// couple that a server adds (`Connection: close`, say).
+const PREPARED_ROOM: usize = 6;
+
 static PREPARED: LazyLock<Prepared> = LazyLock::new(|| {
     let empty = HeaderValue::from_static("");
     let json_type = HeaderValue::from_static("application/json");
     let map = |headers: &[(&HeaderName, &HeaderValue)]| {
-        let mut map = HeaderMap::with_capacity(headers.len());
+        let mut map = HeaderMap::with_capacity(PREPARED_ROOM);
         for (name, value) in headers {
             map.insert((*name).clone(), (*value).clone());
         }
@@ -193,6 +198,14 @@ mod tests {
         set_header(&mut plain, &LOG_RESULT, HeaderValue::from_static("bG9n"));
         assert_eq!(plain.get(&LOG_RESULT).expect("inserted"), "bG9n");
         assert_eq!(plain.len(), 2);
+        // Every copy has room for a few more headers without growing its table.
+        for kind in [AnswerKind::Plain, AnswerKind::Json, AnswerKind::Invoke] {
+            assert_eq!(
+                answer_headers(kind).capacity(),
+                super::PREPARED_ROOM,
+                "{kind:?}"
+            );
+        }
     }
 
     /// A name held twice (appended) is replaced whole, as `insert` does.
