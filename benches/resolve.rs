@@ -19,7 +19,7 @@
 //!   reported)
 //! * `update_alias/{functions_10, functions_100000}`
 
-#[path = "common.rs"]
+#[path = "support/resolver_setup.rs"]
 mod common;
 
 use std::collections::HashMap;

@@ -4,7 +4,7 @@
 //!
 //! Prints `resolver_bytes_per_alias=<n>`.
 
-#[path = "common.rs"]
+#[path = "support/resolver_setup.rs"]
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -1,4 +1,6 @@
-//! Shared setup for the resolver benchmarks.
+//! Shared setup for the resolver benchmarks (`resolve`, `resolver_memory`), included by
+//! path; it lives under `benches/support/` so that Cargo does not build it as a benchmark
+//! of its own.
 
 use lambda_versioning::registry::{
     CreateAliasRequest, CreateFunctionRequest, PublishVersionRequest, UpdateFunctionCodeRequest,
