@@ -68,6 +68,9 @@ impl Alias {
 pub(crate) struct Function {
     pub(crate) name: FunctionName,
     pub(crate) arn: FunctionArn,
+    /// The text of `arn`, written once when the function is created (it never changes):
+    /// answers copy it instead of writing the ARN part by part.
+    pub(crate) arn_text: Box<str>,
     pub(crate) latest: Latest,
     pub(crate) versions: BTreeMap<VersionNumber, PublishedVersion>,
     /// The highest version number ever allocated to this function (0 before the first).

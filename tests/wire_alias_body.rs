@@ -112,3 +112,40 @@ fn r37_r53_alias_bodies_are_serdes_bytes_for_every_routing_shape() {
         );
     }
 }
+
+/// R38: a stored alias's answer is written with the function ARN text the function keeps
+/// from its creation; a registry rebuilt from a snapshot writes the same bytes (the text
+/// is rebuilt on import, not carried in the snapshot).
+#[test]
+fn r38_get_alias_bytes_survive_a_snapshot_round_trip() {
+    let s = service();
+    let create = r#"{"Name":"live","FunctionVersion":"3","Description":"a \"quoted\" one","RoutingConfig":{"AdditionalVersionWeights":{"10":0.25,"2":0.5}}}"#;
+    assert_eq!(
+        send(&s, Method::POST, "/2015-03-31/functions/f/aliases", create).status,
+        201
+    );
+    let before = send(&s, Method::GET, "/2015-03-31/functions/f/aliases/live", "");
+    assert_eq!(before.status, 200);
+    let config = assert_serde_bytes(&before.body);
+    assert_eq!(
+        config.alias_arn,
+        "arn:aws:lambda:us-east-1:123456789012:function:f:live"
+    );
+
+    let snapshot = s.read(Registry::export);
+    let restored = Registry::builder()
+        .clock(common::clock())
+        .seed(4)
+        .routing_mode(RoutingMode::MultiVersion)
+        .build_from_snapshot(snapshot)
+        .expect("import");
+    let restored = Service::builder(restored).settle_immediately().build();
+    let after = send(
+        &restored,
+        Method::GET,
+        "/2015-03-31/functions/f/aliases/live",
+        "",
+    );
+    assert_eq!(after.status, 200);
+    assert_eq!(after.body, before.body);
+}

@@ -80,6 +80,7 @@ impl Registry {
         };
         let mut function = Function {
             name: name.clone(),
+            arn_text: arn.to_string().into_boxed_str(),
             arn: arn.clone(),
             latest: Latest {
                 config: Arc::new(req.config),

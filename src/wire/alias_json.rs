@@ -10,8 +10,9 @@ use crate::{AliasRouting, FunctionArn, RevisionId, Version};
 /// An alias's answer, written from borrowed parts: the registry's view after a change,
 /// or the stored alias itself for `GetAlias`.
 pub(super) struct AliasConfigurationJson<'a> {
-    function_arn: &'a FunctionArn,
-    /// Appended to `function_arn` for `AliasArn` (`None`: the ARN carries it).
+    /// The alias ARN, or the function's ARN to which `arn_suffix` is appended.
+    arn: ArnText<'a>,
+    /// Appended to `arn` for `AliasArn` (`None`: the ARN carries it).
     arn_suffix: Option<&'a str>,
     name: &'a str,
     function_version: Version,
@@ -20,11 +21,18 @@ pub(super) struct AliasConfigurationJson<'a> {
     revision_id: RevisionId,
 }
 
+/// An ARN to write: one still in parts, or the text a stored function keeps.
+#[derive(Clone, Copy)]
+enum ArnText<'a> {
+    Parts(&'a FunctionArn),
+    Written(&'a str),
+}
+
 impl<'a> AliasConfigurationJson<'a> {
     /// The answer of the registry's view of an alias.
     pub(super) fn of_view(view: &'a registry::AliasConfiguration) -> Self {
         AliasConfigurationJson {
-            function_arn: &view.alias_arn,
+            arn: ArnText::Parts(&view.alias_arn),
             arn_suffix: None,
             name: view.name.as_str(),
             function_version: view.function_version,
@@ -37,7 +45,7 @@ impl<'a> AliasConfigurationJson<'a> {
     /// The answer of a stored alias.
     pub(super) fn of_stored(stored: registry::AliasRef<'a>) -> Self {
         AliasConfigurationJson {
-            function_arn: &stored.function.arn,
+            arn: ArnText::Written(&stored.function.arn_text),
             arn_suffix: Some(stored.name.as_str()),
             name: stored.name.as_str(),
             function_version: stored.alias.primary,
@@ -54,7 +62,10 @@ impl<'a> AliasConfigurationJson<'a> {
         let mut out = Vec::with_capacity(self.capacity());
         out.extend_from_slice(br#"{"AliasArn":"#);
         push_string_with(&mut out, |out| {
-            self.function_arn.push_to(out);
+            match self.arn {
+                ArnText::Parts(arn) => arn.push_to(out),
+                ArnText::Written(text) => out.extend_from_slice(text.as_bytes()),
+            }
             if let Some(suffix) = self.arn_suffix {
                 out.push(b':');
                 out.extend_from_slice(suffix.as_bytes());

@@ -272,6 +272,7 @@ pub(in crate::registry) fn import_function(
 
     let mut function = Function {
         name: fs.name.clone(),
+        arn_text: arn.to_string().into_boxed_str(),
         arn,
         latest: Latest {
             config: Arc::new(fs.latest.config.clone()),
