@@ -94,7 +94,7 @@ impl Registry {
         if f.aliases.contains_key(&name) {
             return Err(Error::conflict(format!(
                 "Alias already exists: {}:{name}",
-                f.arn
+                f.arn_text
             )));
         }
         f.check_routing_agreement(primary, routing)
@@ -134,7 +134,10 @@ impl Registry {
     pub(crate) fn alias_ref(&self, function_name: &str, name: &str) -> Result<AliasRef<'_>, Error> {
         let function = self.alias_function(function_name, name)?;
         let (name, alias) = function.aliases.get_key_value(name).ok_or_else(|| {
-            Error::not_found(format!("Cannot find alias arn: {}:{name}", function.arn))
+            Error::not_found(format!(
+                "Cannot find alias arn: {}:{name}",
+                function.arn_text
+            ))
         })?;
         Ok(AliasRef {
             function,
@@ -230,7 +233,7 @@ impl Registry {
         let current = f
             .aliases
             .get(&name)
-            .ok_or_else(|| Error::not_found(format!("Alias not found: {}:{name}", f.arn)))?;
+            .ok_or_else(|| Error::not_found(format!("Alias not found: {}:{name}", f.arn_text)))?;
 
         // Merge, then check the result as a whole (Q8).
         let primary_text: Cow<'_, str> = match req.function_version.as_deref() {
@@ -274,10 +277,9 @@ impl Registry {
     /// As [`Registry::get_alias`].
     pub fn alias_history(&self, req: AliasHistoryRequest) -> Result<Vec<AliasTarget>, Error> {
         let (f, name) = self.alias_target(&req.function_name, &req.name)?;
-        let alias = f
-            .aliases
-            .get(&name)
-            .ok_or_else(|| Error::not_found(format!("Cannot find alias arn: {}:{name}", f.arn)))?;
+        let alias = f.aliases.get(&name).ok_or_else(|| {
+            Error::not_found(format!("Cannot find alias arn: {}:{name}", f.arn_text))
+        })?;
         Ok(alias.history.iter().copied().collect())
     }
 
@@ -297,7 +299,7 @@ impl Registry {
         let alias = f
             .aliases
             .get(&name)
-            .ok_or_else(|| Error::not_found(format!("Alias not found: {}:{name}", f.arn)))?;
+            .ok_or_else(|| Error::not_found(format!("Alias not found: {}:{name}", f.arn_text)))?;
         let Some(previous) = alias.history.front().copied() else {
             return Err(Error::invalid_parameter(NOTHING_TO_UNDO));
         };
