@@ -86,30 +86,6 @@ impl FunctionArn {
     }
 }
 
-#[cfg(feature = "wire")]
-impl FunctionArn {
-    /// Appends the ARN's text (its `Display`) to `out`, part by part.
-    pub(crate) fn push_to(&self, out: &mut Vec<u8>) {
-        push_unqualified_arn(
-            out,
-            &self.partition,
-            &self.region,
-            self.account,
-            self.name.as_str(),
-        );
-        let Some(qualifier) = &self.qualifier else {
-            return;
-        };
-        out.push(b':');
-        match qualifier {
-            Qualifier::Latest => out.extend_from_slice(crate::Version::LATEST_STR.as_bytes()),
-            Qualifier::Version(n) => crate::Version::Published(*n)
-                .with_text(|text| out.extend_from_slice(text.as_bytes())),
-            Qualifier::Alias(name) => out.extend_from_slice(name.as_str().as_bytes()),
-        }
-    }
-}
-
 /// Appends `arn:{partition}:lambda:{region}:{account}:function:{name}` to `out`, part by
 /// part (no formatting machinery).
 pub(crate) fn push_unqualified_arn(

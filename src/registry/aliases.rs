@@ -68,6 +68,15 @@ impl Registry {
     /// `Function not found: {arn}:{version}` for a missing function or version (R35, R51);
     /// `ResourceConflictException` `Alias already exists: {alias arn}` (R34).
     pub fn create_alias(&mut self, req: CreateAliasRequest) -> Result<AliasConfiguration, Error> {
+        self.create_alias_ref(req).map(AliasRef::view)
+    }
+
+    /// [`Registry::create_alias`], answering with the stored alias rather than a view of
+    /// it (the wire writes its answer from that, copying nothing).
+    pub(crate) fn create_alias_ref(
+        &mut self,
+        req: CreateAliasRequest,
+    ) -> Result<AliasRef<'_>, Error> {
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
         check_alias_name(&mut v, &req.name);
@@ -111,7 +120,7 @@ impl Registry {
             routing,
             HistoryStep::Start,
         )?;
-        self.stored_alias(&key, &req.name).map(AliasRef::view)
+        self.stored_alias(&key, &req.name)
     }
 
     /// `GetAlias` (200, R38).
@@ -121,12 +130,8 @@ impl Registry {
     /// `ResourceNotFoundException` `Function not found: {arn}` for a missing function (Q14)
     /// and `Cannot find alias arn: {arn}:{alias}` for a missing alias.
     pub fn get_alias(&self, req: GetAliasRequest) -> Result<AliasConfiguration, Error> {
-        let found = self.alias_ref(&req.function_name, &req.name)?;
-        Ok(AliasConfiguration::of(
-            found.function,
-            found.name,
-            found.alias,
-        ))
+        self.alias_ref(&req.function_name, &req.name)
+            .map(AliasRef::view)
     }
 
     /// `GetAlias`'s checks and lookup, answering the stored alias itself (nothing is
@@ -276,11 +281,8 @@ impl Registry {
     ///
     /// As [`Registry::get_alias`].
     pub fn alias_history(&self, req: AliasHistoryRequest) -> Result<Vec<AliasTarget>, Error> {
-        let (f, name) = self.alias_target(&req.function_name, &req.name)?;
-        let alias = f.aliases.get(&name).ok_or_else(|| {
-            Error::not_found(format!("Cannot find alias arn: {}:{name}", f.arn_text))
-        })?;
-        Ok(alias.history.iter().copied().collect())
+        let stored = self.alias_ref(&req.function_name, &req.name)?;
+        Ok(stored.alias.history.iter().copied().collect())
     }
 
     /// Puts an alias back on its previous target (the newest entry of

@@ -1,84 +1,41 @@
-//! Alias answers written by hand from the registry's view or its stored alias: the bytes
-//! serde writes for [`AliasConfiguration`](super::responses::AliasConfiguration), without
-//! copying the members into strings first.
+//! Alias answers written by hand from the stored alias: the bytes serde writes for
+//! [`AliasConfiguration`](super::responses::AliasConfiguration), without copying the
+//! members into strings first.
 
 use super::json_text::{push_f64, push_string, push_string_with};
 use crate::names::decimal_digits;
 use crate::registry;
-use crate::{AliasRouting, FunctionArn, RevisionId, Version};
 
-/// An alias's answer, written from borrowed parts: the registry's view after a change,
-/// or the stored alias itself for `GetAlias`.
-pub(super) struct AliasConfigurationJson<'a> {
-    /// The alias ARN, or the function's ARN to which `arn_suffix` is appended.
-    arn: ArnText<'a>,
-    /// Appended to `arn` for `AliasArn` (`None`: the ARN carries it).
-    arn_suffix: Option<&'a str>,
-    name: &'a str,
-    function_version: Version,
-    description: &'a str,
-    routing: Option<&'a AliasRouting>,
-    revision_id: RevisionId,
-}
+/// An alias's answer, written from the stored alias itself: after `CreateAlias` and
+/// `UpdateAlias` as for `GetAlias`.
+pub(super) struct AliasConfigurationJson<'a>(pub(super) registry::AliasRef<'a>);
 
-/// An ARN to write: one still in parts, or the text a stored function keeps.
-#[derive(Clone, Copy)]
-enum ArnText<'a> {
-    Parts(&'a FunctionArn),
-    Written(&'a str),
-}
-
-impl<'a> AliasConfigurationJson<'a> {
-    /// The answer of the registry's view of an alias.
-    pub(super) fn of_view(view: &'a registry::AliasConfiguration) -> Self {
-        AliasConfigurationJson {
-            arn: ArnText::Parts(&view.alias_arn),
-            arn_suffix: None,
-            name: view.name.as_str(),
-            function_version: view.function_version,
-            description: &view.description,
-            routing: view.routing_config.as_ref(),
-            revision_id: view.revision_id,
-        }
-    }
-
-    /// The answer of a stored alias.
-    pub(super) fn of_stored(stored: registry::AliasRef<'a>) -> Self {
-        AliasConfigurationJson {
-            arn: ArnText::Written(&stored.function.arn_text),
-            arn_suffix: Some(stored.name.as_str()),
-            name: stored.name.as_str(),
-            function_version: stored.alias.primary,
-            description: &stored.alias.description,
-            routing: stored.alias.routing.as_ref(),
-            revision_id: stored.alias.revision_id,
-        }
-    }
-
+impl AliasConfigurationJson<'_> {
     /// The answer's body: the bytes serde writes for
     /// [`AliasConfiguration`](super::responses::AliasConfiguration) with these members,
     /// routing keys in string order (`"10"` before `"2"`).
     pub(super) fn to_body(&self) -> Vec<u8> {
+        let registry::AliasRef {
+            function,
+            name,
+            alias,
+        } = self.0;
         let mut out = Vec::with_capacity(self.capacity());
         out.extend_from_slice(br#"{"AliasArn":"#);
         push_string_with(&mut out, |out| {
-            match self.arn {
-                ArnText::Parts(arn) => arn.push_to(out),
-                ArnText::Written(text) => out.extend_from_slice(text.as_bytes()),
-            }
-            if let Some(suffix) = self.arn_suffix {
-                out.push(b':');
-                out.extend_from_slice(suffix.as_bytes());
-            }
+            out.extend_from_slice(function.arn_text.as_bytes());
+            out.push(b':');
+            out.extend_from_slice(name.as_str().as_bytes());
         });
         out.extend_from_slice(br#","Name":"#);
-        push_string(&mut out, self.name);
+        push_string(&mut out, name.as_str());
         out.extend_from_slice(br#","FunctionVersion":""#);
-        self.function_version
+        alias
+            .primary
             .with_text(|text| out.extend_from_slice(text.as_bytes()));
         out.extend_from_slice(br#"","Description":"#);
-        push_string(&mut out, self.description);
-        if let Some(routing) = self.routing {
+        push_string(&mut out, &alias.description);
+        if let Some(routing) = &alias.routing {
             out.extend_from_slice(br#","RoutingConfig":{"AdditionalVersionWeights":{"#);
             let mut entries = [(0u64, 0f64); crate::routing::MAX_ADDITIONAL_VERSIONS];
             let mut count = 0;
@@ -100,18 +57,24 @@ impl<'a> AliasConfigurationJson<'a> {
             out.extend_from_slice(b"}}");
         }
         out.extend_from_slice(br#","RevisionId":""#);
-        self.revision_id
+        alias
+            .revision_id
             .with_text(|text| out.extend_from_slice(text.as_bytes()));
         out.extend_from_slice(br#""}"#);
         out
     }
 
     /// About the body's length: member names, quotes, the version and revision id
-    /// (192 bytes with room for a routing entry), the ARN's fixed parts (96), the name
-    /// twice (in the ARN and as `Name`) and the description. An escaped description or a
+    /// (192 bytes with room for a routing entry), the function's ARN, the name twice (in
+    /// the alias ARN and as `Name`) and the description. An escaped description or a
     /// longer routing grows the buffer once.
     fn capacity(&self) -> usize {
-        192 + 96 + 2 * self.name.len() + self.description.len()
+        let registry::AliasRef {
+            function,
+            name,
+            alias,
+        } = self.0;
+        192 + function.arn_text.len() + 2 * name.as_str().len() + alias.description.len()
     }
 }
 

@@ -359,20 +359,21 @@ impl Service {
             }
             Operation::CreateAlias => {
                 let req = parse_body::<CreateAliasBody>(body)?.into_request(name.into_owned())?;
-                let r = self.registry_write().create_alias(req)?;
-                Ok(alias_answer(op, AliasConfigurationJson::of_view(&r)))
+                let mut registry = self.registry_write();
+                let stored = registry.create_alias_ref(req)?;
+                Ok(alias_answer(op, stored))
             }
             Operation::GetAlias => {
                 let registry = self.registry_read();
                 let stored = registry.alias_ref(&name, &resource)?;
-                Ok(alias_answer(op, AliasConfigurationJson::of_stored(stored)))
+                Ok(alias_answer(op, stored))
             }
             Operation::UpdateAlias => {
                 let req = parse_body::<UpdateAliasBody>(body)?
                     .into_request(name.into_owned(), resource.into_owned());
                 let mut registry = self.registry_write();
                 let stored = registry.update_alias_ref(req)?;
-                let answer = alias_answer(op, AliasConfigurationJson::of_stored(stored));
+                let answer = alias_answer(op, stored);
                 // Only a settling service looks at the function again.
                 let function = self.settles.then(|| stored.function.name.clone());
                 drop(registry);
@@ -553,8 +554,8 @@ pub fn function_url_id<B>(request: &http::Request<B>) -> Option<&str> {
 }
 
 /// An alias operation's answer.
-fn alias_answer(op: Operation, alias: AliasConfigurationJson<'_>) -> http::Response<Vec<u8>> {
-    json_body(status_of(op), alias.to_body())
+fn alias_answer(op: Operation, stored: registry::AliasRef<'_>) -> http::Response<Vec<u8>> {
+    json_body(status_of(op), AliasConfigurationJson(stored).to_body())
 }
 
 /// An answer with a JSON body already written.
