@@ -29,50 +29,39 @@ pub(super) fn next_request_id() -> HeaderValue {
     let pooled = UNUSED.try_with(|cell| {
         let mut unused = cell.try_borrow_mut().ok()?;
         if unused.len() < UUID_TEXT_LEN {
-            *unused = batch();
+            *unused = fresh_ids(IDS_PER_BATCH);
         }
         Some(unused.split_to(UUID_TEXT_LEN))
     });
     let text = match pooled {
         Ok(Some(text)) => text,
         // Thread teardown or a re-entrant call: one id on its own.
-        _ => one_id(),
+        _ => fresh_ids(1),
     };
     // Hyphenated hexadecimal is always a valid header value; the fallback only keeps
     // this function free of a panic path.
     HeaderValue::from_maybe_shared(text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// [`IDS_PER_BATCH`] new ids, back to back.
-fn batch() -> Bytes {
+/// `count` new ids (at most [`IDS_PER_BATCH`]), back to back.
+fn fresh_ids(count: usize) -> Bytes {
     let mut random = [[0u8; 16]; IDS_PER_BATCH];
+    let random = &mut random[..count.min(IDS_PER_BATCH)];
     rand::fill(random.as_flattened_mut());
-    let mut text = Vec::with_capacity(IDS_PER_BATCH * UUID_TEXT_LEN);
+    let mut text = Vec::with_capacity(random.len() * UUID_TEXT_LEN);
     let mut buffer = uuid::Uuid::encode_buffer();
     for bytes in random {
-        let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
+        let id = uuid::Builder::from_random_bytes(*bytes).into_uuid();
         text.extend_from_slice(id.hyphenated().encode_lower(&mut buffer).as_bytes());
     }
     Bytes::from(text)
-}
-
-/// One new id in a buffer of its own.
-fn one_id() -> Bytes {
-    let mut random = [0u8; 16];
-    rand::fill(&mut random);
-    let id = uuid::Builder::from_random_bytes(random).into_uuid();
-    Bytes::copy_from_slice(
-        id.hyphenated()
-            .encode_lower(&mut uuid::Uuid::encode_buffer())
-            .as_bytes(),
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
 
-    use super::{IDS_PER_BATCH, next_request_id, one_id};
+    use super::{IDS_PER_BATCH, fresh_ids, next_request_id};
 
     /// A lower-case hyphenated version-4 UUID with the RFC 4122 variant.
     fn assert_uuid_v4(text: &str) {
@@ -103,6 +92,6 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), 3 * per_thread);
-        assert_uuid_v4(std::str::from_utf8(&one_id()).expect("ascii"));
+        assert_uuid_v4(std::str::from_utf8(&fresh_ids(1)).expect("ascii"));
     }
 }
