@@ -67,15 +67,31 @@ static PREPARED: LazyLock<Prepared> = LazyLock::new(|| {
     }
 });
 
-/// The headers an answer of `kind` starts with, in the order they are sent; the values
-/// each answer fills in ([`set_header`]) are empty. A copy of a map built once: copying
-/// its two small tables costs less than hashing each name into a new map.
+/// The headers an answer of `kind` starts with, in the order they are sent, with a
+/// fresh request id; an Invoke answer's `X-Amz-Executed-Version` is still empty
+/// ([`set_executed_version`]). A copy of a map built once: copying its two small tables
+/// costs less than hashing each name into a new map, and the values are set by their
+/// place in it, without a lookup.
 pub(super) fn answer_headers(kind: AnswerKind) -> HeaderMap {
     let prepared = &*PREPARED;
-    match kind {
+    let mut headers = match kind {
         AnswerKind::Plain => prepared.plain.clone(),
         AnswerKind::Json => prepared.json.clone(),
         AnswerKind::Invoke => prepared.invoke.clone(),
+    };
+    // Each prepared map holds the request id last.
+    if let Some(slot) = headers.values_mut().last() {
+        *slot = super::request_id::next_request_id();
+    }
+    headers
+}
+
+/// Sets `X-Amz-Executed-Version` in an Invoke answer's headers: in its prepared place
+/// (the second), or by [`set_header`] in a map that has another name there.
+pub(super) fn set_executed_version(headers: &mut HeaderMap, value: HeaderValue) {
+    match headers.iter_mut().nth(1) {
+        Some((name, slot)) if *name == EXECUTED_VERSION => *slot = value,
+        _ => set_header(headers, &EXECUTED_VERSION, value),
     }
 }
 
@@ -148,7 +164,7 @@ mod tests {
 
     use super::{
         AnswerKind, EXECUTED_VERSION, LOG_RESULT, REQUEST_ID, answer_headers,
-        executed_version_value, set_header,
+        executed_version_value, set_executed_version, set_header,
     };
     use crate::{Version, VersionNumber};
 
@@ -159,45 +175,53 @@ mod tests {
             .collect()
     }
 
+    /// The names an answer's headers hold, in order.
+    fn names(headers: &HeaderMap) -> Vec<&str> {
+        headers.keys().map(|n| n.as_str()).collect()
+    }
+
     /// Each prepared map holds its headers in the order they were inserted one by one
-    /// before (so answers are sent as they were), and setting a value fills the prepared
-    /// slot without adding a second one.
+    /// before (so answers are sent as they were), the request id last and already set;
+    /// setting the executed version fills its slot without adding a second one.
     #[test]
     fn prepared_answer_headers_hold_their_names_in_sending_order() {
         let mut invoke = answer_headers(AnswerKind::Invoke);
-        set_header(
-            &mut invoke,
-            &EXECUTED_VERSION,
-            HeaderValue::from_static("7"),
-        );
-        set_header(&mut invoke, &REQUEST_ID, HeaderValue::from_static("id-1"));
+        set_executed_version(&mut invoke, HeaderValue::from_static("7"));
         assert_eq!(
-            listed(&invoke),
-            [
-                ("content-type".to_owned(), "application/json".to_owned()),
-                ("x-amz-executed-version".to_owned(), "7".to_owned()),
-                ("x-amzn-requestid".to_owned(), "id-1".to_owned()),
-            ]
+            names(&invoke),
+            ["content-type", "x-amz-executed-version", "x-amzn-requestid"]
         );
-        let mut json = answer_headers(AnswerKind::Json);
-        set_header(&mut json, &REQUEST_ID, HeaderValue::from_static("id-2"));
-        assert_eq!(
-            listed(&json),
-            [
-                ("content-type".to_owned(), "application/json".to_owned()),
-                ("x-amzn-requestid".to_owned(), "id-2".to_owned()),
-            ]
-        );
+        assert_eq!(invoke[http::header::CONTENT_TYPE], "application/json");
+        assert_eq!(invoke[&EXECUTED_VERSION], "7");
+        let json = answer_headers(AnswerKind::Json);
+        assert_eq!(names(&json), ["content-type", "x-amzn-requestid"]);
+        assert_eq!(json[http::header::CONTENT_TYPE], "application/json");
         let mut plain = answer_headers(AnswerKind::Plain);
-        set_header(&mut plain, &REQUEST_ID, HeaderValue::from_static("id-3"));
-        assert_eq!(
-            listed(&plain),
-            [("x-amzn-requestid".to_owned(), "id-3".to_owned())]
+        assert_eq!(names(&plain), ["x-amzn-requestid"]);
+        // Each copy carries a fresh request id of its own.
+        let ids: Vec<String> = [&invoke, &json, &plain]
+            .iter()
+            .map(|h| h[&REQUEST_ID].to_str().expect("ascii").to_owned())
+            .collect();
+        for id in &ids {
+            let parsed = uuid::Uuid::parse_str(id).expect("uuid");
+            assert_eq!(parsed.get_version_num(), 4, "{id}");
+        }
+        assert!(
+            ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
+            "{ids:?}"
         );
+        // Outside its prepared place the executed version is inserted like any header.
+        set_executed_version(&mut plain, HeaderValue::from_static("3"));
+        assert_eq!(
+            names(&plain),
+            ["x-amzn-requestid", "x-amz-executed-version"]
+        );
+        assert_eq!(plain[&EXECUTED_VERSION], "3");
         // A name the map does not hold is inserted.
         set_header(&mut plain, &LOG_RESULT, HeaderValue::from_static("bG9n"));
         assert_eq!(plain.get(&LOG_RESULT).expect("inserted"), "bG9n");
-        assert_eq!(plain.len(), 2);
+        assert_eq!(plain.len(), 3);
         // Every copy has room for a few more headers without growing its table.
         for kind in [AnswerKind::Plain, AnswerKind::Json, AnswerKind::Invoke] {
             assert_eq!(

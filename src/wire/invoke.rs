@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::invalid_content;
 use super::headers::{
-    AnswerKind, EXECUTED_VERSION, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE, executed_version_value,
-    set_header,
+    AnswerKind, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE, executed_version_value, set_executed_version,
 };
 use super::json_text::push_string_with;
 use super::service::{Service, answer, status_only};
@@ -97,7 +96,8 @@ impl Service {
                 ),
             ));
         }
-        if !payload.iter().all(u8::is_ascii_whitespace) {
+        // `{}` (what the SDKs send for no payload) is JSON without asking serde.
+        if payload != b"{}" && !payload.iter().all(u8::is_ascii_whitespace) {
             serde_json::from_slice::<serde::de::IgnoredAny>(payload)
                 .map_err(|e| invalid_content(&format!("Could not parse payload into json: {e}")))?;
         }
@@ -170,7 +170,7 @@ impl Service {
                     AnswerKind::Invoke,
                 );
                 if let Some(value) = executed_version_value(executed) {
-                    set_header(response.headers_mut(), &EXECUTED_VERSION, value);
+                    set_executed_version(response.headers_mut(), value);
                 }
                 response
             }

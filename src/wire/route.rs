@@ -275,6 +275,8 @@ impl Route {
 }
 
 const API_VERSION: &str = "2015-03-31";
+/// The path of the 2015-03-31 API's functions, which most paths start with.
+const FUNCTIONS_PATH: &str = "/2015-03-31/functions";
 /// The API date of the asynchronous-invocation config operations.
 const INVOKE_CONFIG_API: &str = "2019-09-25";
 /// The API date of the function URL operations.
@@ -331,13 +333,17 @@ impl<'a> RawRoute<'a> {
 
 /// [`route`] without decoding or copying the parameters.
 pub(super) fn route_raw<'a>(method: &Method, path: &'a str) -> Option<RawRoute<'a>> {
+    // Most requests name a function of the 2015-03-31 API: one comparison finds them.
+    if let Some(after) = path.strip_prefix(FUNCTIONS_PATH) {
+        return function_route(method, function_params(after)?);
+    }
     let path = path.strip_prefix('/')?;
     let path = path.strip_suffix('/').unwrap_or(path);
     let mut segments = split_at_byte(path, b'/');
     let api = segments.next()?;
     let collection = segments.next()?;
     match (api, collection) {
-        (API_VERSION, "functions") => {}
+        // (`/2015-03-31/functions…` was taken above.)
         (API_VERSION, "event-source-mappings") => return mapping_route(method, segments),
         (TAGS_API, "tags") => {
             let (rest, n) = at_most::<1>(segments)?;
@@ -359,11 +365,29 @@ pub(super) fn route_raw<'a>(method: &Method, path: &'a str) -> Option<RawRoute<'
         }
         _ => return None,
     }
-    let (rest, n) = at_most::<3>(segments)?;
-    let rest = &rest[..n];
-    if rest.iter().any(|s| s.is_empty()) {
+}
+
+/// The path parameters after `/2015-03-31/functions` (`after` is the rest of the path):
+/// none, or up to three non-empty segments. The path's one trailing `/` is dropped, as
+/// [`route_raw`] drops it from any path; `None` when `after` does not start a new
+/// segment, has more than three, or an empty one.
+fn function_params(after: &str) -> Option<([&str; 3], usize)> {
+    let params = match after {
+        "" | "/" => return Some(([""; 3], 0)),
+        _ => after.strip_prefix('/')?,
+    };
+    let params = params.strip_suffix('/').unwrap_or(params);
+    let (segments, n) = at_most::<3>(split_at_byte(params, b'/'))?;
+    if segments[..n].iter().any(|s| s.is_empty()) {
         return None;
     }
+    Some((segments, n))
+}
+
+/// The operations on `/2015-03-31/functions[/{FunctionName}[/{collection}[/{resource}]]]`,
+/// by the shape of `params` ([`function_params`]), then `method`.
+fn function_route<'a>(method: &Method, (params, n): ([&'a str; 3], usize)) -> Option<RawRoute<'a>> {
+    let rest = &params[..n];
     let name = rest.first().copied();
     let resource = rest.get(2).copied();
     let collection = rest.get(1).copied();
@@ -545,9 +569,39 @@ impl<'a> Query<'a> {
 
     /// The value of parameter `name`.
     pub fn get(&self, name: &str) -> Option<Cow<'a, str>> {
+        if let Some(value) = self.leading(name) {
+            return Some(value);
+        }
+        if !has_form_escapes(self.0) {
+            // Nothing in the query is decoded: names compare as written.
+            return self
+                .pairs()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| Cow::Borrowed(value));
+        }
         self.pairs()
             .find(|(key, _)| decode_form(key) == name)
             .map(|(_, value)| decode_form(value))
+    }
+
+    /// The value of the query's first pair when its name is `name` as written and
+    /// `name` is plain (ASCII letters and digits, which decoding leaves alone): the
+    /// usual query, `Qualifier=live`, found without splitting the rest. `None` says only
+    /// that this shortcut does not apply.
+    fn leading(&self, name: &str) -> Option<Cow<'a, str>> {
+        let after = self.0.strip_prefix(name)?;
+        let value = match after.as_bytes().first() {
+            None | Some(b'&') => "",
+            Some(b'=') => {
+                let value = &after[1..];
+                split_at_byte(value, b'&').next().unwrap_or(value)
+            }
+            Some(_) => return None,
+        };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        Some(decode_form(value))
     }
 
     /// The `name=value` pairs, still encoded, as `application/x-www-form-urlencoded`
@@ -563,11 +617,16 @@ impl<'a> Query<'a> {
     }
 }
 
+/// Whether form decoding changes `text`: it holds a `%` escape or a `+`.
+fn has_form_escapes(text: &str) -> bool {
+    text.bytes().any(|b| b == b'%' || b == b'+')
+}
+
 /// One form-encoded name or value decoded as `application/x-www-form-urlencoded` says
 /// (`+` is a space, then percent-decoding, invalid UTF-8 replaced by U+FFFD), borrowed
 /// when there is nothing to decode.
 fn decode_form(encoded: &str) -> Cow<'_, str> {
-    if !encoded.bytes().any(|b| b == b'%' || b == b'+') {
+    if !has_form_escapes(encoded) {
         return Cow::Borrowed(encoded);
     }
     let spaced = encoded.replace('+', " ");
@@ -582,7 +641,41 @@ fn decode_form(encoded: &str) -> Cow<'_, str> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{Query, split_at_byte};
+    use super::{FUNCTIONS_PATH, Query, function_params, split_at_byte};
+
+    /// Paths under `/2015-03-31/functions`: separators, empty, escaped and extra segments.
+    fn function_path() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("/"),
+                Just("f"),
+                Just("aliases"),
+                Just("live"),
+                Just("%2F"),
+                Just("functions"),
+            ],
+            0..9,
+        )
+        .prop_map(|parts| format!("{FUNCTIONS_PATH}{}", parts.concat()))
+    }
+
+    proptest! {
+        /// The prefix shortcut finds the parameters that splitting the whole path at `/`
+        /// (one trailing `/` dropped) finds: up to three non-empty segments after
+        /// `functions`, or none.
+        #[test]
+        fn function_params_agree_with_splitting_the_whole_path(path in function_path()) {
+            let ours = function_params(&path[FUNCTIONS_PATH.len()..]).map(|(s, n)| s[..n].to_vec());
+            let trimmed = path[1..].strip_suffix('/').unwrap_or(&path[1..]);
+            let segments: Vec<&str> = trimmed.split('/').collect();
+            let params = &segments[2..];
+            let expected = (segments[1] == "functions"
+                && params.len() <= 3
+                && params.iter().all(|s| !s.is_empty()))
+            .then(|| params.to_vec());
+            prop_assert_eq!(ours, expected, "{}", path);
+        }
+    }
 
     proptest! {
         /// The byte loop splits as `str::split` does, empty pieces and non-ASCII text

@@ -170,14 +170,14 @@ impl Service {
     /// servers that stop reading an oversized body before calling the service (the body
     /// need not be read or allocated at all).
     pub fn body_too_large(&self) -> http::Response<Vec<u8>> {
-        with_request_id(error_response(&request_too_large(self.max_body_bytes)))
+        error_answer(&request_too_large(self.max_body_bytes))
     }
 
     /// The answer to a method and path bound to no operation:
     /// `UnknownOperationException` (404), as [`Service::handle`] would give it, for servers
     /// that route some paths themselves (a health check, say) and send the rest on.
     pub fn unknown_operation(&self, method: &Method, path: &str) -> http::Response<Vec<u8>> {
-        with_request_id(error_response(&unknown_operation(method, path)))
+        error_answer(&unknown_operation(method, path))
     }
 
     /// The resolver that picks the version of each `Invoke`.
@@ -268,18 +268,23 @@ impl Service {
         self.settle_due();
         let (parts, body) = request.into_parts();
         let body = body.as_ref();
-        let mut response = match route_raw(&parts.method, parts.uri.path()) {
-            None => error_response(&unknown_operation(&parts.method, parts.uri.path())),
+        // An operation's answer comes with its request id ([`answer`]); an error's gets
+        // one here.
+        let response = match route_raw(&parts.method, parts.uri.path()) {
+            None => error_answer(&unknown_operation(&parts.method, parts.uri.path())),
             Some(_) if body.len() > self.max_body_bytes => {
-                error_response(&request_too_large(self.max_body_bytes))
+                error_answer(&request_too_large(self.max_body_bytes))
             }
             Some(route) => {
                 let query = Query::parse(parts.uri.query().unwrap_or(""));
                 self.dispatch(route, &query, &parts.headers, body)
-                    .unwrap_or_else(|e| error_response(&e))
+                    .unwrap_or_else(|e| error_answer(&e))
             }
         };
-        add_request_id(&mut response);
+        debug_assert!(
+            response.headers().get_all(&REQUEST_ID).iter().count() == 1,
+            "one request id on every answer"
+        );
         response
     }
 
@@ -443,8 +448,9 @@ pub(super) fn max_items(query: &Query<'_>) -> Result<Option<i64>, Error> {
         .transpose()
 }
 
-/// `x-amzn-RequestId`: on every answer, a fresh random UUID, formatted on the stack.
-fn with_request_id(mut response: http::Response<Vec<u8>>) -> http::Response<Vec<u8>> {
+/// The answer for `err` ([`error_response`]) with its request id.
+fn error_answer(err: &Error) -> http::Response<Vec<u8>> {
+    let mut response = error_response(err);
     add_request_id(&mut response);
     response
 }
@@ -482,7 +488,8 @@ pub(super) fn status_only(status: StatusCode) -> http::Response<Vec<u8>> {
     answer(status, Vec::new(), AnswerKind::Plain)
 }
 
-/// A response with `status`, `body` and the headers of `kind` (values still to set).
+/// A response with `status`, `body` and the headers of `kind`, its request id among them
+/// (an Invoke answer's executed version is still to set).
 #[inline]
 pub(super) fn answer(
     status: StatusCode,
