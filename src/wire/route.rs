@@ -344,7 +344,7 @@ pub(super) fn route_raw<'a>(method: &Method, path: &'a str) -> Option<RawRoute<'
     let collection = segments.next()?;
     match (api, collection) {
         // (`/2015-03-31/functions…` was taken above.)
-        (API_VERSION, "event-source-mappings") => return mapping_route(method, segments),
+        (API_VERSION, "event-source-mappings") => mapping_route(method, segments),
         (TAGS_API, "tags") => {
             let (rest, n) = at_most::<1>(segments)?;
             let rest = &rest[..n];
@@ -354,16 +354,16 @@ pub(super) fn route_raw<'a>(method: &Method, path: &'a str) -> Option<RawRoute<'
                 ("GET", [r]) if !r.is_empty() => Operation::ListTags,
                 _ => return None,
             };
-            return Some(RawRoute {
+            Some(RawRoute {
                 operation,
                 function_name: None,
                 resource: rest.first().copied(),
-            });
+            })
         }
         (INVOKE_CONFIG_API | URL_API | PROVISIONED_API | RESERVED_API, "functions") => {
-            return qualified_config_route(api, method, segments);
+            qualified_config_route(api, method, segments)
         }
-        _ => return None,
+        _ => None,
     }
 }
 
