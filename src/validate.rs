@@ -257,7 +257,9 @@ pub(crate) fn is_name_char(c: char) -> bool {
 pub(crate) fn matches_qualifier_param(s: &str) -> bool {
     s == "$LATEST"
         || s == "$LATEST.PUBLISHED"
-        || (!s.is_empty() && s.chars().all(|c| is_name_char(c) || c == '$'))
+        // Every allowed character is ASCII, so bytes serve: a byte of a non-ASCII
+        // character is refused as the character would be.
+        || (!s.is_empty() && s.bytes().all(|b| is_name_char(char::from(b)) || b == b'$'))
 }
 
 /// What breaks the alias-name pattern `(?!^[0-9]+$)([a-zA-Z0-9-_]+)` (R4, R5, R33) in a
@@ -432,17 +434,27 @@ impl Violations {
     }
 
     /// `Ok(())` when nothing was recorded, else the `ValidationException`.
+    #[inline]
     pub(crate) fn finish(self) -> Result<(), Error> {
+        if self.items.is_empty() {
+            Ok(())
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    /// The `ValidationException` for what was recorded (at least one violation).
+    #[cold]
+    fn into_error(self) -> Error {
         match self.items.len() {
-            0 => Ok(()),
-            1 => Err(Error::new(
+            1 => Error::new(
                 ErrorKind::Validation,
                 format!("1 validation error detected: {}", self.items[0]),
-            )),
-            n => Err(Error::new(
+            ),
+            n => Error::new(
                 ErrorKind::Validation,
                 format!("{n} validation errors detected: {}", self.items.join("; ")),
-            )),
+            ),
         }
     }
 }

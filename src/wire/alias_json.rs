@@ -2,7 +2,7 @@
 //! [`AliasConfiguration`](super::responses::AliasConfiguration), without copying the
 //! members into strings first.
 
-use super::json_text::{push_f64, push_string, push_string_with};
+use super::json_text::{push_f64, push_plain_string_with, push_string};
 use crate::names::decimal_digits;
 use crate::registry;
 
@@ -22,13 +22,16 @@ impl AliasConfigurationJson<'_> {
         } = self.0;
         let mut out = Vec::with_capacity(self.capacity());
         out.extend_from_slice(br#"{"AliasArn":"#);
-        push_string_with(&mut out, |out| {
+        // The ARN and the name are validated text; the description is the caller's.
+        push_plain_string_with(&mut out, |out| {
             out.extend_from_slice(function.arn_text.as_bytes());
             out.push(b':');
             out.extend_from_slice(name.as_str().as_bytes());
         });
         out.extend_from_slice(br#","Name":"#);
-        push_string(&mut out, name.as_str());
+        push_plain_string_with(&mut out, |out| {
+            out.extend_from_slice(name.as_str().as_bytes())
+        });
         out.extend_from_slice(br#","FunctionVersion":""#);
         alias
             .primary

@@ -9,7 +9,7 @@ use super::errors::invalid_content;
 use super::headers::{
     AnswerKind, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE, executed_version_value, set_executed_version,
 };
-use super::json_text::push_string_with;
+use super::json_text::push_plain_string_with;
 use super::service::{Service, answer, status_only};
 use crate::Version;
 use crate::error::{Error, ErrorKind};
@@ -203,7 +203,8 @@ fn payload_body(
     out.extend_from_slice(HEAD.as_bytes());
     executed.with_text(|text| out.extend_from_slice(text.as_bytes()));
     out.extend_from_slice(ARN.as_bytes());
-    push_string_with(&mut out, push_arn);
+    // The invoked ARN is made of validated names only.
+    push_plain_string_with(&mut out, push_arn);
     out.extend_from_slice(TAIL.as_bytes());
     out
 }

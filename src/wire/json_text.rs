@@ -12,20 +12,19 @@ fn any_needs_escape(text: &[u8]) -> bool {
     text.iter().fold(false, |found, &b| found | needs_escape(b))
 }
 
-/// Appends a JSON string whose text `write` appends: quoted, and escaped as serde
-/// escapes it when the text needs it (the names written here never do: they are
-/// validated, so the check is one pass over the bytes).
-pub(super) fn push_string_with(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
+/// Appends a JSON string whose text `write` appends, quoted and not scanned: for text
+/// made only of parts the crate validated (ARNs: partition, region, account, function
+/// and qualifier names), which never needs escaping. Debug builds check that it does not.
+pub(super) fn push_plain_string_with(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
     out.push(b'"');
     let start = out.len();
     write(out);
-    if any_needs_escape(&out[start..]) {
-        let text = String::from_utf8_lossy(&out[start..]).into_owned();
-        out.truncate(start - 1);
-        push_escaped(out, &text);
-    } else {
-        out.push(b'"');
-    }
+    debug_assert!(
+        !any_needs_escape(&out[start..]),
+        "validated text needs no escaping: {:?}",
+        String::from_utf8_lossy(&out[start..])
+    );
+    out.push(b'"');
 }
 
 /// Appends `text` as a JSON string.
@@ -54,7 +53,7 @@ pub(super) fn push_f64(out: &mut Vec<u8>, value: f64) {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{push_f64, push_string, push_string_with};
+    use super::{push_f64, push_plain_string_with, push_string};
 
     proptest! {
         /// Strings are serde's, whatever they hold.
@@ -64,9 +63,14 @@ mod tests {
             let mut out = Vec::new();
             push_string(&mut out, &text);
             prop_assert_eq!(&out, &expected);
+        }
+
+        /// Validated text (ARN characters) written unscanned is serde's string too.
+        #[test]
+        fn plain_strings_are_serdes(text in "[a-zA-Z0-9:_.$-]{0,80}") {
             let mut out = b"[".to_vec();
-            push_string_with(&mut out, |o| o.extend_from_slice(text.as_bytes()));
-            prop_assert_eq!(&out[1..], &expected[..]);
+            push_plain_string_with(&mut out, |o| o.extend_from_slice(text.as_bytes()));
+            prop_assert_eq!(&out[1..], &serde_json::to_vec(&text).unwrap()[..]);
         }
 
         /// Weights are serde's numbers.
@@ -76,5 +80,13 @@ mod tests {
             push_f64(&mut out, value);
             prop_assert_eq!(out, serde_json::to_vec(&value).unwrap());
         }
+    }
+
+    /// Debug builds catch text that would have needed escaping.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "validated text needs no escaping")]
+    fn plain_strings_that_need_escaping_are_caught_in_debug_builds() {
+        push_plain_string_with(&mut Vec::new(), |o| o.extend_from_slice(b"a\"b"));
     }
 }
