@@ -246,14 +246,15 @@ mod tests {
     use crate::{Version, VersionNumber};
 
     /// The body written by hand is the bytes serde writes for the same payload, whatever
-    /// the version, for ARNs that need escaping and for ARNs longer than announced.
+    /// the version, for ARNs of every character a validated ARN holds and for ARNs longer
+    /// than announced.
     #[test]
     fn r66_r67_payload_body_is_serdes_rendering() {
         let twelve = Version::Published(VersionNumber::new(12).expect("12"));
         let arns = [
             "arn:aws:lambda:us-east-1:123456789012:function:checkout:live",
             "arn:aws:lambda:us-east-1:123456789012:function:checkout",
-            "quote \" backslash \\ newline \n tab \t nul \u{0} unicode é ✓",
+            "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:a.b_c-d:$LATEST",
             "",
         ];
         for executed in [Version::Latest, twelve] {
