@@ -9,7 +9,10 @@ use http::{HeaderValue, StatusCode};
 use super::headers::{EXECUTED_VERSION, executed_version_value};
 use super::requests::parse_body;
 use super::responses::{ListFunctionsResponse, ListTagsResponse};
-use super::route::{Operation, Query};
+use super::route::{
+    EVENT_SOURCE_ARN, FUNCTION_NAME, FUNCTION_VERSION, LIST, MARKER, MASTER_REGION, Operation,
+    QUALIFIER, Query,
+};
 use super::service::{Service, empty, json, max_items};
 use crate::error::Error;
 use crate::registry::{
@@ -30,8 +33,8 @@ impl Service {
         query: &Query<'_>,
         body: &[u8],
     ) -> Result<http::Response<Vec<u8>>, Error> {
-        let qualifier = query.get("Qualifier").map(Cow::into_owned);
-        let marker = query.get("Marker").map(Cow::into_owned);
+        let qualifier = query.param(QUALIFIER).map(Cow::into_owned);
+        let marker = query.param(MARKER).map(Cow::into_owned);
         match op {
             Operation::CreateEventSourceMapping => {
                 let req = parse_body::<CreateEventSourceMappingRequest>(body)?;
@@ -61,8 +64,8 @@ impl Service {
             }
             Operation::ListEventSourceMappings => {
                 let req = ListEventSourceMappingsRequest {
-                    event_source_arn: query.get("EventSourceArn").map(Cow::into_owned),
-                    function_name: query.get("FunctionName").map(Cow::into_owned),
+                    event_source_arn: query.param(EVENT_SOURCE_ARN).map(Cow::into_owned),
+                    function_name: query.param(FUNCTION_NAME).map(Cow::into_owned),
                     marker,
                     max_items: max_items(query)?,
                 };
@@ -160,7 +163,7 @@ impl Service {
             }
             Operation::GetProvisionedConcurrencyConfig
             | Operation::ListProvisionedConcurrencyConfigs
-                if query.get("List").as_deref() == Some("ALL") =>
+                if query.param(LIST).as_deref() == Some("ALL") =>
             {
                 let req = ListProvisionedConcurrencyConfigsRequest {
                     marker,
@@ -199,8 +202,8 @@ impl Service {
             }
             Operation::ListFunctions => {
                 let req = ListFunctionsRequest {
-                    function_version: query.get("FunctionVersion").map(Cow::into_owned),
-                    master_region: query.get("MasterRegion").map(Cow::into_owned),
+                    function_version: query.param(FUNCTION_VERSION).map(Cow::into_owned),
+                    master_region: query.param(MASTER_REGION).map(Cow::into_owned),
                     marker,
                     max_items: max_items(query)?,
                 };

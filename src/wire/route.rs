@@ -569,9 +569,21 @@ impl<'a> Query<'a> {
 
     /// The value of parameter `name`.
     pub fn get(&self, name: &str) -> Option<Cow<'a, str>> {
-        if let Some(value) = self.leading(name) {
+        if is_plain_name(name)
+            && let Some(value) = self.leading(name)
+        {
             return Some(value);
         }
+        self.find(name)
+    }
+
+    /// The value of parameter `name`, one of the service's own ([`ParamName`]).
+    pub(super) fn param(&self, name: ParamName) -> Option<Cow<'a, str>> {
+        self.leading(name.0).or_else(|| self.find(name.0))
+    }
+
+    /// The value of parameter `name`, pair by pair.
+    fn find(&self, name: &str) -> Option<Cow<'a, str>> {
         if !has_form_escapes(self.0) {
             // Nothing in the query is decoded: names compare as written.
             return self
@@ -584,10 +596,9 @@ impl<'a> Query<'a> {
             .map(|(_, value)| decode_form(value))
     }
 
-    /// The value of the query's first pair when its name is `name` as written and
-    /// `name` is plain (ASCII letters and digits, which decoding leaves alone): the
-    /// usual query, `Qualifier=live`, found without splitting the rest. `None` says only
-    /// that this shortcut does not apply.
+    /// The value of the query's first pair when its name is `name` as written, for a
+    /// plain `name` ([`is_plain_name`]): the usual query, `Qualifier=live`, found without
+    /// splitting the rest. `None` says only that this shortcut does not apply.
     fn leading(&self, name: &str) -> Option<Cow<'a, str>> {
         let after = self.0.strip_prefix(name)?;
         let value = match after.as_bytes().first() {
@@ -598,9 +609,6 @@ impl<'a> Query<'a> {
             }
             Some(_) => return None,
         };
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return None;
-        }
         Some(decode_form(value))
     }
 
@@ -616,6 +624,54 @@ impl<'a> Query<'a> {
             })
     }
 }
+
+/// Whether `name` is plain: not empty, ASCII letters and digits only, so form decoding
+/// leaves it as written and it holds neither separator (`&`, `=`).
+const fn is_plain_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            return false;
+        }
+        i += 1;
+    }
+    !bytes.is_empty()
+}
+
+/// The name of a query parameter the service reads: plain ([`is_plain_name`]), which is
+/// checked when the constant is built, so a lookup need not check it again.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ParamName(&'static str);
+
+impl ParamName {
+    const fn new(name: &'static str) -> ParamName {
+        assert!(
+            is_plain_name(name),
+            "parameter names are ASCII letters and digits"
+        );
+        ParamName(name)
+    }
+}
+
+/// `Qualifier`.
+pub(super) const QUALIFIER: ParamName = ParamName::new("Qualifier");
+/// `Marker`.
+pub(super) const MARKER: ParamName = ParamName::new("Marker");
+/// `MaxItems`.
+pub(super) const MAX_ITEMS: ParamName = ParamName::new("MaxItems");
+/// `FunctionVersion`.
+pub(super) const FUNCTION_VERSION: ParamName = ParamName::new("FunctionVersion");
+/// `RevisionId`.
+pub(super) const REVISION_ID: ParamName = ParamName::new("RevisionId");
+/// `EventSourceArn`.
+pub(super) const EVENT_SOURCE_ARN: ParamName = ParamName::new("EventSourceArn");
+/// `FunctionName`.
+pub(super) const FUNCTION_NAME: ParamName = ParamName::new("FunctionName");
+/// `List`.
+pub(super) const LIST: ParamName = ParamName::new("List");
+/// `MasterRegion`.
+pub(super) const MASTER_REGION: ParamName = ParamName::new("MasterRegion");
 
 /// Whether form decoding changes `text`: it holds a `%` escape or a `+`.
 fn has_form_escapes(text: &str) -> bool {
@@ -641,7 +697,7 @@ fn decode_form(encoded: &str) -> Cow<'_, str> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{FUNCTIONS_PATH, Query, function_params, split_at_byte};
+    use super::{FUNCTIONS_PATH, LIST, QUALIFIER, Query, function_params, split_at_byte};
 
     /// Paths under `/2015-03-31/functions`: separators, empty, escaped and extra segments.
     fn function_path() -> impl Strategy<Value = String> {
@@ -706,6 +762,7 @@ mod tests {
                 Just("%4"),
                 Just("Qualifier"),
                 Just("live"),
+                Just("List"),
                 Just("a"),
                 Just("é"),
             ],
@@ -730,6 +787,11 @@ mod tests {
             let all = q.get_all(&name);
             let all: Vec<&str> = all.iter().map(|v| v.as_ref()).collect();
             prop_assert_eq!(all, expected_all);
+            // The service's own names take the same answers by their own path.
+            for param in [QUALIFIER, LIST] {
+                let first = pairs.iter().find(|(k, _)| k == param.0).map(|(_, v)| v.as_str());
+                prop_assert_eq!(q.param(param).map(|v| v.into_owned()), first.map(str::to_owned));
+            }
             for (k, v) in &pairs {
                 let first = pairs.iter().find(|(k2, _)| k2 == k).map(|(_, v2)| v2.as_str());
                 prop_assert_eq!(q.get(k).map(|v| v.into_owned()), first.map(str::to_owned), "{} {}", k, v);

@@ -18,7 +18,10 @@ use super::responses::{
     AddPermissionResponse, FunctionConfiguration, GetFunctionResponse, GetPolicyResponse,
     ListAliasesResponse,
 };
-use super::route::{Operation, Query, RawRoute, route_raw};
+use super::route::{
+    FUNCTION_VERSION, MARKER, MAX_ITEMS, Operation, QUALIFIER, Query, REVISION_ID, RawRoute,
+    route_raw,
+};
 use super::settle::{Settler, Settling};
 use super::version_cache::VersionJsonCache;
 use crate::clock::{Clock, SystemClock};
@@ -298,7 +301,7 @@ impl Service {
         let op = route.operation;
         let name = route.function_name();
         let resource = route.resource();
-        let qualifier = || query.get("Qualifier").map(Cow::into_owned);
+        let qualifier = || query.param(QUALIFIER).map(Cow::into_owned);
         let qualified = || GetFunctionRequest {
             qualifier: qualifier(),
             ..GetFunctionRequest::new(name.clone())
@@ -352,7 +355,7 @@ impl Service {
             }
             Operation::ListVersionsByFunction => {
                 let req = ListVersionsByFunctionRequest {
-                    marker: query.get("Marker").map(Cow::into_owned),
+                    marker: query.param(MARKER).map(Cow::into_owned),
                     max_items: max_items(query)?,
                     ..ListVersionsByFunctionRequest::new(name)
                 };
@@ -394,8 +397,8 @@ impl Service {
             }
             Operation::ListAliases => {
                 let req = ListAliasesRequest {
-                    function_version: query.get("FunctionVersion").map(Cow::into_owned),
-                    marker: query.get("Marker").map(Cow::into_owned),
+                    function_version: query.param(FUNCTION_VERSION).map(Cow::into_owned),
+                    marker: query.param(MARKER).map(Cow::into_owned),
                     max_items: max_items(query)?,
                     ..ListAliasesRequest::new(name)
                 };
@@ -419,14 +422,14 @@ impl Service {
             Operation::RemovePermission => {
                 let req = RemovePermissionRequest {
                     qualifier: qualifier(),
-                    revision_id: query.get("RevisionId").map(Cow::into_owned),
+                    revision_id: query.param(REVISION_ID).map(Cow::into_owned),
                     ..RemovePermissionRequest::new(name, resource)
                 };
                 self.registry_write().remove_permission(req)?;
                 empty(op)
             }
             Operation::Invoke => {
-                self.invoke(&name, query.get("Qualifier").as_deref(), headers, body)
+                self.invoke(&name, query.param(QUALIFIER).as_deref(), headers, body)
             }
             _ => self.dispatch_attached(op, name.into_owned(), resource.into_owned(), query, body),
         }
@@ -436,7 +439,7 @@ impl Service {
 /// `MaxItems` from the query: an integer, or `InvalidRequestContentException`.
 pub(super) fn max_items(query: &Query<'_>) -> Result<Option<i64>, Error> {
     query
-        .get("MaxItems")
+        .param(MAX_ITEMS)
         .map(|raw| {
             raw.parse::<i64>().map_err(|_| {
                 Error::new(
