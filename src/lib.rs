@@ -313,6 +313,8 @@ mod status;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub mod store;
+#[cfg(feature = "wire")]
+mod uuid_text;
 mod validate;
 #[cfg(feature = "wire")]
 #[cfg_attr(docsrs, doc(cfg(feature = "wire")))]

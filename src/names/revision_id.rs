@@ -50,12 +50,11 @@ impl FromStr for RevisionId {
 
 #[cfg(feature = "wire")]
 impl RevisionId {
-    /// Calls `f` with the id's text (its `Display`), formatted on the stack.
-    pub(crate) fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
-        f(self
-            .0
-            .hyphenated()
-            .encode_lower(&mut uuid::Uuid::encode_buffer()))
+    /// Appends the id's text (its `Display`) to `out`.
+    pub(crate) fn push_text(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        out.resize(start + crate::uuid_text::UUID_TEXT_LEN, 0);
+        crate::uuid_text::write_hyphenated(self.0.as_bytes(), &mut out[start..]);
     }
 }
 
@@ -66,3 +65,20 @@ impl fmt::Display for RevisionId {
 }
 
 string_conversions!(RevisionId);
+
+#[cfg(all(test, feature = "wire"))]
+mod tests {
+    use super::RevisionId;
+
+    proptest::proptest! {
+        /// The text an answer carries is the id's `Display`.
+        #[test]
+        fn pushed_text_is_the_display(bytes in proptest::prelude::any::<[u8; 16]>()) {
+            let id = RevisionId::from_random_bytes(bytes);
+            let mut out = b"x".to_vec();
+            id.push_text(&mut out);
+            let display = id.to_string();
+            proptest::prop_assert_eq!(&out[1..], display.as_bytes());
+        }
+    }
+}

@@ -60,9 +60,7 @@ impl AliasConfigurationJson<'_> {
             out.extend_from_slice(b"}}");
         }
         out.extend_from_slice(br#","RevisionId":""#);
-        alias
-            .revision_id
-            .with_text(|text| out.extend_from_slice(text.as_bytes()));
+        alias.revision_id.push_text(&mut out);
         out.extend_from_slice(br#""}"#);
         out
     }

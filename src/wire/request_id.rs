@@ -12,12 +12,12 @@ use std::cell::RefCell;
 use bytes::Bytes;
 use http::HeaderValue;
 
+use crate::uuid_text::{UUID_TEXT_LEN, write_hyphenated};
+
 /// How many ids one batch holds: 16 make 576 bytes, which the system allocator serves
 /// from its small per-thread caches (64 made a 2.3 KB buffer, whose allocation cost
 /// more than the ids it saved).
 const IDS_PER_BATCH: usize = 16;
-/// The length of a hyphenated UUID.
-const UUID_TEXT_LEN: usize = uuid::fmt::Hyphenated::LENGTH;
 
 thread_local! {
     /// This thread's ids not yet handed out, back to back.
@@ -56,43 +56,11 @@ fn fresh_ids(count: usize) -> Bytes {
     Bytes::from(text)
 }
 
-/// The two lower-case hexadecimal digits of each byte value.
-static HEX_PAIRS: [[u8; 2]; 256] = hex_pairs();
-
-const fn hex_pairs() -> [[u8; 2]; 256] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut pairs = [[0u8; 2]; 256];
-    let mut b = 0;
-    while b < 256 {
-        pairs[b] = [DIGITS[b >> 4], DIGITS[b & 15]];
-        b += 1;
-    }
-    pairs
-}
-
-/// Where each of a UUID's 16 bytes starts in its hyphenated text (8-4-4-4-12 digits).
-const BYTE_AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
-
-/// Writes `bytes` as a lower-case hyphenated UUID into `out` (36 bytes): the text
-/// `uuid`'s `encode_lower` writes, a table read per byte instead of a digit lookup per
-/// half-byte (the uuid crate's own formatter took a third of an id's cost here).
-fn write_hyphenated(bytes: &[u8; 16], out: &mut [u8]) {
-    let Some(out) = out.get_mut(..UUID_TEXT_LEN) else {
-        return;
-    };
-    for (&b, &at) in bytes.iter().zip(BYTE_AT.iter()) {
-        out[at..at + 2].copy_from_slice(&HEX_PAIRS[usize::from(b)]);
-    }
-    for at in [8, 13, 18, 23] {
-        out[at] = b'-';
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
 
-    use super::{IDS_PER_BATCH, UUID_TEXT_LEN, fresh_ids, next_request_id, write_hyphenated};
+    use super::{IDS_PER_BATCH, fresh_ids, next_request_id};
 
     /// A lower-case hyphenated version-4 UUID with the RFC 4122 variant.
     fn assert_uuid_v4(text: &str) {
@@ -100,17 +68,6 @@ mod tests {
         assert_eq!(parsed.get_version_num(), 4, "{text}");
         assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122, "{text}");
         assert_eq!(parsed.hyphenated().to_string(), text);
-    }
-
-    proptest::proptest! {
-        /// The table writer spells every UUID as the uuid crate does.
-        #[test]
-        fn hyphenated_text_is_the_uuid_crates(bytes in proptest::prelude::any::<[u8; 16]>()) {
-            let mut out = [0u8; UUID_TEXT_LEN];
-            write_hyphenated(&bytes, &mut out);
-            let expected = uuid::Uuid::from_bytes(bytes).hyphenated().to_string();
-            proptest::prop_assert_eq!(std::str::from_utf8(&out).unwrap(), expected.as_str());
-        }
     }
 
     /// Ids across several batches and several threads are UUIDs and all distinct.
