@@ -153,7 +153,6 @@ impl fmt::Display for Version {
 
 string_conversions!(Version);
 
-#[cfg(feature = "wire")]
 /// The decimal digits of `n`, written at the end of `buf` (no allocation).
 pub(crate) fn decimal_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
     let mut at = buf.len();
@@ -169,15 +168,20 @@ pub(crate) fn decimal_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
     std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
-#[cfg(feature = "wire")]
 impl Version {
+    /// The version as it prints (`$LATEST` or the number), a number written into `buf`.
+    pub(crate) fn text_in(self, buf: &mut [u8; 20]) -> &str {
+        match self {
+            Version::Latest => Version::LATEST_STR,
+            Version::Published(n) => decimal_digits(n.get(), buf),
+        }
+    }
+
     /// Calls `f` with the version as it prints (`$LATEST` or the number), formatted on
     /// the stack.
+    #[cfg(feature = "wire")]
     pub(crate) fn with_text<R>(self, f: impl FnOnce(&str) -> R) -> R {
-        match self {
-            Version::Latest => f(Version::LATEST_STR),
-            Version::Published(n) => f(decimal_digits(n.get(), &mut [0; 20])),
-        }
+        f(self.text_in(&mut [0; 20]))
     }
 }
 

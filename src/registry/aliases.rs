@@ -241,9 +241,10 @@ impl Registry {
             .ok_or_else(|| Error::not_found(format!("Alias not found: {}:{name}", f.arn_text)))?;
 
         // Merge, then check the result as a whole (Q8).
-        let primary_text: Cow<'_, str> = match req.function_version.as_deref() {
-            Some(text) => Cow::Borrowed(text),
-            None => Cow::Owned(current.primary.to_string()),
+        let mut digits = [0; 20];
+        let primary_text = match req.function_version.as_deref() {
+            Some(text) => text,
+            None => current.primary.text_in(&mut digits),
         };
         let route_text: Vec<(Cow<'_, str>, f64)> = match requested_routes {
             Some(entries) => entries,
@@ -254,9 +255,9 @@ impl Registry {
                     .collect()
             }),
         };
-        check_shape(Some(&primary_text), &route_text, max)
+        check_shape(Some(primary_text), &route_text, max)
             .map_err(|e| routing_error(self, &fref, e))?;
-        let primary = self.existing_version(f, &fref, &primary_text)?;
+        let primary = self.existing_version(f, &fref, primary_text)?;
         let routing = f
             .routing_to(&route_text)
             .map_err(|e| routing_error(self, &fref, e))?;
