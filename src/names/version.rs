@@ -168,12 +168,63 @@ pub(crate) fn decimal_digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
     std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
+/// The versions [`Version::static_text`] spells from [`SMALL_VERSIONS_TEXT`].
+const SMALL_VERSIONS: u64 = 999;
+
+/// `123456789101112…999`: the decimal text of versions 1 to [`SMALL_VERSIONS`], one after
+/// the other, so that the versions most functions have are spelled without formatting.
+static SMALL_VERSIONS_TEXT: &str = match std::str::from_utf8(&SMALL_VERSIONS_BYTES) {
+    Ok(text) => text,
+    Err(_) => "",
+};
+
+static SMALL_VERSIONS_BYTES: [u8; 9 + 90 * 2 + 900 * 3] = small_versions_bytes();
+
+const fn small_versions_bytes() -> [u8; 9 + 90 * 2 + 900 * 3] {
+    let mut out = [0u8; 9 + 90 * 2 + 900 * 3];
+    let mut n = 1;
+    let mut at = 0;
+    while n <= SMALL_VERSIONS {
+        if n >= 100 {
+            out[at] = b'0' + (n / 100) as u8;
+            at += 1;
+        }
+        if n >= 10 {
+            out[at] = b'0' + (n / 10 % 10) as u8;
+            at += 1;
+        }
+        out[at] = b'0' + (n % 10) as u8;
+        at += 1;
+        n += 1;
+    }
+    out
+}
+
 impl Version {
-    /// The version as it prints (`$LATEST` or the number), a number written into `buf`.
+    /// The version as it prints, when that text is static: `$LATEST`, or a number up to
+    /// 999 (a slice of [`SMALL_VERSIONS_TEXT`]).
+    pub(crate) fn static_text(self) -> Option<&'static str> {
+        let number = match self {
+            Version::Latest => return Some(Version::LATEST_STR),
+            Version::Published(n) => n.get(),
+        };
+        let (start, len) = match number {
+            1..=9 => (number - 1, 1),
+            10..=99 => (9 + (number - 10) * 2, 2),
+            100..=SMALL_VERSIONS => (189 + (number - 100) * 3, 3),
+            _ => return None,
+        };
+        let start = usize::try_from(start).ok()?;
+        SMALL_VERSIONS_TEXT.get(start..start + len)
+    }
+
+    /// The version as it prints (`$LATEST` or the number); a number past the static
+    /// ones is written into `buf`.
     pub(crate) fn text_in(self, buf: &mut [u8; 20]) -> &str {
-        match self {
-            Version::Latest => Version::LATEST_STR,
-            Version::Published(n) => decimal_digits(n.get(), buf),
+        match (self.static_text(), self) {
+            (Some(text), _) => text,
+            (None, Version::Published(n)) => decimal_digits(n.get(), buf),
+            (None, Version::Latest) => Version::LATEST_STR,
         }
     }
 
@@ -265,3 +316,26 @@ impl fmt::Display for Qualifier {
 }
 
 string_conversions!(Qualifier);
+
+#[cfg(test)]
+mod tests {
+    use super::{Version, VersionNumber};
+
+    /// A version's text from the static table or written into the buffer is its
+    /// `Display`, inside the table, at its edges and past it.
+    #[test]
+    fn version_text_is_the_display() {
+        assert_eq!(Version::Latest.static_text(), Some("$LATEST"));
+        assert_eq!(Version::Latest.text_in(&mut [0; 20]), "$LATEST");
+        for n in (1..=1_200u64).chain([9_999, 10_000, u64::from(u32::MAX), u64::MAX]) {
+            let Some(number) = VersionNumber::new(n) else {
+                continue;
+            };
+            let version = Version::Published(number);
+            let display = version.to_string();
+            assert_eq!(version.text_in(&mut [0; 20]), display, "{n}");
+            let expected_static = (n <= 999).then_some(display.as_str());
+            assert_eq!(version.static_text(), expected_static, "{n}");
+        }
+    }
+}

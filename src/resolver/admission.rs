@@ -6,7 +6,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use arc_swap::ArcSwap;
 
@@ -80,6 +80,9 @@ pub(crate) struct Gates {
 #[derive(Debug)]
 pub(crate) struct FunctionAdmission {
     pub(crate) gates: Arc<ArcSwap<Gates>>,
+    /// Whether `gates` hold neither a reservation nor a provisioned config (set after
+    /// each store of `gates`): the common case, decided without loading them.
+    unreserved_only: AtomicBool,
     /// The function's reserved pool left for on-demand runs (reserved minus provisioned).
     pub(crate) on_demand: Gate,
     /// The account's unreserved pool.
@@ -90,6 +93,7 @@ impl FunctionAdmission {
     pub(crate) fn new(account: Arc<Gate>) -> FunctionAdmission {
         FunctionAdmission {
             gates: Arc::new(ArcSwap::from_pointee(Gates::default())),
+            unreserved_only: AtomicBool::new(true),
             on_demand: Gate::new(0),
             account,
         }
@@ -355,6 +359,9 @@ impl super::Resolver {
             Unreserved,
         }
         let capacity = self.with_function_admission(function, |admission| {
+            if admission.unreserved_only.load(Ordering::Acquire) {
+                return Capacity::Unreserved;
+            }
             let gates = admission.gates.load();
             match provisioned(&gates, version) {
                 Some(permit) => Capacity::Provisioned(permit),
@@ -402,7 +409,12 @@ impl super::Resolver {
     ) {
         if let Some(admission) = self.function_admission(function.as_str()) {
             admission.on_demand.set_capacity(on_demand);
+            let unreserved_only = !gates.reserved && gates.provisioned.is_empty();
             admission.gates.store(Arc::new(gates));
+            // After the gates: a reader that sees the flag change sees them too.
+            admission
+                .unreserved_only
+                .store(unreserved_only, Ordering::Release);
         }
     }
 }
@@ -498,6 +510,42 @@ mod tests {
                 crate::resolver::ResolveError::FunctionNotFound
             ))
         ));
+        assert_eq!(resolver.unreserved_in_use(), 0);
+    }
+
+    /// R119, R121: a function's gates changing back and forth are followed by the
+    /// borrowed path: reserved units while it has a reservation, the account's pool
+    /// before and after, provisioned units while it has a config.
+    #[test]
+    #[cfg(feature = "wire")]
+    fn r119_r121_borrowed_admission_follows_changed_gates() {
+        let resolver = resolver();
+        let name: FunctionName = "plain".parse().expect("name");
+        resolver.function_created(&name, &[VersionNumber::ONE]);
+        let one = Version::Published(VersionNumber::ONE);
+        let kind = |version| {
+            resolver
+                .admit_version_borrowed("plain", version)
+                .map(|permit| permit.kind())
+        };
+        assert_eq!(kind(one), Ok(CapacityKind::Unreserved));
+        let reserved = Gates {
+            reserved: true,
+            provisioned: Box::new([]),
+        };
+        resolver.set_admission(&name, reserved, 0);
+        assert!(matches!(kind(one), Err(AdmitError::Throttled)));
+        resolver.set_admission(&name, Gates::default(), 0);
+        assert_eq!(kind(one), Ok(CapacityKind::Unreserved));
+        let provisioned = Gates {
+            reserved: false,
+            provisioned: Box::new([(1, Arc::new(Gate::new(1)))]),
+        };
+        resolver.set_admission(&name, provisioned, 0);
+        assert_eq!(kind(one), Ok(CapacityKind::Provisioned));
+        assert_eq!(kind(Version::Latest), Ok(CapacityKind::Unreserved));
+        resolver.set_admission(&name, Gates::default(), 0);
+        assert_eq!(kind(one), Ok(CapacityKind::Unreserved));
         assert_eq!(resolver.unreserved_in_use(), 0);
     }
 }

@@ -107,55 +107,14 @@ pub(super) fn set_header(headers: &mut HeaderMap, name: &HeaderName, value: Head
     headers.insert(name.clone(), value);
 }
 
-/// The versions whose `X-Amz-Executed-Version` text is kept in [`VERSION_TEXT`].
-const STATIC_VERSIONS: u64 = 999;
-
-/// `123456789101112…999`: the decimal text of versions 1 to [`STATIC_VERSIONS`], one
-/// after the other.
-static VERSION_TEXT: [u8; 9 + 90 * 2 + 900 * 3] = version_text();
-
-const fn version_text() -> [u8; 9 + 90 * 2 + 900 * 3] {
-    let mut out = [0u8; 9 + 90 * 2 + 900 * 3];
-    let mut n = 1;
-    let mut at = 0;
-    while n <= STATIC_VERSIONS {
-        if n >= 100 {
-            out[at] = b'0' + (n / 100) as u8;
-            at += 1;
-        }
-        if n >= 10 {
-            out[at] = b'0' + (n / 10 % 10) as u8;
-            at += 1;
-        }
-        out[at] = b'0' + (n % 10) as u8;
-        at += 1;
-        n += 1;
-    }
-    out
-}
-
 /// The value of `X-Amz-Executed-Version` for `version`: static text for `$LATEST` and
-/// versions up to [`STATIC_VERSIONS`] (nothing allocated), formatted above that.
+/// the versions [`Version::static_text`](crate::Version) spells (nothing allocated),
+/// formatted above those.
 pub(super) fn executed_version_value(version: crate::Version) -> Option<http::HeaderValue> {
-    let number = match version {
-        crate::Version::Latest => {
-            return Some(http::HeaderValue::from_static(crate::Version::LATEST_STR));
-        }
-        crate::Version::Published(n) => n.get(),
-    };
-    let (start, len) = match number {
-        1..=9 => (number - 1, 1),
-        10..=99 => (9 + (number - 10) * 2, 2),
-        100..=STATIC_VERSIONS => (189 + (number - 100) * 3, 3),
-        _ => return version.with_text(|text| http::HeaderValue::from_str(text).ok()),
-    };
-    let text = usize::try_from(start)
-        .ok()
-        .and_then(|start| VERSION_TEXT.get(start..start + len))
-        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-        // Only digits, which `from_static` always accepts.
-        .filter(|text| text.bytes().all(|b| b.is_ascii_digit()))?;
-    Some(http::HeaderValue::from_static(text))
+    match version.static_text() {
+        Some(text) => Some(http::HeaderValue::from_static(text)),
+        None => version.with_text(|text| http::HeaderValue::from_str(text).ok()),
+    }
 }
 
 #[cfg(test)]
