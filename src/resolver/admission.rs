@@ -419,8 +419,8 @@ impl super::Resolver {
     }
 }
 
-#[cfg(test)]
-#[cfg_attr(not(feature = "wire"), allow(unused_imports))]
+/// The borrowed admission path is the wire layer's, so these tests need the feature.
+#[cfg(all(test, feature = "wire"))]
 mod tests {
     use std::sync::Arc;
 
@@ -456,7 +456,6 @@ mod tests {
     /// capacity of the version first, then reserved or unreserved — and gives each unit
     /// back when the permit drops.
     #[test]
-    #[cfg(feature = "wire")]
     fn r119_r121_borrowed_admission_matches_owned_admission() {
         let resolver = resolver();
         let one = Version::Published(VersionNumber::ONE);
@@ -517,7 +516,6 @@ mod tests {
     /// borrowed path: reserved units while it has a reservation, the account's pool
     /// before and after, provisioned units while it has a config.
     #[test]
-    #[cfg(feature = "wire")]
     fn r119_r121_borrowed_admission_follows_changed_gates() {
         let resolver = resolver();
         let name: FunctionName = "plain".parse().expect("name");
