@@ -7,12 +7,13 @@ use std::borrow::Cow;
 use http::{HeaderValue, StatusCode};
 
 use super::headers::{EXECUTED_VERSION, executed_version_value};
+use super::query::{
+    EVENT_SOURCE_ARN, FUNCTION_NAME, FUNCTION_VERSION, LIST, MARKER, MASTER_REGION, QUALIFIER,
+    Query,
+};
 use super::requests::parse_body;
 use super::responses::{ListFunctionsResponse, ListTagsResponse};
-use super::route::{
-    EVENT_SOURCE_ARN, FUNCTION_NAME, FUNCTION_VERSION, LIST, MARKER, MASTER_REGION, Operation,
-    QUALIFIER, Query,
-};
+use super::route::Operation;
 use super::service::{Service, empty, json, max_items};
 use crate::error::Error;
 use crate::registry::{

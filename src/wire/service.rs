@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::alias_json::AliasConfigurationJson;
 use super::errors::error_response;
 use super::headers::{AnswerKind, REQUEST_ID, answer_headers, set_header};
+use super::query::{FUNCTION_VERSION, MARKER, MAX_ITEMS, QUALIFIER, Query, REVISION_ID};
 use super::requests::{
     AddPermissionBody, CreateAliasBody, CreateFunctionBody, PublishVersionBody, UpdateAliasBody,
     UpdateFunctionCodeBody, UpdateFunctionConfigurationBody, parse_body,
@@ -18,10 +19,7 @@ use super::responses::{
     AddPermissionResponse, FunctionConfiguration, GetFunctionResponse, GetPolicyResponse,
     ListAliasesResponse,
 };
-use super::route::{
-    FUNCTION_VERSION, MARKER, MAX_ITEMS, Operation, QUALIFIER, Query, REVISION_ID, RawRoute,
-    route_raw,
-};
+use super::route::{Operation, RawRoute, route_raw};
 use super::settle::{Settler, Settling};
 use super::version_cache::VersionJsonCache;
 use crate::clock::{Clock, SystemClock};
