@@ -178,6 +178,7 @@ static SMALL_VERSIONS_TEXT: &str = match std::str::from_utf8(&SMALL_VERSIONS_BYT
     Err(_) => "",
 };
 
+/// The bytes of [`SMALL_VERSIONS_TEXT`], computed when the crate is compiled.
 static SMALL_VERSIONS_BYTES: [u8; 9 + 90 * 2 + 900 * 3] = small_versions_bytes();
 
 const fn small_versions_bytes() -> [u8; 9 + 90 * 2 + 900 * 3] {
@@ -221,10 +222,11 @@ impl Version {
     /// The version as it prints (`$LATEST` or the number); a number past the static
     /// ones is written into `buf`.
     pub(crate) fn text_in(self, buf: &mut [u8; 20]) -> &str {
-        match (self.static_text(), self) {
-            (Some(text), _) => text,
-            (None, Version::Published(n)) => decimal_digits(n.get(), buf),
-            (None, Version::Latest) => Version::LATEST_STR,
+        match (self, self.static_text()) {
+            (_, Some(text)) => text,
+            (Version::Published(n), None) => decimal_digits(n.get(), buf),
+            // `$LATEST` always has its static text.
+            (Version::Latest, None) => Version::LATEST_STR,
         }
     }
 

@@ -261,9 +261,10 @@ impl Service {
         let mut response = match answer {
             Ok(invocation) => {
                 let mut response = http::Response::new(request.body().as_ref().to_vec());
-                if let Some(v) = executed_version_value(invocation.executed_version) {
-                    response.headers_mut().insert(EXECUTED_VERSION, v);
-                }
+                response.headers_mut().insert(
+                    EXECUTED_VERSION,
+                    executed_version_value(invocation.executed_version),
+                );
                 response
             }
             Err(refusal) => {

@@ -19,18 +19,18 @@ pub(super) const INVOCATION_TYPE: HeaderName = HeaderName::from_static("x-amz-in
 pub(super) const LOG_TYPE: HeaderName = HeaderName::from_static("x-amz-log-type");
 
 /// Which headers an answer starts with (see [`answer_headers`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum AnswerKind {
     /// No body: `x-amzn-RequestId`.
     Plain,
     /// A JSON body: `Content-Type`, then `x-amzn-RequestId`.
     Json,
-    /// A synchronous invoke's answer: `Content-Type`, `X-Amz-Executed-Version`, then
-    /// `x-amzn-RequestId`.
-    Invoke,
+    /// A synchronous invoke's answer: `Content-Type`, `X-Amz-Executed-Version` (this
+    /// value, [`executed_version_value`]), then `x-amzn-RequestId`.
+    Invoke(HeaderValue),
 }
 
-/// One prepared header map per [`AnswerKind`], with empty values where each answer sets
+/// One prepared header map per kind of answer, with empty values where each answer sets
 /// its own.
 struct Prepared {
     plain: HeaderMap,
@@ -68,52 +68,39 @@ static PREPARED: LazyLock<Prepared> = LazyLock::new(|| {
 });
 
 /// The headers an answer of `kind` starts with, in the order they are sent, with a
-/// fresh request id; an Invoke answer's `X-Amz-Executed-Version` is still empty
-/// ([`set_executed_version`]). A copy of a map built once: copying its two small tables
-/// costs less than hashing each name into a new map, and the values are set by their
-/// place in it, without a lookup.
+/// fresh request id. A copy of a map built once: copying its two small tables costs less
+/// than hashing each name into a new map, and the values are set by their place in it,
+/// without a lookup.
 pub(super) fn answer_headers(kind: AnswerKind) -> HeaderMap {
     let prepared = &*PREPARED;
-    let mut headers = match kind {
-        AnswerKind::Plain => prepared.plain.clone(),
-        AnswerKind::Json => prepared.json.clone(),
-        AnswerKind::Invoke => prepared.invoke.clone(),
+    let (mut headers, executed_version) = match kind {
+        AnswerKind::Plain => (prepared.plain.clone(), None),
+        AnswerKind::Json => (prepared.json.clone(), None),
+        AnswerKind::Invoke(value) => (prepared.invoke.clone(), Some(value)),
     };
+    let mut values = headers.values_mut();
+    if let Some(executed_version) = executed_version {
+        // After `Content-Type`.
+        if let Some(slot) = values.nth(1) {
+            *slot = executed_version;
+        }
+    }
     // Each prepared map holds the request id last.
-    if let Some(slot) = headers.values_mut().last() {
+    if let Some(slot) = values.last() {
         *slot = super::request_id::next_request_id();
     }
     headers
 }
 
-/// Sets `X-Amz-Executed-Version` in an Invoke answer's headers: in its prepared place
-/// (the second), or by [`set_header`] in a map that has another name there.
-pub(super) fn set_executed_version(headers: &mut HeaderMap, value: HeaderValue) {
-    match headers.iter_mut().nth(1) {
-        Some((name, slot)) if *name == EXECUTED_VERSION => *slot = value,
-        _ => set_header(headers, &EXECUTED_VERSION, value),
-    }
-}
-
-/// Sets `name` to `value`: in place when the map already holds `name` once (found by a
-/// scan of its few entries, without hashing), inserted otherwise.
-pub(super) fn set_header(headers: &mut HeaderMap, name: &HeaderName, value: HeaderValue) {
-    if headers.len() == headers.keys_len()
-        && let Some((_, slot)) = headers.iter_mut().find(|(held, _)| *held == name)
-    {
-        *slot = value;
-        return;
-    }
-    headers.insert(name.clone(), value);
-}
-
 /// The value of `X-Amz-Executed-Version` for `version`: static text for `$LATEST` and
-/// the versions [`Version::static_text`](crate::Version) spells (nothing allocated),
-/// formatted above those.
-pub(super) fn executed_version_value(version: crate::Version) -> Option<http::HeaderValue> {
-    match version.static_text() {
-        Some(text) => Some(http::HeaderValue::from_static(text)),
-        None => version.with_text(|text| http::HeaderValue::from_str(text).ok()),
+/// the versions [`Version::static_text`](crate::Version) spells (nothing allocated), the
+/// number written by `http` above those.
+pub(super) fn executed_version_value(version: crate::Version) -> HeaderValue {
+    match (version, version.static_text()) {
+        (_, Some(text)) => HeaderValue::from_static(text),
+        (crate::Version::Published(n), None) => HeaderValue::from(n.get()),
+        // `$LATEST` always has its static text.
+        (crate::Version::Latest, None) => HeaderValue::from_static(crate::Version::LATEST_STR),
     }
 }
 
@@ -123,16 +110,9 @@ mod tests {
 
     use super::{
         AnswerKind, EXECUTED_VERSION, LOG_RESULT, REQUEST_ID, answer_headers,
-        executed_version_value, set_executed_version, set_header,
+        executed_version_value,
     };
     use crate::{Version, VersionNumber};
-
-    fn listed(headers: &HeaderMap) -> Vec<(String, String)> {
-        headers
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_str().expect("ascii").to_owned()))
-            .collect()
-    }
 
     /// The names an answer's headers hold, in order.
     fn names(headers: &HeaderMap) -> Vec<&str> {
@@ -140,12 +120,11 @@ mod tests {
     }
 
     /// Each prepared map holds its headers in the order they were inserted one by one
-    /// before (so answers are sent as they were), the request id last and already set;
-    /// setting the executed version fills its slot without adding a second one.
+    /// before (so answers are sent as they were), with the executed version of an
+    /// Invoke answer in its place and a fresh request id last.
     #[test]
     fn prepared_answer_headers_hold_their_names_in_sending_order() {
-        let mut invoke = answer_headers(AnswerKind::Invoke);
-        set_executed_version(&mut invoke, HeaderValue::from_static("7"));
+        let invoke = answer_headers(AnswerKind::Invoke(HeaderValue::from_static("7")));
         assert_eq!(
             names(&invoke),
             ["content-type", "x-amz-executed-version", "x-amzn-requestid"]
@@ -170,52 +149,37 @@ mod tests {
             ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
             "{ids:?}"
         );
-        // Outside its prepared place the executed version is inserted like any header.
-        set_executed_version(&mut plain, HeaderValue::from_static("3"));
-        assert_eq!(
-            names(&plain),
-            ["x-amzn-requestid", "x-amz-executed-version"]
-        );
-        assert_eq!(plain[&EXECUTED_VERSION], "3");
-        // A name the map does not hold is inserted.
-        set_header(&mut plain, &LOG_RESULT, HeaderValue::from_static("bG9n"));
-        assert_eq!(plain.get(&LOG_RESULT).expect("inserted"), "bG9n");
-        assert_eq!(plain.len(), 3);
+        // A header the map does not hold is inserted after its own.
+        plain.insert(LOG_RESULT, HeaderValue::from_static("bG9n"));
+        assert_eq!(names(&plain), ["x-amzn-requestid", "x-amz-log-result"]);
         // Every copy has room for a few more headers without growing its table.
-        for kind in [AnswerKind::Plain, AnswerKind::Json, AnswerKind::Invoke] {
+        let kinds = [
+            AnswerKind::Plain,
+            AnswerKind::Json,
+            AnswerKind::Invoke(HeaderValue::from_static("1")),
+        ];
+        for kind in kinds {
+            let label = format!("{kind:?}");
             assert_eq!(
                 answer_headers(kind).capacity(),
                 super::PREPARED_ROOM,
-                "{kind:?}"
+                "{label}"
             );
         }
-    }
-
-    /// A name held twice (appended) is replaced whole, as `insert` does.
-    #[test]
-    fn set_header_replaces_every_value_of_a_repeated_name() {
-        let mut headers = HeaderMap::new();
-        headers.append(REQUEST_ID, HeaderValue::from_static("a"));
-        headers.append(REQUEST_ID, HeaderValue::from_static("b"));
-        set_header(&mut headers, &REQUEST_ID, HeaderValue::from_static("c"));
-        assert_eq!(
-            listed(&headers),
-            [("x-amzn-requestid".to_owned(), "c".to_owned())]
-        );
     }
 
     /// R66: the header's value is the version as it prints, inside the static table,
     /// at its edges and past it.
     #[test]
     fn r66_executed_version_value_is_the_versions_text() {
-        assert_eq!(executed_version_value(Version::Latest).unwrap(), "$LATEST");
-        for n in (1..=1_200u64).chain([9_999, 10_000, u64::from(u32::MAX)]) {
+        assert_eq!(executed_version_value(Version::Latest), "$LATEST");
+        for n in (1..=1_200u64).chain([9_999, 10_000, u64::from(u32::MAX), u64::MAX]) {
             let Some(number) = VersionNumber::new(n) else {
                 continue;
             };
             let version = Version::Published(number);
             assert_eq!(
-                executed_version_value(version).unwrap(),
+                executed_version_value(version),
                 version.to_string().as_str(),
                 "{n}"
             );

@@ -6,9 +6,7 @@ use http::{HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::errors::invalid_content;
-use super::headers::{
-    AnswerKind, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE, executed_version_value, set_executed_version,
-};
+use super::headers::{AnswerKind, INVOCATION_TYPE, LOG_RESULT, LOG_TYPE, executed_version_value};
 use super::json_text::push_plain_string_with;
 use super::service::{Service, answer, status_only};
 use crate::Version;
@@ -163,17 +161,11 @@ impl Service {
         let mut response = match (invocation_type, payload) {
             (InvocationType::Event, _) => status_only(StatusCode::ACCEPTED),
             (InvocationType::DryRun, _) => status_only(StatusCode::NO_CONTENT),
-            (InvocationType::RequestResponse, payload) => {
-                let mut response = answer(
-                    StatusCode::OK,
-                    payload.unwrap_or_default(),
-                    AnswerKind::Invoke,
-                );
-                if let Some(value) = executed_version_value(executed) {
-                    set_executed_version(response.headers_mut(), value);
-                }
-                response
-            }
+            (InvocationType::RequestResponse, payload) => answer(
+                StatusCode::OK,
+                payload.unwrap_or_default(),
+                AnswerKind::Invoke(executed_version_value(executed)),
+            ),
         };
         if tail && invocation_type == InvocationType::RequestResponse {
             let log = log_tail(executed);

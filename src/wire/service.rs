@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::alias_json::AliasConfigurationJson;
 use super::errors::error_response;
-use super::headers::{AnswerKind, REQUEST_ID, answer_headers, set_header};
+use super::headers::{AnswerKind, REQUEST_ID, answer_headers};
 use super::query::{FUNCTION_VERSION, MARKER, MAX_ITEMS, QUALIFIER, Query, REVISION_ID};
 use super::requests::{
     AddPermissionBody, CreateAliasBody, CreateFunctionBody, PublishVersionBody, UpdateAliasBody,
@@ -456,13 +456,12 @@ fn error_answer(err: &Error) -> http::Response<Vec<u8>> {
     response
 }
 
-/// Sets `x-amzn-RequestId` to a fresh random UUID.
+/// Sets `x-amzn-RequestId` to a fresh random UUID, on an answer not built by [`answer`]
+/// (an error, a function URL's).
 pub(super) fn add_request_id(response: &mut http::Response<Vec<u8>>) {
-    set_header(
-        response.headers_mut(),
-        &REQUEST_ID,
-        super::request_id::next_request_id(),
-    );
+    response
+        .headers_mut()
+        .insert(REQUEST_ID, super::request_id::next_request_id());
 }
 
 /// `UnknownOperationException` (404) for a method and path bound to no operation (the
@@ -489,8 +488,7 @@ pub(super) fn status_only(status: StatusCode) -> http::Response<Vec<u8>> {
     answer(status, Vec::new(), AnswerKind::Plain)
 }
 
-/// A response with `status`, `body` and the headers of `kind`, its request id among them
-/// (an Invoke answer's executed version is still to set).
+/// A response with `status`, `body` and the headers of `kind`, its request id among them.
 #[inline]
 pub(super) fn answer(
     status: StatusCode,
