@@ -411,7 +411,9 @@ impl super::Resolver {
             admission.on_demand.set_capacity(on_demand);
             let unreserved_only = !gates.reserved && gates.provisioned.is_empty();
             admission.gates.store(Arc::new(gates));
-            // After the gates: a reader that sees the flag change sees them too.
+            // After the gates: a reader that sees the flag change sees them too. Stores
+            // for one function do not race: only the registry's changes (under its
+            // `&mut`) call this.
             admission
                 .unreserved_only
                 .store(unreserved_only, Ordering::Release);
