@@ -126,3 +126,117 @@ fn r38_r93_get_alias_by_a_stored_name_answers_what_the_arn_answers() {
         &format!(r#"{{"Type":"User","Message":"Cannot find alias arn: {ARN}:nope"}}"#),
     );
 }
+
+#[test]
+fn r39_r41_r93_update_alias_by_a_stored_name_answers_what_the_arn_answers() {
+    // Two services built alike give the same revision ids in the same order, so even the
+    // successful answers agree byte for byte.
+    let (by_name_service, by_arn_service) = (populated(), populated());
+    let long = "a".repeat(129);
+    let cases: [(&str, &str); 17] = [
+        (
+            "live",
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":{"2":0.2}}}"#,
+        ),
+        ("live", r#"{"FunctionVersion":"2","RoutingConfig":{}}"#),
+        ("live", r#"{"FunctionVersion":"9"}"#),
+        (
+            "live",
+            r#"{"FunctionVersion":"1","RoutingConfig":{"AdditionalVersionWeights":{"9":0.2}}}"#,
+        ),
+        (
+            "live",
+            r#"{"FunctionVersion":"1","RoutingConfig":{"AdditionalVersionWeights":{"1":0.2}}}"#,
+        ),
+        (
+            "live",
+            r#"{"FunctionVersion":"$LATEST","RoutingConfig":{"AdditionalVersionWeights":{"2":0.2}}}"#,
+        ),
+        (
+            "live",
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":{"2":0.6,"3":0.6}}}"#,
+        ),
+        (
+            "live",
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":{"2":1.5}}}"#,
+        ),
+        ("live", r#"{"FunctionVersion":"bad!"}"#),
+        ("live", r#"{"RevisionId":"stale"}"#),
+        ("live", r#"{"Description":"moved by hand"}"#),
+        ("live", "{}"),
+        ("nope", "{}"),
+        (
+            "nope",
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":{"2":0.6,"3":0.6}}}"#,
+        ),
+        ("bad!", "{}"),
+        ("LIVE", "{}"),
+        (long.as_str(), "{}"),
+    ];
+    let mut statuses = Vec::new();
+    for (alias, body) in cases {
+        let by_name = send(
+            &by_name_service,
+            Method::PUT,
+            &format!("/2015-03-31/functions/f/aliases/{alias}"),
+            body,
+        );
+        let by_arn = send(
+            &by_arn_service,
+            Method::PUT,
+            &format!("/2015-03-31/functions/{ARN}/aliases/{alias}"),
+            body,
+        );
+        assert_eq!(by_name.status, by_arn.status, "{alias} {body}");
+        assert_eq!(by_name.error_type, by_arn.error_type, "{alias} {body}");
+        assert_eq!(by_name.body, by_arn.body, "{alias} {body}");
+        statuses.push(by_name.status);
+    }
+    assert_eq!(
+        statuses,
+        [
+            200, 200, 404, 404, 400, 400, 400, 400, 400, 412, 200, 200, 404, 400, 400, 404, 400
+        ]
+    );
+    let missing_version = send(
+        &by_name_service,
+        Method::PUT,
+        "/2015-03-31/functions/f/aliases/live",
+        r#"{"FunctionVersion":"1","RoutingConfig":{"AdditionalVersionWeights":{"9":0.2}}}"#,
+    );
+    assert_error(
+        &missing_version,
+        404,
+        "ResourceNotFoundException",
+        &format!(r#"{{"Type":"User","Message":"Function not found: {ARN}:9"}}"#),
+    );
+    let missing_alias = send(
+        &by_name_service,
+        Method::PUT,
+        "/2015-03-31/functions/f/aliases/nope",
+        "{}",
+    );
+    assert_error(
+        &missing_alias,
+        404,
+        "ResourceNotFoundException",
+        &format!(r#"{{"Type":"User","Message":"Alias not found: {ARN}:nope"}}"#),
+    );
+    // The last updates (a description, then nothing) kept version 2; `{}` keeps the
+    // description too (a partial update, R41).
+    let live = send(
+        &by_name_service,
+        Method::GET,
+        "/2015-03-31/functions/f/aliases/live",
+        "",
+    );
+    assert_eq!(live.json()["FunctionVersion"], "2");
+    assert_eq!(live.json()["Description"], "moved by hand");
+    let live_by_arn = send(
+        &by_arn_service,
+        Method::GET,
+        "/2015-03-31/functions/f/aliases/live",
+        "",
+    );
+    assert_eq!(live.body, live_by_arn.body);
+}

@@ -1,6 +1,7 @@
 //! CreateAlias, GetAlias, UpdateAlias, DeleteAlias and ListAliases (R33–R54).
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::ops::Bound;
 
 use super::checks::{
@@ -34,6 +35,21 @@ enum HistoryStep {
     Undo,
 }
 
+/// The alias a store writes: a new one, under its parsed name, or a stored one, named as
+/// the request spelt it.
+enum StoredAliasKey<'a> {
+    New(AliasName),
+    Existing(&'a str),
+}
+
+/// How an UpdateAlias named its function: by a stored function's exact name, or by
+/// another accepted spelling (a partial or full ARN), checked in full and looked up only
+/// after the routing's shape.
+enum NamedFunction<'r> {
+    Stored(&'r Function),
+    Parsed(FunctionRef),
+}
+
 /// The routing entries of a request map, in key order (an absent map has none).
 fn routing_entries(map: Option<&AdditionalVersionWeights>) -> Vec<(&str, f64)> {
     map.map_or_else(Vec::new, |m| {
@@ -41,21 +57,19 @@ fn routing_entries(map: Option<&AdditionalVersionWeights>) -> Vec<(&str, f64)> {
     })
 }
 
-impl Registry {
-    /// Looks up a version named by a `FunctionVersion` string; a string that names no
-    /// version (missing, `01`, `$LATEST.PUBLISHED`) gives `Function not found: {arn}:{v}`.
-    fn existing_version(
-        &self,
-        f: &Function,
-        fref: &FunctionRef,
-        raw: &str,
-    ) -> Result<Version, Error> {
-        match raw.parse::<Version>() {
-            Ok(v) if f.has_version(v) => Ok(v),
-            _ => Err(self.qualified_not_found(fref, raw)),
-        }
+/// Looks up a version of `f` named by a `FunctionVersion` string; a string that names no
+/// version (missing, `01`, `$LATEST.PUBLISHED`) gives `Function not found: {arn}:{v}`.
+fn existing_version(f: &Function, raw: &str) -> Result<Version, Error> {
+    match raw.parse::<Version>() {
+        Ok(v) if f.has_version(v) => Ok(v),
+        _ => Err(Error::not_found(format!(
+            "Function not found: {}:{raw}",
+            f.arn_text
+        ))),
     }
+}
 
+impl Registry {
     /// `CreateAlias` (201, R34–R37, R46–R54).
     ///
     /// # Errors
@@ -87,19 +101,19 @@ impl Registry {
         let entries = routing_entries(req.routing_config.as_ref());
         let max = self.routing_mode.max_additional_versions();
         check_shape(Some(&req.function_version), &entries, max)
-            .map_err(|e| routing_error(self, &fref, e))?;
+            .map_err(|e| routing_error(&self.arn_text(&fref), e))?;
 
         let f = self
             .lookup(&fref)
             .ok_or_else(|| self.qualified_not_found(&fref, &req.function_version))?;
-        let primary = self.existing_version(f, &fref, &req.function_version)?;
+        let primary = existing_version(f, &req.function_version)?;
         let name: AliasName = req
             .name
             .parse()
             .map_err(|e: crate::ParseError| Error::new(ErrorKind::Validation, e.to_string()))?;
         let routing = f
             .routing_to(&entries)
-            .map_err(|e| routing_error(self, &fref, e))?;
+            .map_err(|e| routing_error(&f.arn_text, e))?;
         if f.aliases.contains_key(&name) {
             return Err(Error::conflict(format!(
                 "Alias already exists: {}:{name}",
@@ -107,20 +121,19 @@ impl Registry {
             )));
         }
         f.check_routing_agreement(primary, routing)
-            .map_err(|e| routing_error(self, &fref, e))?;
+            .map_err(|e| routing_error(&f.arn_text, e))?;
         self.check_alias_quota(f)?;
-        let key = f.name.clone();
 
         let description = req.description.unwrap_or_default();
         self.store_alias(
-            &key,
-            name,
+            fref.name(),
+            StoredAliasKey::New(name),
             primary,
             description,
             routing,
             HistoryStep::Start,
         )?;
-        self.stored_alias(&key, &req.name)
+        self.stored_alias(fref.name(), &req.name)
     }
 
     /// `GetAlias` (200, R38).
@@ -209,13 +222,24 @@ impl Registry {
         req: UpdateAliasRequest,
         history: HistoryStep,
     ) -> Result<AliasRef<'_>, Error> {
-        let mut v = Violations::new();
-        let fref = Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
-        check_alias_name(&mut v, &req.name);
-        check_function_version(&mut v, req.function_version.as_deref());
-        Self::check_description(&mut v, req.description.as_deref());
-        check_routing_map(&mut v, req.routing_config.as_ref());
-        let fref = self.unqualified_target(v, fref)?;
+        let check_members = |v: &mut Violations| {
+            check_alias_name(v, &req.name);
+            check_function_version(v, req.function_version.as_deref());
+            Self::check_description(v, req.description.as_deref());
+            check_routing_map(v, req.routing_config.as_ref());
+        };
+        // A stored function's own name needs no parsing into a reference (and no copy of
+        // it as the key below); any other spelling takes the full checks.
+        let named = match self.stored_function(&req.function_name, check_members) {
+            Some(f) => NamedFunction::Stored(f),
+            None => {
+                let mut v = Violations::new();
+                let fref =
+                    Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
+                check_members(&mut v);
+                NamedFunction::Parsed(self.unqualified_target(v, fref)?)
+            }
+        };
         let max = self.routing_mode.max_additional_versions();
         // The request's own text is borrowed; only what comes from the current alias is
         // written out (below).
@@ -226,19 +250,22 @@ impl Registry {
                     .collect()
             });
         if let Some(entries) = &requested_routes {
-            check_shape(req.function_version.as_deref(), entries, max)
-                .map_err(|e| routing_error(self, &fref, e))?;
+            // Before the function is looked up (R94's order).
+            check_shape(req.function_version.as_deref(), entries, max).map_err(|e| {
+                let arn = match &named {
+                    NamedFunction::Stored(f) => f.arn_text.to_string(),
+                    NamedFunction::Parsed(fref) => self.arn_text(fref),
+                };
+                routing_error(&arn, e)
+            })?;
         }
-
-        let f = self.existing(&fref)?;
-        let name: AliasName = req
-            .name
-            .parse()
-            .map_err(|e: crate::ParseError| Error::new(ErrorKind::Validation, e.to_string()))?;
-        let current = f
-            .aliases
-            .get(&name)
-            .ok_or_else(|| Error::not_found(format!("Alias not found: {}:{name}", f.arn_text)))?;
+        let (f, key) = match &named {
+            NamedFunction::Stored(f) => (*f, req.function_name.as_str()),
+            NamedFunction::Parsed(fref) => (self.existing(fref)?, fref.name()),
+        };
+        let current = f.aliases.get(req.name.as_str()).ok_or_else(|| {
+            Error::not_found(format!("Alias not found: {}:{}", f.arn_text, req.name))
+        })?;
 
         // Merge, then check the result as a whole (Q8).
         let mut digits = [0; 20];
@@ -256,21 +283,27 @@ impl Registry {
             }),
         };
         check_shape(Some(primary_text), &route_text, max)
-            .map_err(|e| routing_error(self, &fref, e))?;
-        let primary = self.existing_version(f, &fref, primary_text)?;
+            .map_err(|e| routing_error(&f.arn_text, e))?;
+        let primary = existing_version(f, primary_text)?;
         let routing = f
             .routing_to(&route_text)
-            .map_err(|e| routing_error(self, &fref, e))?;
+            .map_err(|e| routing_error(&f.arn_text, e))?;
         f.check_routing_agreement(primary, routing)
-            .map_err(|e| routing_error(self, &fref, e))?;
+            .map_err(|e| routing_error(&f.arn_text, e))?;
         check_revision(req.revision_id.as_deref(), &current.revision_id)?;
         let description = req
             .description
             .unwrap_or_else(|| current.description.clone());
-        let key = f.name.clone();
 
-        self.store_alias(&key, name, primary, description, routing, history)?;
-        self.stored_alias(&key, &req.name)
+        self.store_alias(
+            key,
+            StoredAliasKey::Existing(&req.name),
+            primary,
+            description,
+            routing,
+            history,
+        )?;
+        self.stored_alias(key, &req.name)
     }
 
     /// The earlier targets of an alias (primary and routing), newest first: each
@@ -357,62 +390,87 @@ impl Registry {
     }
 
     /// The mutation step of CreateAlias and UpdateAlias: a new `RevisionId` (R71), the
-    /// alias stored, and its route published to the resolver.
+    /// alias stored (a new one inserted under its name, an existing one changed in place),
+    /// and its route published to the resolver. `key` is the stored function's name.
     fn store_alias(
         &mut self,
-        key: &FunctionName,
-        name: AliasName,
+        key: &str,
+        alias: StoredAliasKey<'_>,
         primary: Version,
         description: String,
         routing: Option<AliasRouting>,
         history: HistoryStep,
     ) -> Result<(), Error> {
-        let moves_provisioned = self.check_provisioned_alias_move(key, &name, primary)?;
+        let moved = {
+            let name = match &alias {
+                StoredAliasKey::New(name) => name,
+                StoredAliasKey::Existing(text) => self
+                    .functions
+                    .get(key)
+                    .and_then(|f| f.aliases.get_key_value(*text))
+                    .map(|(name, _)| name)
+                    .ok_or_else(vanished)?,
+            };
+            self.check_provisioned_alias_move(key, name, primary)?
+                .then(|| PolicyTarget::Alias(name.clone()))
+        };
         let revision_id = self.new_revision_id();
         let depth = self.alias_history;
+        let route = Route::new(primary, routing);
         let f = self.functions.get_mut(key).ok_or_else(vanished)?;
-        // Nothing below can fail, so the history moves out of the alias it replaces.
-        let mut previous = f.aliases.get_mut(&name);
-        let mut past = previous
-            .as_deref_mut()
-            .map(|a| std::mem::take(&mut a.history))
-            .unwrap_or_default();
-        match (history, previous.as_deref()) {
-            (HistoryStep::Record, Some(old)) => {
-                let before = old.target();
+        // Nothing below can fail.
+        match alias {
+            StoredAliasKey::New(name) => {
+                self.resolver.alias_set(key, name.as_str(), route);
+                let alias = Alias {
+                    primary,
+                    description,
+                    routing,
+                    revision_id,
+                    history: VecDeque::new(),
+                };
+                f.aliases.insert(name, alias);
+            }
+            StoredAliasKey::Existing(text) => {
+                let stored = f.aliases.get_mut(text).ok_or_else(vanished)?;
                 let after = AliasTarget {
                     function_version: primary,
                     routing,
                 };
-                if before != after && depth > 0 {
-                    past.push_front(before);
-                    past.truncate(depth);
+                match history {
+                    HistoryStep::Record => {
+                        let before = stored.target();
+                        if before != after && depth > 0 {
+                            stored.history.push_front(before);
+                            stored.history.truncate(depth);
+                        }
+                    }
+                    HistoryStep::Undo => {
+                        stored.history.pop_front();
+                    }
+                    HistoryStep::Start => stored.history.clear(),
                 }
+                stored.primary = primary;
+                stored.description = description;
+                stored.routing = routing;
+                stored.revision_id = revision_id;
+                self.resolver.alias_set(key, text, route);
             }
-            (HistoryStep::Undo, _) => {
-                past.pop_front();
-            }
-            (HistoryStep::Start, _) | (HistoryStep::Record, None) => past.clear(),
         }
-        let alias = Alias {
-            primary,
-            description,
-            routing,
-            revision_id,
-            history: past,
-        };
-        self.resolver
-            .alias_set(key, &name, Route::new(primary, routing));
-        let moved = moves_provisioned.then(|| PolicyTarget::Alias(name.clone()));
-        f.aliases.insert(name, alias);
         if let Some(target) = moved {
-            self.provisioned_alias_moved(key, &target);
+            if let Some(name) = self
+                .functions
+                .get_key_value(key)
+                .map(|(name, _)| name.clone())
+            {
+                self.provisioned_alias_moved(&name, &target);
+            }
         }
         Ok(())
     }
 
     /// Alias `name` of function `key`, just stored by [`Registry::store_alias`].
-    fn stored_alias(&self, key: &FunctionName, name: &str) -> Result<AliasRef<'_>, Error> {
+    fn stored_alias(&self, key: &str, name: &str) -> Result<AliasRef<'_>, Error> {
         let function = self.functions.get(key).ok_or_else(vanished)?;
         let (name, alias) = function.aliases.get_key_value(name).ok_or_else(vanished)?;
         Ok(AliasRef {

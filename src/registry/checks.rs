@@ -525,12 +525,8 @@ pub(crate) fn latest_not_routable() -> Error {
 }
 
 /// The service's wording of a routing violation (R46–R52), as the registry answers it;
-/// `fref` names the function in `Function not found` texts.
-pub(super) fn routing_error(
-    registry: &Registry,
-    fref: &FunctionRef,
-    violation: RoutingViolation,
-) -> Error {
+/// `function_arn` names the function in `Function not found` texts.
+pub(super) fn routing_error(function_arn: &str, violation: RoutingViolation) -> Error {
     match violation {
         RoutingViolation::TooManyVersions { max, .. } => Error::invalid_parameter(format!(
             "Number of items in AdditionalVersionWeights cannot be greater than {max}"
@@ -542,7 +538,9 @@ pub(super) fn routing_error(
                 "Invalid function version {key}. Function version {key} is already included in routing configuration."
             ))
         }
-        RoutingViolation::MissingVersion(key) => registry.qualified_not_found(fref, &key),
+        RoutingViolation::MissingVersion(key) => {
+            Error::not_found(format!("Function not found: {function_arn}:{key}"))
+        }
         RoutingViolation::WeightOutOfRange(w) => match Weight::new(w) {
             Err(e) => Error::new(ErrorKind::Validation, e.to_string()),
             Ok(_) => Error::new(ErrorKind::Service, "internal error: weight in range"),

@@ -331,7 +331,7 @@ impl Registry {
     /// already has one (Q33).
     pub(super) fn check_provisioned_alias_move(
         &self,
-        key: &FunctionName,
+        key: &str,
         alias: &AliasName,
         primary: Version,
     ) -> Result<bool, Error> {

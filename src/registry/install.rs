@@ -144,8 +144,11 @@ impl Registry {
                 let versions: Vec<_> = f.versions.keys().copied().collect();
                 self.resolver.function_created(name, &versions);
                 for (alias, a) in &f.aliases {
-                    self.resolver
-                        .alias_set(name, alias, Route::new(a.primary, a.routing));
+                    self.resolver.alias_set(
+                        name.as_str(),
+                        alias.as_str(),
+                        Route::new(a.primary, a.routing),
+                    );
                 }
             }
             (Some(old), Some(f)) => {
@@ -159,8 +162,11 @@ impl Registry {
                     self.resolver.alias_deleted(name, alias);
                 }
                 for (alias, a) in &f.aliases {
-                    self.resolver
-                        .alias_set(name, alias, Route::new(a.primary, a.routing));
+                    self.resolver.alias_set(
+                        name.as_str(),
+                        alias.as_str(),
+                        Route::new(a.primary, a.routing),
+                    );
                 }
             }
             (None, None) => {}

@@ -103,9 +103,9 @@ impl Resolver {
     }
 
     /// Sets the route of an alias, creating its slot if it is new. An update of an
-    /// existing alias writes the slot in place: O(1), no index is copied.
-    pub(crate) fn alias_set(&self, name: &FunctionName, alias: &AliasName, route: Route) {
-        let (function, alias) = (name.as_str(), alias.as_str());
+    /// existing alias writes the slot in place: O(1), no index is copied. The names are
+    /// those of a stored function and alias (the registry's keys, already validated).
+    pub(crate) fn alias_set(&self, function: &str, alias: &str, route: Route) {
         let hash = self.alias_hash(function, alias);
         let shard = &self.shared.aliases[shard_of(hash)];
         if let Some(e) = shard.load().find(hash, |e| e.is(function, alias)) {

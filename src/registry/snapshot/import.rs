@@ -66,8 +66,8 @@ impl RegistryBuilder {
             registry.resolver.function_created(&f.name, &versions);
             for (name, alias) in &f.aliases {
                 registry.resolver.alias_set(
-                    &f.name,
-                    name,
+                    f.name.as_str(),
+                    name.as_str(),
                     Route::new(alias.primary, alias.routing),
                 );
             }
