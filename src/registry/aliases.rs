@@ -457,14 +457,11 @@ impl Registry {
                 self.resolver.alias_set(key, text, route);
             }
         }
-        if let Some(target) = moved {
-            if let Some(name) = self
-                .functions
-                .get_key_value(key)
-                .map(|(name, _)| name.clone())
-            {
-                self.provisioned_alias_moved(&name, &target);
-            }
+        // The function's typed name is copied only in this rare case.
+        if let Some(target) = moved
+            && let Some(name) = self.functions.get_key_value(key).map(|(n, _)| n.clone())
+        {
+            self.provisioned_alias_moved(&name, &target);
         }
         Ok(())
     }
