@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use crate::arn::FunctionArn;
 use crate::clock::Timestamp;
 use crate::concurrency::ProvisionedConfig;
@@ -12,7 +14,9 @@ use crate::function_url::FunctionUrl;
 use crate::invoke_config::EventInvokeConfig;
 use crate::names::{AliasName, FunctionName, RevisionId, Version, VersionNumber};
 use crate::policy::{Policy, PolicyTarget};
-use crate::routing::{AliasRouting, AliasTarget, RoutingViolation, Weight, check_agreement};
+use crate::routing::{
+    AliasRouting, AliasTarget, MAX_ADDITIONAL_VERSIONS, RoutingViolation, Weight, check_agreement,
+};
 use crate::status::VersionStatus;
 
 /// `$LATEST`: the mutable version.
@@ -129,7 +133,9 @@ impl Function {
         &self,
         entries: &[(K, f64)],
     ) -> Result<Option<AliasRouting>, RoutingViolation> {
-        let mut routed = Vec::with_capacity(entries.len());
+        // Inline: a valid routing has at most MAX_ADDITIONAL_VERSIONS entries.
+        let mut routed: SmallVec<[(VersionNumber, Weight); MAX_ADDITIONAL_VERSIONS]> =
+            SmallVec::new();
         for (key, weight) in entries {
             let key = key.as_ref();
             let n = match key.parse::<VersionNumber>() {

@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
+
+use smallvec::SmallVec;
 use std::ops::Bound;
 
 use super::checks::{
@@ -11,9 +13,9 @@ use super::checks::{
 use super::control::Registry;
 use super::pagination::{self, MarkerKind};
 use super::{
-    AdditionalVersionWeights, AliasConfiguration, AliasHistoryRequest, CreateAliasRequest,
-    DeleteAliasRequest, GetAliasRequest, ListAliasesRequest, ListAliasesResponse, UndoAliasRequest,
-    UpdateAliasRequest,
+    AdditionalVersionWeights, AliasConfiguration, AliasHistoryRequest, AliasUpdate,
+    CreateAliasRequest, DeleteAliasRequest, GetAliasRequest, ListAliasesRequest,
+    ListAliasesResponse, UndoAliasRequest, UpdateAliasRequest,
 };
 use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
@@ -21,7 +23,7 @@ use crate::function::{Alias, Function};
 use crate::names::{AliasName, FunctionName, Version};
 use crate::policy::PolicyTarget;
 use crate::resolver::Route;
-use crate::routing::{AliasRouting, AliasTarget, check_shape};
+use crate::routing::{AliasRouting, AliasTarget, MAX_ADDITIONAL_VERSIONS, check_shape};
 use crate::validate::{NamePattern, Violations};
 
 /// How a store of an alias changes its history.
@@ -41,6 +43,10 @@ enum StoredAliasKey<'a> {
     New(AliasName),
     Existing(&'a str),
 }
+
+/// An UpdateAlias's routing entries as text: the request's own keys borrowed, or the
+/// current routing's written out. Inline up to the most any routing mode accepts.
+type RouteText<'a> = SmallVec<[(Cow<'a, str>, f64); MAX_ADDITIONAL_VERSIONS]>;
 
 /// How an UpdateAlias named its function: by a stored function's exact name, or by
 /// another accepted spelling (a partial or full ARN), checked in full and looked up only
@@ -202,40 +208,44 @@ impl Registry {
     /// As [`Registry::create_alias`] for the members, plus `ResourceNotFoundException`
     /// `Alias not found: {arn}:{alias}` for a missing alias (R39) and
     /// `PreconditionFailedException` for a stale `RevisionId` (R40).
-    pub fn update_alias(&mut self, req: UpdateAliasRequest) -> Result<AliasConfiguration, Error> {
-        self.update_alias_with(req, HistoryStep::Record)
+    pub fn update_alias(
+        &mut self,
+        mut req: UpdateAliasRequest,
+    ) -> Result<AliasConfiguration, Error> {
+        self.update_alias_with(req.as_update(), HistoryStep::Record)
             .map(AliasRef::view)
     }
 
-    /// [`Registry::update_alias`], answering with the stored alias rather than a view of
-    /// it (the wire writes its answer from that, copying nothing).
+    /// [`Registry::update_alias`] with the members borrowed, answering with the stored
+    /// alias rather than a view of it (the wire writes its answer from that, copying
+    /// nothing).
     #[cfg(feature = "wire")]
     pub(crate) fn update_alias_ref(
         &mut self,
-        req: UpdateAliasRequest,
+        update: AliasUpdate<'_>,
     ) -> Result<AliasRef<'_>, Error> {
-        self.update_alias_with(req, HistoryStep::Record)
+        self.update_alias_with(update, HistoryStep::Record)
     }
 
     fn update_alias_with(
         &mut self,
-        req: UpdateAliasRequest,
+        req: AliasUpdate<'_>,
         history: HistoryStep,
     ) -> Result<AliasRef<'_>, Error> {
         let check_members = |v: &mut Violations| {
-            check_alias_name(v, &req.name);
-            check_function_version(v, req.function_version.as_deref());
+            check_alias_name(v, req.name);
+            check_function_version(v, req.function_version);
             Self::check_description(v, req.description.as_deref());
-            check_routing_map(v, req.routing_config.as_ref());
+            check_routing_map(v, req.routing_config);
         };
         // A stored function's own name needs no parsing into a reference (and no copy of
         // it as the key below); any other spelling takes the full checks.
-        let named = match self.stored_function(&req.function_name, check_members) {
+        let named = match self.stored_function(req.function_name, check_members) {
             Some(f) => NamedFunction::Stored(f),
             None => {
                 let mut v = Violations::new();
                 let fref =
-                    Self::check_function_name(&mut v, &req.function_name, NamePattern::Classic);
+                    Self::check_function_name(&mut v, req.function_name, NamePattern::Classic);
                 check_members(&mut v);
                 NamedFunction::Parsed(self.unqualified_target(v, fref)?)
             }
@@ -243,15 +253,14 @@ impl Registry {
         let max = self.routing_mode.max_additional_versions();
         // The request's own text is borrowed; only what comes from the current alias is
         // written out (below).
-        let requested_routes: Option<Vec<(Cow<'_, str>, f64)>> =
-            req.routing_config.as_ref().map(|m| {
-                m.iter()
-                    .map(|(k, w)| (Cow::Borrowed(k.as_str()), *w))
-                    .collect()
-            });
+        let requested_routes: Option<RouteText<'_>> = req.routing_config.map(|m| {
+            m.iter()
+                .map(|(k, w)| (Cow::Borrowed(k.as_str()), *w))
+                .collect()
+        });
         if let Some(entries) = &requested_routes {
             // Before the function is looked up (R94's order).
-            check_shape(req.function_version.as_deref(), entries, max).map_err(|e| {
+            check_shape(req.function_version, entries, max).map_err(|e| {
                 let arn = match &named {
                     NamedFunction::Stored(f) => f.arn_text.to_string(),
                     NamedFunction::Parsed(fref) => self.arn_text(fref),
@@ -260,22 +269,22 @@ impl Registry {
             })?;
         }
         let (f, key) = match &named {
-            NamedFunction::Stored(f) => (*f, req.function_name.as_str()),
+            NamedFunction::Stored(f) => (*f, req.function_name),
             NamedFunction::Parsed(fref) => (self.existing(fref)?, fref.name()),
         };
-        let current = f.aliases.get(req.name.as_str()).ok_or_else(|| {
+        let current = f.aliases.get(req.name).ok_or_else(|| {
             Error::not_found(format!("Alias not found: {}:{}", f.arn_text, req.name))
         })?;
 
         // Merge, then check the result as a whole (Q8).
         let mut digits = [0; 20];
-        let primary_text = match req.function_version.as_deref() {
+        let primary_text = match req.function_version {
             Some(text) => text,
             None => current.primary.text_in(&mut digits),
         };
-        let route_text: Vec<(Cow<'_, str>, f64)> = match requested_routes {
+        let route_text: RouteText<'_> = match requested_routes {
             Some(entries) => entries,
-            None => current.routing.map_or_else(Vec::new, |r| {
+            None => current.routing.map_or_else(RouteText::new, |r| {
                 r.weights()
                     .into_iter()
                     .map(|(k, w)| (Cow::Owned(k), w))
@@ -290,20 +299,20 @@ impl Registry {
             .map_err(|e| routing_error(&f.arn_text, e))?;
         f.check_routing_agreement(primary, routing)
             .map_err(|e| routing_error(&f.arn_text, e))?;
-        check_revision(req.revision_id.as_deref(), &current.revision_id)?;
+        check_revision(req.revision_id, &current.revision_id)?;
         let description = req
             .description
             .unwrap_or_else(|| current.description.clone());
 
         self.store_alias(
             key,
-            StoredAliasKey::Existing(&req.name),
+            StoredAliasKey::Existing(req.name),
             primary,
             description,
             routing,
             history,
         )?;
-        self.stored_alias(key, &req.name)
+        self.stored_alias(key, req.name)
     }
 
     /// The earlier targets of an alias (primary and routing), newest first: each
@@ -343,7 +352,7 @@ impl Registry {
             .with_function_version(previous.function_version.to_string())
             .with_routing_config(previous.routing.map(|r| r.weights()).unwrap_or_default());
         update.revision_id = req.revision_id;
-        self.update_alias_with(update, HistoryStep::Undo)
+        self.update_alias_with(update.as_update(), HistoryStep::Undo)
             .map(AliasRef::view)
     }
 

@@ -375,10 +375,9 @@ impl Service {
                 Ok(alias_answer(op, stored))
             }
             Operation::UpdateAlias => {
-                let req = parse_body::<UpdateAliasBody>(body)?
-                    .into_request(name.into_owned(), resource.into_owned());
+                let mut update = parse_body::<UpdateAliasBody>(body)?;
                 let mut registry = self.registry_write();
-                let stored = registry.update_alias_ref(req)?;
+                let stored = registry.update_alias_ref(update.as_update(&name, &resource))?;
                 let answer = alias_answer(op, stored);
                 // Only a settling service looks at the function again.
                 let function = self.settles.then(|| stored.function.name.clone());

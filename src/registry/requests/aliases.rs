@@ -113,6 +113,19 @@ pub struct UpdateAliasRequest {
     pub revision_id: Option<String>,
 }
 
+/// An `UpdateAlias` with its members borrowed (the description, when given, moved): what
+/// an [`UpdateAliasRequest`] carries, and what the wire builds straight from a request's
+/// path and body without copying either.
+#[derive(Debug, PartialEq)]
+pub(crate) struct AliasUpdate<'a> {
+    pub(crate) function_name: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) function_version: Option<&'a str>,
+    pub(crate) description: Option<String>,
+    pub(crate) routing_config: Option<&'a AdditionalVersionWeights>,
+    pub(crate) revision_id: Option<&'a str>,
+}
+
 impl UpdateAliasRequest {
     /// An update of alias `name` of `function_name` that changes nothing yet.
     pub fn new(function_name: impl Into<String>, name: impl Into<String>) -> Self {
@@ -157,6 +170,18 @@ impl UpdateAliasRequest {
     pub fn with_revision_id(mut self, revision_id: impl Into<String>) -> Self {
         self.revision_id = Some(revision_id.into());
         self
+    }
+
+    /// This request's members, borrowed; the description moves out.
+    pub(crate) fn as_update(&mut self) -> AliasUpdate<'_> {
+        AliasUpdate {
+            function_name: &self.function_name,
+            name: &self.name,
+            function_version: self.function_version.as_deref(),
+            description: self.description.take(),
+            routing_config: self.routing_config.as_ref(),
+            revision_id: self.revision_id.as_deref(),
+        }
     }
 }
 

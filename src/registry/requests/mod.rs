@@ -13,6 +13,7 @@ mod functions;
 mod permissions;
 mod versions;
 
+pub(crate) use aliases::AliasUpdate;
 pub use aliases::{
     AliasHistoryRequest, CreateAliasRequest, DeleteAliasRequest, GetAliasRequest,
     ListAliasesRequest, UndoAliasRequest, UpdateAliasRequest,

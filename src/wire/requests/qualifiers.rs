@@ -116,6 +116,28 @@ impl UpdateAliasBody {
         req.revision_id = self.revision_id;
         req
     }
+
+    /// What [`UpdateAliasBody::into_request`] gives, with the members borrowed (the
+    /// description moves out): the service's own path, which copies nothing.
+    pub(crate) fn as_update<'a>(
+        &'a mut self,
+        function_name: &'a str,
+        name: &'a str,
+    ) -> registry::AliasUpdate<'a> {
+        /// `RoutingConfig` without `AdditionalVersionWeights`: no routing.
+        static NO_WEIGHTS: AdditionalVersionWeights = AdditionalVersionWeights::new();
+        registry::AliasUpdate {
+            function_name,
+            name,
+            function_version: self.function_version.as_deref(),
+            description: self.description.take(),
+            routing_config: self
+                .routing_config
+                .as_ref()
+                .map(|r| r.additional_version_weights.as_ref().unwrap_or(&NO_WEIGHTS)),
+            revision_id: self.revision_id.as_deref(),
+        }
+    }
 }
 
 /// `AddPermission` body (docs/wire.md#policies); `Qualifier` is a query parameter.
@@ -197,5 +219,39 @@ impl AddPermissionBody {
         req.invoked_via_function_url = self.invoked_via_function_url.unwrap_or(false);
         req.revision_id = self.revision_id;
         Ok(req)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The service's borrowed path and the public conversion say the same thing, for each
+    /// member present, absent, and `RoutingConfig` without its map (R39, R41).
+    #[test]
+    fn r39_r41_update_alias_body_borrowed_equals_into_request() {
+        let bodies = [
+            "{}",
+            r#"{"FunctionVersion":"2","Description":"d","RevisionId":"r"}"#,
+            r#"{"RoutingConfig":{}}"#,
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":{}}}"#,
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":{"2":0.25,"3":0.5}}}"#,
+            r#"{"RoutingConfig":null,"Description":""}"#,
+        ];
+        for text in bodies {
+            let body: UpdateAliasBody = serde_json::from_str(text).unwrap();
+            let mut request = body.clone().into_request("f".to_owned(), "live".to_owned());
+            let mut borrowed = body.clone();
+            assert_eq!(
+                borrowed.as_update("f", "live"),
+                request.as_update(),
+                "{text}"
+            );
+        }
+        let mut cleared: UpdateAliasBody = serde_json::from_str(r#"{"RoutingConfig":{}}"#).unwrap();
+        assert_eq!(
+            cleared.as_update("f", "live").routing_config,
+            Some(&AdditionalVersionWeights::new())
+        );
     }
 }
