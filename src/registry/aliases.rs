@@ -293,7 +293,11 @@ impl Registry {
         };
         check_shape(Some(primary_text), &route_text, max)
             .map_err(|e| routing_error(&f.arn_text, e))?;
-        let primary = existing_version(f, primary_text)?;
+        let primary = match req.function_version {
+            // The alias's own primary, unless it vanished, needs no parsing back.
+            None if f.has_version(current.primary) => current.primary,
+            _ => existing_version(f, primary_text)?,
+        };
         let routing = f
             .routing_to(&route_text)
             .map_err(|e| routing_error(&f.arn_text, e))?;
@@ -410,17 +414,20 @@ impl Registry {
         routing: Option<AliasRouting>,
         history: HistoryStep,
     ) -> Result<(), Error> {
-        let moved = {
+        let f = self.functions.get(key).ok_or_else(vanished)?;
+        // A function without provisioned configs (the common case) has none to move.
+        let moved = if f.provisioned.is_empty() {
+            None
+        } else {
             let name = match &alias {
                 StoredAliasKey::New(name) => name,
-                StoredAliasKey::Existing(text) => self
-                    .functions
-                    .get(key)
-                    .and_then(|f| f.aliases.get_key_value(*text))
+                StoredAliasKey::Existing(text) => f
+                    .aliases
+                    .get_key_value(*text)
                     .map(|(name, _)| name)
                     .ok_or_else(vanished)?,
             };
-            self.check_provisioned_alias_move(key, name, primary)?
+            self.check_provisioned_alias_move(f, name, primary)?
                 .then(|| PolicyTarget::Alias(name.clone()))
         };
         let revision_id = self.new_revision_id();

@@ -331,13 +331,10 @@ impl Registry {
     /// already has one (Q33).
     pub(super) fn check_provisioned_alias_move(
         &self,
-        key: &str,
+        f: &Function,
         alias: &AliasName,
         primary: Version,
     ) -> Result<bool, Error> {
-        let Some(f) = self.functions.get(key) else {
-            return Ok(false);
-        };
         // The common case, a function without provisioned configs, allocates nothing.
         if f.provisioned.is_empty() {
             return Ok(false);
