@@ -156,6 +156,17 @@ impl Registry {
     /// `GetAlias`'s checks and lookup, answering the stored alias itself (nothing is
     /// copied): for a caller that renders the answer while it borrows the registry.
     pub(crate) fn alias_ref(&self, function_name: &str, name: &str) -> Result<AliasRef<'_>, Error> {
+        // A stored alias of a stored function, both named exactly, passes every check:
+        // both names were checked when they were stored.
+        if let Some(function) = self.functions.get(function_name)
+            && let Some((name, alias)) = function.aliases.get_key_value(name)
+        {
+            return Ok(AliasRef {
+                function,
+                name,
+                alias,
+            });
+        }
         let function = self.alias_function(function_name, name)?;
         let (name, alias) = function.aliases.get_key_value(name).ok_or_else(|| {
             Error::not_found(format!(
@@ -232,21 +243,27 @@ impl Registry {
         req: AliasUpdate<'_>,
         history: HistoryStep,
     ) -> Result<AliasRef<'_>, Error> {
-        let check_members = |v: &mut Violations| {
-            check_alias_name(v, req.name);
+        let check_other_members = |v: &mut Violations| {
             check_function_version(v, req.function_version);
             Self::check_description(v, req.description.as_deref());
             check_routing_map(v, req.routing_config);
         };
         // A stored function's own name needs no parsing into a reference (and no copy of
         // it as the key below); any other spelling takes the full checks.
-        let named = match self.stored_function(req.function_name, check_members) {
+        let named = match self.stored_function(req.function_name, |f, v| {
+            // A stored alias's name passed its check when the alias was stored.
+            if !f.aliases.contains_key(req.name) {
+                check_alias_name(v, req.name);
+            }
+            check_other_members(v);
+        }) {
             Some(f) => NamedFunction::Stored(f),
             None => {
                 let mut v = Violations::new();
                 let fref =
                     Self::check_function_name(&mut v, req.function_name, NamePattern::Classic);
-                check_members(&mut v);
+                check_alias_name(&mut v, req.name);
+                check_other_members(&mut v);
                 NamedFunction::Parsed(self.unqualified_target(v, fref)?)
             }
         };
@@ -510,7 +527,7 @@ impl Registry {
     /// The checks of an operation on alias `name` of `function_name` (R93, R7, Q13) and
     /// the function, which exists.
     fn alias_function(&self, function_name: &str, name: &str) -> Result<&Function, Error> {
-        if let Some(f) = self.stored_function(function_name, |v| check_alias_name(v, name)) {
+        if let Some(f) = self.stored_function(function_name, |_, v| check_alias_name(v, name)) {
             return Ok(f);
         }
         let mut v = Violations::new();

@@ -168,18 +168,19 @@ impl Registry {
     }
 
     /// The stored function named exactly `function_name`, if the request's other members
-    /// pass `check_rest`. A stored function's name is a bare name that every
-    /// function-name check accepts and that needs no region or suffix check, so only the
-    /// other members are left; `None` sends the caller to its full checks, which also
-    /// word any refusal.
+    /// pass `check_rest` (which sees the function, so that a member naming something
+    /// stored in it can skip its own check). A stored function's name is a bare name that
+    /// every function-name check accepts and that needs no region or suffix check, so
+    /// only the other members are left; `None` sends the caller to its full checks, which
+    /// also word any refusal.
     pub(super) fn stored_function(
         &self,
         function_name: &str,
-        check_rest: impl FnOnce(&mut Violations),
+        check_rest: impl FnOnce(&Function, &mut Violations),
     ) -> Option<&Function> {
         let function = self.functions.get(function_name)?;
         let mut v = Violations::new();
-        check_rest(&mut v);
+        check_rest(function, &mut v);
         v.finish().is_ok().then_some(function)
     }
 

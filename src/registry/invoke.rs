@@ -90,9 +90,9 @@ impl Registry {
         function_name: &str,
         qualifier: Option<&'q str>,
     ) -> Result<(&Function, Option<Cow<'q, str>>), Error> {
-        if let Some(f) =
-            self.stored_function(function_name, |v| Self::check_qualifier_param(v, qualifier))
-        {
+        if let Some(f) = self.stored_function(function_name, |_, v| {
+            Self::check_qualifier_param(v, qualifier)
+        }) {
             return Ok((f, qualifier.map(Cow::Borrowed)));
         }
         let (fref, qualifier) =
