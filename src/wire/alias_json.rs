@@ -3,7 +3,7 @@
 //! members into strings first.
 
 use super::json_text::{push_f64, push_plain_string_with, push_string};
-use crate::names::decimal_digits;
+use crate::names::{Version, VersionNumber, decimal_digits};
 use crate::registry;
 
 /// An alias's answer, written from the stored alias itself: after `CreateAlias` and
@@ -53,7 +53,7 @@ impl AliasConfigurationJson<'_> {
                     out.push(b',');
                 }
                 out.push(b'"');
-                out.extend_from_slice(decimal_digits(*n, &mut [0; 20]).as_bytes());
+                out.extend_from_slice(version_text(*n, &mut [0; 20]).as_bytes());
                 out.extend_from_slice(b"\":");
                 push_f64(&mut out, *w);
             }
@@ -82,5 +82,36 @@ impl AliasConfigurationJson<'_> {
 /// How the decimal spellings of `a` and `b` order as strings.
 fn decimal_order(a: u64, b: u64) -> std::cmp::Ordering {
     let (mut x, mut y) = ([0; 20], [0; 20]);
-    decimal_digits(a, &mut x).cmp(decimal_digits(b, &mut y))
+    version_text(a, &mut x).cmp(version_text(b, &mut y))
+}
+
+/// The decimal text of version number `n`: static for the numbers most functions have,
+/// written into `buf` past those.
+fn version_text(n: u64, buf: &mut [u8; 20]) -> &str {
+    match VersionNumber::new(n) {
+        Some(number) => Version::Published(number).text_in(buf),
+        None => decimal_digits(n, buf),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decimal_order, version_text};
+
+    /// Routing keys are spelt as `to_string` spells them, from the static text or past
+    /// it, and ordered as strings (`"10"` before `"2"`, `"1000"` before `"999"`).
+    #[test]
+    fn r53_routing_keys_spelt_and_ordered_as_strings() {
+        let numbers = [0, 1, 2, 9, 10, 99, 100, 999, 1000, 1001, 12_345, u64::MAX];
+        for n in numbers {
+            assert_eq!(version_text(n, &mut [0; 20]), n.to_string());
+            for m in numbers {
+                assert_eq!(
+                    decimal_order(n, m),
+                    n.to_string().cmp(&m.to_string()),
+                    "{n} {m}"
+                );
+            }
+        }
+    }
 }
