@@ -2,8 +2,6 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
-
-use smallvec::SmallVec;
 use std::ops::Bound;
 
 use super::checks::{
@@ -15,7 +13,7 @@ use super::pagination::{self, MarkerKind};
 use super::{
     AdditionalVersionWeights, AliasConfiguration, AliasHistoryRequest, AliasUpdate,
     CreateAliasRequest, DeleteAliasRequest, GetAliasRequest, ListAliasesRequest,
-    ListAliasesResponse, UndoAliasRequest, UpdateAliasRequest,
+    ListAliasesResponse, UndoAliasRequest, UpdateAliasRequest, WeightEntries,
 };
 use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
@@ -23,7 +21,7 @@ use crate::function::{Alias, Function};
 use crate::names::{AliasName, FunctionName, Version};
 use crate::policy::PolicyTarget;
 use crate::resolver::Route;
-use crate::routing::{AliasRouting, AliasTarget, MAX_ADDITIONAL_VERSIONS, check_shape};
+use crate::routing::{AliasRouting, AliasTarget, check_shape};
 use crate::validate::{NamePattern, Violations};
 
 /// How a store of an alias changes its history.
@@ -43,10 +41,6 @@ enum StoredAliasKey<'a> {
     New(AliasName),
     Existing(&'a str),
 }
-
-/// An UpdateAlias's routing entries as text: the request's own keys borrowed, or the
-/// current routing's written out. Inline up to the most any routing mode accepts.
-type RouteText<'a> = SmallVec<[(Cow<'a, str>, f64); MAX_ADDITIONAL_VERSIONS]>;
 
 /// How an UpdateAlias named its function: by a stored function's exact name, or by
 /// another accepted spelling (a partial or full ARN), checked in full and looked up only
@@ -102,9 +96,9 @@ impl Registry {
         check_alias_name(&mut v, &req.name);
         check_function_version(&mut v, Some(&req.function_version));
         Self::check_description(&mut v, req.description.as_deref());
-        check_routing_map(&mut v, req.routing_config.as_ref());
-        let fref = self.unqualified_target(v, fref)?;
         let entries = routing_entries(req.routing_config.as_ref());
+        check_routing_map(&mut v, req.routing_config.as_ref().map(|_| &entries[..]));
+        let fref = self.unqualified_target(v, fref)?;
         let max = self.routing_mode.max_additional_versions();
         check_shape(Some(&req.function_version), &entries, max)
             .map_err(|e| routing_error(&self.arn_text(&fref), e))?;
@@ -223,8 +217,13 @@ impl Registry {
         &mut self,
         mut req: UpdateAliasRequest,
     ) -> Result<AliasConfiguration, Error> {
-        self.update_alias_with(req.as_update(), HistoryStep::Record)
-            .map(AliasRef::view)
+        let description = req.description.take();
+        let routing = req.weight_entries();
+        self.update_alias_with(
+            req.update(description, routing.as_deref()),
+            HistoryStep::Record,
+        )
+        .map(AliasRef::view)
     }
 
     /// [`Registry::update_alias`] with the members borrowed, answering with the stored
@@ -268,14 +267,7 @@ impl Registry {
             }
         };
         let max = self.routing_mode.max_additional_versions();
-        // The request's own text is borrowed; only what comes from the current alias is
-        // written out (below).
-        let requested_routes: Option<RouteText<'_>> = req.routing_config.map(|m| {
-            m.iter()
-                .map(|(k, w)| (Cow::Borrowed(k.as_str()), *w))
-                .collect()
-        });
-        if let Some(entries) = &requested_routes {
+        if let Some(entries) = req.routing_config {
             // Before the function is looked up (R94's order).
             check_shape(req.function_version, entries, max).map_err(|e| {
                 let arn = match &named {
@@ -299,16 +291,21 @@ impl Registry {
             Some(text) => text,
             None => current.primary.text_in(&mut digits),
         };
-        let route_text: RouteText<'_> = match requested_routes {
+        // The request's own text is borrowed; only the current alias's is written out.
+        let current_routes: WeightEntries<'_>;
+        let route_text = match req.routing_config {
             Some(entries) => entries,
-            None => current.routing.map_or_else(RouteText::new, |r| {
-                r.weights()
-                    .into_iter()
-                    .map(|(k, w)| (Cow::Owned(k), w))
-                    .collect()
-            }),
+            None => {
+                current_routes = current.routing.map_or_else(WeightEntries::new, |r| {
+                    r.weights()
+                        .into_iter()
+                        .map(|(k, w)| (Cow::Owned(k), w))
+                        .collect()
+                });
+                &current_routes
+            }
         };
-        check_shape(Some(primary_text), &route_text, max)
+        check_shape(Some(primary_text), route_text, max)
             .map_err(|e| routing_error(&f.arn_text, e))?;
         let primary = match req.function_version {
             // The alias's own primary, unless it vanished, needs no parsing back.
@@ -316,7 +313,7 @@ impl Registry {
             _ => existing_version(f, primary_text)?,
         };
         let routing = f
-            .routing_to(&route_text)
+            .routing_to(route_text)
             .map_err(|e| routing_error(&f.arn_text, e))?;
         f.check_routing_agreement(primary, routing)
             .map_err(|e| routing_error(&f.arn_text, e))?;
@@ -373,7 +370,8 @@ impl Registry {
             .with_function_version(previous.function_version.to_string())
             .with_routing_config(previous.routing.map(|r| r.weights()).unwrap_or_default());
         update.revision_id = req.revision_id;
-        self.update_alias_with(update.as_update(), HistoryStep::Undo)
+        let routing = update.weight_entries();
+        self.update_alias_with(update.update(None, routing.as_deref()), HistoryStep::Undo)
             .map(AliasRef::view)
     }
 

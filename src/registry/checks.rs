@@ -577,21 +577,19 @@ pub(super) fn check_function_version(v: &mut Violations, version: Option<&str>) 
 
 /// Records violations of `AdditionalVersionWeights` (R48, R49): the whole map is quoted in
 /// Java's `{key=value, …}` rendering.
-pub(super) fn check_routing_map(
-    v: &mut Violations,
-    weights: Option<&super::AdditionalVersionWeights>,
-) {
+pub(super) fn check_routing_map<K: AsRef<str>>(v: &mut Violations, weights: Option<&[(K, f64)]>) {
     let Some(map) = weights else { return };
     let rendered = || {
         let items: Vec<String> = map
             .iter()
-            .map(|(k, w)| format!("{k}={}", java_double(*w)))
+            .map(|(k, w)| format!("{}={}", k.as_ref(), java_double(*w)))
             .collect();
         format!("{{{}}}", items.join(", "))
     };
-    let keys_ok = map
-        .keys()
-        .all(|k| (1..=1024).contains(&java_len(k)) && is_digits(k));
+    let keys_ok = map.iter().all(|(k, _)| {
+        let k = k.as_ref();
+        (1..=1024).contains(&java_len(k)) && is_digits(k)
+    });
     if !keys_ok {
         v.push(
             &rendered(),
@@ -601,7 +599,7 @@ pub(super) fn check_routing_map(
             ),
         );
     }
-    if !map.values().all(|w| Weight::in_range(*w)) {
+    if !map.iter().all(|(_, w)| Weight::in_range(*w)) {
         v.push(
             &rendered(),
             ROUTING_MEMBER,

@@ -12,7 +12,7 @@ use super::errors::error_response;
 use super::headers::{AnswerKind, REQUEST_ID, answer_headers};
 use super::query::{FUNCTION_VERSION, MARKER, MAX_ITEMS, QUALIFIER, Query, REVISION_ID};
 use super::requests::{
-    AddPermissionBody, CreateAliasBody, CreateFunctionBody, PublishVersionBody, UpdateAliasBody,
+    AddPermissionBody, CreateAliasBody, CreateFunctionBody, PublishVersionBody, UpdateAliasFields,
     UpdateFunctionCodeBody, UpdateFunctionConfigurationBody, parse_body,
 };
 use super::responses::{
@@ -375,7 +375,7 @@ impl Service {
                 Ok(alias_answer(op, stored))
             }
             Operation::UpdateAlias => {
-                let mut update = parse_body::<UpdateAliasBody>(body)?;
+                let mut update = parse_body::<UpdateAliasFields<'_>>(body)?;
                 let mut registry = self.registry_write();
                 let stored = registry.update_alias_ref(update.as_update(&name, &resource))?;
                 let answer = alias_answer(op, stored);

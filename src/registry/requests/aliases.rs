@@ -1,8 +1,12 @@
 //! Requests of the alias operations: create, update, undo, list.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use smallvec::SmallVec;
+
 use super::AdditionalVersionWeights;
+use crate::routing::MAX_ADDITIONAL_VERSIONS;
 
 /// `CreateAlias`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -122,9 +126,14 @@ pub(crate) struct AliasUpdate<'a> {
     pub(crate) name: &'a str,
     pub(crate) function_version: Option<&'a str>,
     pub(crate) description: Option<String>,
-    pub(crate) routing_config: Option<&'a AdditionalVersionWeights>,
+    /// The requested weights in key order, no key twice (as a map keeps them).
+    pub(crate) routing_config: Option<&'a [(Cow<'a, str>, f64)]>,
     pub(crate) revision_id: Option<&'a str>,
 }
+
+/// `AdditionalVersionWeights` as text: version keys with their weights, in key order,
+/// inline up to the most any routing mode accepts.
+pub(crate) type WeightEntries<'a> = SmallVec<[(Cow<'a, str>, f64); MAX_ADDITIONAL_VERSIONS]>;
 
 impl UpdateAliasRequest {
     /// An update of alias `name` of `function_name` that changes nothing yet.
@@ -172,14 +181,28 @@ impl UpdateAliasRequest {
         self
     }
 
-    /// This request's members, borrowed; the description moves out.
-    pub(crate) fn as_update(&mut self) -> AliasUpdate<'_> {
+    /// This request's weights as text, borrowed.
+    pub(crate) fn weight_entries(&self) -> Option<WeightEntries<'_>> {
+        self.routing_config.as_ref().map(|m| {
+            m.iter()
+                .map(|(k, w)| (Cow::Borrowed(k.as_str()), *w))
+                .collect()
+        })
+    }
+
+    /// This request's members, borrowed, with the `description` taken out of it and
+    /// the `routing` of [`UpdateAliasRequest::weight_entries`].
+    pub(crate) fn update<'a>(
+        &'a self,
+        description: Option<String>,
+        routing: Option<&'a [(Cow<'a, str>, f64)]>,
+    ) -> AliasUpdate<'a> {
         AliasUpdate {
             function_name: &self.function_name,
             name: &self.name,
             function_version: self.function_version.as_deref(),
-            description: self.description.take(),
-            routing_config: self.routing_config.as_ref(),
+            description,
+            routing_config: routing,
             revision_id: self.revision_id.as_deref(),
         }
     }

@@ -13,11 +13,11 @@ mod functions;
 mod permissions;
 mod versions;
 
-pub(crate) use aliases::AliasUpdate;
 pub use aliases::{
     AliasHistoryRequest, CreateAliasRequest, DeleteAliasRequest, GetAliasRequest,
     ListAliasesRequest, UndoAliasRequest, UpdateAliasRequest,
 };
+pub(crate) use aliases::{AliasUpdate, WeightEntries};
 pub use functions::{
     CreateFunctionRequest, DeleteFunctionRequest, GetFunctionConfigurationRequest,
     GetFunctionRequest, GetPolicyRequest, InvokeRequest, UpdateFunctionCodeRequest,

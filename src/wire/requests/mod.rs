@@ -8,11 +8,12 @@
 //! absent or `null` is a `ValidationException` (`Value null at '<member>' failed to
 //! satisfy constraint: Member must not be null`).
 
-use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use super::errors::invalid_content;
 use crate::error::Error;
 
+mod borrowed;
 mod functions;
 mod qualifiers;
 
@@ -20,6 +21,7 @@ pub use functions::{
     CreateFunctionBody, DRY_RUN_UNSUPPORTED, DeadLetterTarget, Environment, UpdateFunctionCodeBody,
     UpdateFunctionConfigurationBody,
 };
+pub(crate) use qualifiers::UpdateAliasFields;
 pub use qualifiers::{
     AddPermissionBody, CreateAliasBody, PublishVersionBody, RoutingConfigBody, UpdateAliasBody,
 };
@@ -29,7 +31,7 @@ pub use qualifiers::{
 /// # Errors
 ///
 /// `InvalidRequestContentException` `Could not parse request body into json: <reason>`.
-pub fn parse_body<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, Error> {
+pub fn parse_body<'a, T: Deserialize<'a> + Default>(body: &'a [u8]) -> Result<T, Error> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use super::borrowed::{Text, WeightsBody};
 use crate::error::Error;
 use crate::policy::FunctionUrlAuthType;
 use crate::registry::{self, AdditionalVersionWeights};
@@ -116,26 +117,52 @@ impl UpdateAliasBody {
         req.revision_id = self.revision_id;
         req
     }
+}
 
-    /// What [`UpdateAliasBody::into_request`] gives, with the members borrowed (the
-    /// description moves out): the service's own path, which copies nothing.
+/// The service's own reading of an `UpdateAlias` body: [`UpdateAliasBody`]'s members
+/// with the text borrowed from the body and the weights inline, so that an update copies
+/// nothing it does not keep. Reads and refuses every body as [`UpdateAliasBody`] does, in
+/// the same words (the struct names in serde's messages included).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename = "UpdateAliasBody", rename_all = "PascalCase")]
+pub(crate) struct UpdateAliasFields<'a> {
+    #[serde(borrow)]
+    function_version: Option<Text<'a>>,
+    description: Option<String>,
+    #[serde(borrow)]
+    routing_config: Option<RoutingFields<'a>>,
+    #[serde(borrow)]
+    revision_id: Option<Text<'a>>,
+}
+
+/// [`RoutingConfigBody`], read as [`UpdateAliasFields`] reads it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename = "RoutingConfigBody", rename_all = "PascalCase")]
+struct RoutingFields<'a> {
+    #[serde(borrow)]
+    additional_version_weights: Option<WeightsBody<'a>>,
+}
+
+impl UpdateAliasFields<'_> {
+    /// The update of alias `name` of `function_name` these members ask for (the
+    /// description moves out).
     pub(crate) fn as_update<'a>(
         &'a mut self,
         function_name: &'a str,
         name: &'a str,
     ) -> registry::AliasUpdate<'a> {
-        /// `RoutingConfig` without `AdditionalVersionWeights`: no routing.
-        static NO_WEIGHTS: AdditionalVersionWeights = AdditionalVersionWeights::new();
         registry::AliasUpdate {
             function_name,
             name,
-            function_version: self.function_version.as_deref(),
+            function_version: self.function_version.as_ref().map(|t| t.0.as_ref()),
             description: self.description.take(),
-            routing_config: self
-                .routing_config
-                .as_ref()
-                .map(|r| r.additional_version_weights.as_ref().unwrap_or(&NO_WEIGHTS)),
-            revision_id: self.revision_id.as_deref(),
+            // `RoutingConfig` without `AdditionalVersionWeights`: no routing.
+            routing_config: self.routing_config.as_ref().map(|r| {
+                r.additional_version_weights
+                    .as_ref()
+                    .map_or(&[][..], WeightsBody::entries)
+            }),
+            revision_id: self.revision_id.as_ref().map(|t| t.0.as_ref()),
         }
     }
 }
@@ -225,33 +252,52 @@ impl AddPermissionBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::requests::parse_body;
 
-    /// The service's borrowed path and the public conversion say the same thing, for each
-    /// member present, absent, and `RoutingConfig` without its map (R39, R41).
+    /// The service's borrowed reading and the public body say the same thing for each
+    /// member present, absent, `null`, of the wrong type, and for routing with escaped,
+    /// unordered and duplicate keys (R39, R41, R48, R53).
     #[test]
-    fn r39_r41_update_alias_body_borrowed_equals_into_request() {
+    fn r39_r41_update_alias_fields_read_as_the_public_body() {
         let bodies = [
+            "",
             "{}",
-            r#"{"FunctionVersion":"2","Description":"d","RevisionId":"r"}"#,
+            r#"{"FunctionVersion":"2","Description":"d \"q\"","RevisionId":"r"}"#,
+            r#"{"FunctionVersion":"\u0032"}"#,
             r#"{"RoutingConfig":{}}"#,
-            r#"{"RoutingConfig":{"AdditionalVersionWeights":{}}}"#,
-            r#"{"RoutingConfig":{"AdditionalVersionWeights":{"2":0.25,"3":0.5}}}"#,
             r#"{"RoutingConfig":null,"Description":""}"#,
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":null}}"#,
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":{}}}"#,
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":{"3":0.5,"2":0.25,"10":0.125}}}"#,
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":{"2":0.1,"\u0032":0.9}}}"#,
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":{"2":"x"}}}"#,
+            r#"{"RoutingConfig":{"AdditionalVersionWeights":[1]}}"#,
+            r#"{"RoutingConfig":[1]}"#,
+            r#"{"FunctionVersion":5}"#,
+            r#"{"RevisionId":true}"#,
+            r#"{"Unknown":{"deep":[1,2]},"FunctionVersion":"1"}"#,
+            r#"[1]"#,
+            r#"{"FunctionVersion":"1""#,
         ];
         for text in bodies {
-            let body: UpdateAliasBody = serde_json::from_str(text).unwrap();
-            let mut request = body.clone().into_request("f".to_owned(), "live".to_owned());
-            let mut borrowed = body.clone();
-            assert_eq!(
-                borrowed.as_update("f", "live"),
-                request.as_update(),
-                "{text}"
-            );
+            let public = parse_body::<UpdateAliasBody>(text.as_bytes());
+            let borrowed = parse_body::<UpdateAliasFields<'_>>(text.as_bytes());
+            match (public, borrowed) {
+                (Ok(public), Ok(mut borrowed)) => {
+                    let mut request = public.into_request("f".to_owned(), "live".to_owned());
+                    let description = request.description.take();
+                    let routing = request.weight_entries();
+                    assert_eq!(
+                        borrowed.as_update("f", "live"),
+                        request.update(description, routing.as_deref()),
+                        "{text}"
+                    );
+                }
+                (Err(public), Err(borrowed)) => {
+                    assert_eq!(borrowed.to_string(), public.to_string(), "{text}");
+                }
+                (public, borrowed) => panic!("{text}: {public:?} against {borrowed:?}"),
+            }
         }
-        let mut cleared: UpdateAliasBody = serde_json::from_str(r#"{"RoutingConfig":{}}"#).unwrap();
-        assert_eq!(
-            cleared.as_update("f", "live").routing_config,
-            Some(&AdditionalVersionWeights::new())
-        );
     }
 }
