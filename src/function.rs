@@ -50,6 +50,43 @@ pub(crate) struct Alias {
     pub(crate) revision_id: RevisionId,
     /// Earlier targets, newest first, for undo.
     pub(crate) history: VecDeque<AliasTarget>,
+    /// The wire's `GetAlias` body for this state of the alias, made when first asked for;
+    /// every change of the alias starts it afresh (`Registry::store_alias`).
+    #[cfg(feature = "wire")]
+    pub(crate) rendered: RenderedOnce,
+}
+
+/// Bytes made from an alias's state the first time they are asked for, kept until the
+/// alias changes (the alias's owner replaces them then). A copy of an alias starts
+/// without them: they are made again on demand.
+#[cfg(feature = "wire")]
+#[derive(Default)]
+pub(crate) struct RenderedOnce(std::sync::OnceLock<Box<[u8]>>);
+
+#[cfg(feature = "wire")]
+impl RenderedOnce {
+    /// The bytes, made by `render` if this is the first time they are asked for.
+    pub(crate) fn get_or_render(&self, render: impl FnOnce() -> Vec<u8>) -> &[u8] {
+        self.0.get_or_init(|| render().into_boxed_slice())
+    }
+}
+
+#[cfg(feature = "wire")]
+impl Clone for RenderedOnce {
+    fn clone(&self) -> Self {
+        RenderedOnce::default()
+    }
+}
+
+#[cfg(feature = "wire")]
+impl std::fmt::Debug for RenderedOnce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "RenderedOnce(made)"
+        } else {
+            "RenderedOnce(not yet)"
+        })
+    }
 }
 
 impl Alias {

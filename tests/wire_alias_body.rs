@@ -9,7 +9,7 @@ mod wire_common;
 
 use http::Method;
 use lambda_versioning::registry::{
-    CreateFunctionRequest, PublishVersionRequest, UpdateFunctionCodeRequest,
+    CreateFunctionRequest, PublishVersionRequest, UndoAliasRequest, UpdateFunctionCodeRequest,
 };
 use lambda_versioning::wire::Service;
 use lambda_versioning::wire::json::AliasConfiguration;
@@ -148,4 +148,63 @@ fn r38_get_alias_bytes_survive_a_snapshot_round_trip() {
     );
     assert_eq!(after.status, 200);
     assert_eq!(after.body, before.body);
+}
+
+/// R38–R41: GetAlias answers from the alias's body as rendered for its current state, and
+/// every change of the alias (an update of any member, an undo, a delete and re-create
+/// under the same name) is answered afresh: each GetAlias equals the answer of the change
+/// before it, byte for byte, and repeated reads agree.
+#[test]
+fn r38_r41_get_alias_after_every_change_answers_the_new_state() {
+    let s = service();
+    let path = "/2015-03-31/functions/f/aliases/live";
+    let created = send(
+        &s,
+        Method::POST,
+        "/2015-03-31/functions/f/aliases",
+        r#"{"Name":"live","FunctionVersion":"1"}"#,
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let mut expected = created.body;
+    let changes = [
+        r#"{"Description":"first"}"#,
+        r#"{"RoutingConfig":{"AdditionalVersionWeights":{"2":0.25}}}"#,
+        r#"{"FunctionVersion":"3","RoutingConfig":{}}"#,
+        r#"{}"#,
+        r#"{"FunctionVersion":"4","Description":"","RoutingConfig":{"AdditionalVersionWeights":{"10":0.5,"2":0.25}}}"#,
+    ];
+    for change in changes {
+        for _ in 0..2 {
+            let got = send(&s, Method::GET, path, "");
+            assert_eq!(got.status, 200);
+            assert_eq!(got.body, expected, "before {change}");
+        }
+        let updated = send(&s, Method::PUT, path, change);
+        assert_eq!(updated.status, 200, "{change}: {}", updated.body);
+        assert_ne!(updated.body, expected, "{change} gives a new revision id");
+        expected = updated.body;
+    }
+    assert_eq!(send(&s, Method::GET, path, "").body, expected);
+
+    // An undo changes the alias outside the wire's own update path.
+    let undone = s
+        .write(|r| r.undo_alias(UndoAliasRequest::new("f", "live")))
+        .unwrap();
+    let got = send(&s, Method::GET, path, "");
+    let config = assert_serde_bytes(&got.body);
+    assert_eq!(config.function_version, "3");
+    assert_eq!(config.revision_id, undone.revision_id.to_string());
+    assert_ne!(got.body, expected);
+
+    // Deleted and created again under the same name, on another version.
+    assert_eq!(send(&s, Method::DELETE, path, "").status, 204);
+    assert_eq!(send(&s, Method::GET, path, "").status, 404);
+    let again = send(
+        &s,
+        Method::POST,
+        "/2015-03-31/functions/f/aliases",
+        r#"{"Name":"live","FunctionVersion":"7","Description":"again"}"#,
+    );
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(send(&s, Method::GET, path, "").body, again.body);
 }

@@ -459,6 +459,8 @@ impl Registry {
                     routing,
                     revision_id,
                     history: VecDeque::new(),
+                    #[cfg(feature = "wire")]
+                    rendered: Default::default(),
                 };
                 f.aliases.insert(name, alias);
             }
@@ -485,6 +487,10 @@ impl Registry {
                 stored.description = description;
                 stored.routing = routing;
                 stored.revision_id = revision_id;
+                #[cfg(feature = "wire")]
+                {
+                    stored.rendered = Default::default();
+                }
                 self.resolver.alias_set(key, text, route);
             }
         }

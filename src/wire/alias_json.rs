@@ -65,6 +65,16 @@ impl AliasConfigurationJson<'_> {
         out
     }
 
+    /// [`AliasConfigurationJson::to_body`], written once per state of the alias and
+    /// copied after that (`GetAlias`: an alias is read far more often than it changes).
+    pub(super) fn cached_body(&self) -> Vec<u8> {
+        self.0
+            .alias
+            .rendered
+            .get_or_render(|| self.to_body())
+            .to_vec()
+    }
+
     /// About the body's length: member names, quotes, the version and revision id
     /// (192 bytes with room for a routing entry), the function's ARN, the name twice (in
     /// the alias ARN and as `Name`) and the description. An escaped description or a

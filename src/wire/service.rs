@@ -372,7 +372,9 @@ impl Service {
             Operation::GetAlias => {
                 let registry = self.registry_read();
                 let stored = registry.alias_ref(&name, &resource)?;
-                Ok(alias_answer(op, stored))
+                let body = AliasConfigurationJson(stored).cached_body();
+                drop(registry);
+                Ok(json_body(status_of(op), body))
             }
             Operation::UpdateAlias => {
                 let mut update = parse_body::<UpdateAliasFields<'_>>(body)?;

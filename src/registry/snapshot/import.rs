@@ -361,6 +361,8 @@ pub(in crate::registry) fn import_function(
                 routing,
                 revision_id: a.revision_id,
                 history,
+                #[cfg(feature = "wire")]
+                rendered: Default::default(),
             },
         );
     }
