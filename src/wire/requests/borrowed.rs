@@ -7,8 +7,9 @@ use std::collections::HashSet;
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::registry::WeightEntries;
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
+
+use crate::registry::WeightEntries;
 
 /// How many keys a map may hold before duplicates are looked for in a hash set rather
 /// than by comparing each new key with those before it (a hostile body of many keys
@@ -36,9 +37,9 @@ pub(crate) struct Text<'a>(pub(crate) Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
+        struct TextVisitor;
 
-        impl<'de> Visitor<'de> for KeyVisitor {
+        impl<'de> Visitor<'de> for TextVisitor {
             type Value = Text<'de>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -58,7 +59,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
             }
         }
 
-        deserializer.deserialize_str(KeyVisitor)
+        deserializer.deserialize_str(TextVisitor)
     }
 }
 
