@@ -90,7 +90,9 @@ impl CreateAliasBody {
     }
 }
 
-/// `UpdateAlias` body (docs/wire.md#request-bodies).
+/// `UpdateAlias` body (docs/wire.md#request-bodies), with owned members. The service
+/// itself reads the same bodies in a borrowed form that copies nothing it does not keep;
+/// both read and refuse every body alike.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 #[non_exhaustive]
