@@ -11,9 +11,9 @@ use super::checks::{
 use super::control::Registry;
 use super::pagination::{self, MarkerKind};
 use super::{
-    AdditionalVersionWeights, AliasConfiguration, AliasHistoryRequest, AliasUpdate,
-    CreateAliasRequest, DeleteAliasRequest, GetAliasRequest, ListAliasesRequest,
-    ListAliasesResponse, UndoAliasRequest, UpdateAliasRequest, WeightEntries,
+    AliasConfiguration, AliasHistoryRequest, AliasUpdate, CreateAliasRequest, DeleteAliasRequest,
+    GetAliasRequest, ListAliasesRequest, ListAliasesResponse, UndoAliasRequest, UpdateAliasRequest,
+    WeightEntries, weight_entries,
 };
 use crate::arn::FunctionRef;
 use crate::error::{Error, ErrorKind};
@@ -42,19 +42,25 @@ enum StoredAliasKey<'a> {
     Existing(&'a str),
 }
 
+/// A stored alias, with the name it is stored under, when a lookup found one.
+type FoundAlias<'r> = Option<(&'r AliasName, &'r Alias)>;
+
+/// The alias of `f` named exactly `name`, if it has one; otherwise `name`'s check (R33)
+/// is recorded in `v`. A stored alias's name passed that check when it was stored.
+fn stored_alias_check<'r>(f: &'r Function, name: &str, v: &mut Violations) -> FoundAlias<'r> {
+    let found = f.aliases.get_key_value(name);
+    if found.is_none() {
+        check_alias_name(v, name);
+    }
+    found
+}
+
 /// How an UpdateAlias named its function: by a stored function's exact name, or by
 /// another accepted spelling (a partial or full ARN), checked in full and looked up only
 /// after the routing's shape.
 enum NamedFunction<'r> {
     Stored(&'r Function),
     Parsed(FunctionRef),
-}
-
-/// The routing entries of a request map, in key order (an absent map has none).
-fn routing_entries(map: Option<&AdditionalVersionWeights>) -> Vec<(&str, f64)> {
-    map.map_or_else(Vec::new, |m| {
-        m.iter().map(|(k, w)| (k.as_str(), *w)).collect()
-    })
 }
 
 /// Looks up a version of `f` named by a `FunctionVersion` string; a string that names no
@@ -96,11 +102,12 @@ impl Registry {
         check_alias_name(&mut v, &req.name);
         check_function_version(&mut v, Some(&req.function_version));
         Self::check_description(&mut v, req.description.as_deref());
-        let entries = routing_entries(req.routing_config.as_ref());
-        check_routing_map(&mut v, req.routing_config.as_ref().map(|_| &entries[..]));
+        let requested = req.routing_config.as_ref().map(weight_entries);
+        check_routing_map(&mut v, requested.as_deref());
         let fref = self.unqualified_target(v, fref)?;
+        let entries = requested.as_deref().unwrap_or_default();
         let max = self.routing_mode.max_additional_versions();
-        check_shape(Some(&req.function_version), &entries, max)
+        check_shape(Some(&req.function_version), entries, max)
             .map_err(|e| routing_error(&self.arn_text(&fref), e))?;
 
         let f = self
@@ -112,7 +119,7 @@ impl Registry {
             .parse()
             .map_err(|e: crate::ParseError| Error::new(ErrorKind::Validation, e.to_string()))?;
         let routing = f
-            .routing_to(&entries)
+            .routing_to(entries)
             .map_err(|e| routing_error(&f.arn_text, e))?;
         if f.aliases.contains_key(&name) {
             return Err(Error::conflict(format!(
@@ -150,24 +157,15 @@ impl Registry {
     /// `GetAlias`'s checks and lookup, answering the stored alias itself (nothing is
     /// copied): for a caller that renders the answer while it borrows the registry.
     pub(crate) fn alias_ref(&self, function_name: &str, name: &str) -> Result<AliasRef<'_>, Error> {
-        // A stored alias of a stored function, both named exactly, passes every check:
-        // both names were checked when they were stored.
-        if let Some(function) = self.functions.get(function_name)
-            && let Some((name, alias)) = function.aliases.get_key_value(name)
-        {
-            return Ok(AliasRef {
-                function,
-                name,
-                alias,
-            });
-        }
-        let function = self.alias_function(function_name, name)?;
-        let (name, alias) = function.aliases.get_key_value(name).ok_or_else(|| {
-            Error::not_found(format!(
-                "Cannot find alias arn: {}:{name}",
-                function.arn_text
-            ))
-        })?;
+        let (function, found) = self.alias_function(function_name, name)?;
+        let (name, alias) = found
+            .or_else(|| function.aliases.get_key_value(name))
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "Cannot find alias arn: {}:{name}",
+                    function.arn_text
+                ))
+            })?;
         Ok(AliasRef {
             function,
             name,
@@ -249,11 +247,9 @@ impl Registry {
         };
         // A stored function's own name needs no parsing into a reference (and no copy of
         // it as the key below); any other spelling takes the full checks.
+        let mut found = None;
         let named = match self.stored_function(req.function_name, |f, v| {
-            // A stored alias's name passed its check when the alias was stored.
-            if !f.aliases.contains_key(req.name) {
-                check_alias_name(v, req.name);
-            }
+            found = stored_alias_check(f, req.name, v);
             check_other_members(v);
         }) {
             Some(f) => NamedFunction::Stored(f),
@@ -281,9 +277,11 @@ impl Registry {
             NamedFunction::Stored(f) => (*f, req.function_name),
             NamedFunction::Parsed(fref) => (self.existing(fref)?, fref.name()),
         };
-        let current = f.aliases.get(req.name).ok_or_else(|| {
-            Error::not_found(format!("Alias not found: {}:{}", f.arn_text, req.name))
-        })?;
+        let (_, current) = found
+            .or_else(|| f.aliases.get_key_value(req.name))
+            .ok_or_else(|| {
+                Error::not_found(format!("Alias not found: {}:{}", f.arn_text, req.name))
+            })?;
 
         // Merge, then check the result as a whole (Q8).
         let mut digits = [0; 20];
@@ -521,7 +519,7 @@ impl Registry {
         function_name: &str,
         name: &str,
     ) -> Result<(&Function, AliasName), Error> {
-        let f = self.alias_function(function_name, name)?;
+        let (f, _) = self.alias_function(function_name, name)?;
         let name = name
             .parse()
             .map_err(|e: crate::ParseError| Error::new(ErrorKind::Validation, e.to_string()))?;
@@ -529,16 +527,25 @@ impl Registry {
     }
 
     /// The checks of an operation on alias `name` of `function_name` (R93, R7, Q13) and
-    /// the function, which exists.
-    fn alias_function(&self, function_name: &str, name: &str) -> Result<&Function, Error> {
-        if let Some(f) = self.stored_function(function_name, |_, v| check_alias_name(v, name)) {
-            return Ok(f);
+    /// the function, which exists; with the alias when a stored function named exactly
+    /// holds one named exactly (found by [`stored_alias_check`], which skips the name's
+    /// check then).
+    fn alias_function(
+        &self,
+        function_name: &str,
+        name: &str,
+    ) -> Result<(&Function, FoundAlias<'_>), Error> {
+        let mut found = None;
+        if let Some(f) = self.stored_function(function_name, |f, v| {
+            found = stored_alias_check(f, name, v);
+        }) {
+            return Ok((f, found));
         }
         let mut v = Violations::new();
         let fref = Self::check_function_name(&mut v, function_name, NamePattern::Classic);
         check_alias_name(&mut v, name);
         let fref = self.unqualified_target(v, fref)?;
-        self.existing(&fref)
+        Ok((self.existing(&fref)?, None))
     }
 
     /// The stored function under `key`, for the mutation step after all checks passed.

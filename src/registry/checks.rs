@@ -173,11 +173,11 @@ impl Registry {
     /// every function-name check accepts and that needs no region or suffix check, so
     /// only the other members are left; `None` sends the caller to its full checks, which
     /// also word any refusal.
-    pub(super) fn stored_function(
-        &self,
+    pub(super) fn stored_function<'r>(
+        &'r self,
         function_name: &str,
-        check_rest: impl FnOnce(&Function, &mut Violations),
-    ) -> Option<&Function> {
+        check_rest: impl FnOnce(&'r Function, &mut Violations),
+    ) -> Option<&'r Function> {
         let function = self.functions.get(function_name)?;
         let mut v = Violations::new();
         check_rest(function, &mut v);

@@ -135,6 +135,13 @@ pub(crate) struct AliasUpdate<'a> {
 /// inline up to the most any routing mode accepts.
 pub(crate) type WeightEntries<'a> = SmallVec<[(Cow<'a, str>, f64); MAX_ADDITIONAL_VERSIONS]>;
 
+/// The entries of a request's weights map, borrowed, in its key order.
+pub(crate) fn weight_entries(map: &AdditionalVersionWeights) -> WeightEntries<'_> {
+    map.iter()
+        .map(|(k, w)| (Cow::Borrowed(k.as_str()), *w))
+        .collect()
+}
+
 impl UpdateAliasRequest {
     /// An update of alias `name` of `function_name` that changes nothing yet.
     pub fn new(function_name: impl Into<String>, name: impl Into<String>) -> Self {
@@ -183,11 +190,7 @@ impl UpdateAliasRequest {
 
     /// This request's weights as text, borrowed.
     pub(crate) fn weight_entries(&self) -> Option<WeightEntries<'_>> {
-        self.routing_config.as_ref().map(|m| {
-            m.iter()
-                .map(|(k, w)| (Cow::Borrowed(k.as_str()), *w))
-                .collect()
-        })
+        self.routing_config.as_ref().map(weight_entries)
     }
 
     /// This request's members, borrowed, with the `description` taken out of it and

@@ -17,7 +17,7 @@ pub use aliases::{
     AliasHistoryRequest, CreateAliasRequest, DeleteAliasRequest, GetAliasRequest,
     ListAliasesRequest, UndoAliasRequest, UpdateAliasRequest,
 };
-pub(crate) use aliases::{AliasUpdate, WeightEntries};
+pub(crate) use aliases::{AliasUpdate, WeightEntries, weight_entries};
 pub use functions::{
     CreateFunctionRequest, DeleteFunctionRequest, GetFunctionConfigurationRequest,
     GetFunctionRequest, GetPolicyRequest, InvokeRequest, UpdateFunctionCodeRequest,
