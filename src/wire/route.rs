@@ -376,24 +376,12 @@ fn function_params(after: &str) -> Option<([&str; 3], usize)> {
         "" | "/" => return Some(([""; 3], 0)),
         _ => after.strip_prefix('/')?,
     };
-    let mut rest = params.strip_suffix('/').unwrap_or(params);
-    let mut segments = [""; 3];
-    for (n, slot) in segments.iter_mut().enumerate() {
-        let (segment, next) = match rest.bytes().position(|b| b == b'/') {
-            Some(at) => (&rest[..at], Some(&rest[at + 1..])),
-            None => (rest, None),
-        };
-        if segment.is_empty() {
-            return None;
-        }
-        *slot = segment;
-        match next {
-            Some(next) => rest = next,
-            None => return Some((segments, n + 1)),
-        }
-    }
-    // A fourth segment.
-    None
+    let params = params.strip_suffix('/').unwrap_or(params);
+    let (segments, n) = at_most::<3>(split_at_byte(params, b'/'))?;
+    segments[..n]
+        .iter()
+        .all(|s| !s.is_empty())
+        .then_some((segments, n))
 }
 
 /// The operations on `/2015-03-31/functions[/{FunctionName}[/{collection}[/{resource}]]]`,
