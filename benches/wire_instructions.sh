@@ -10,12 +10,21 @@
 # one request costs `Service::handle` and the answer's drop. Needs valgrind (Debian:
 # `apt-get install valgrind`). OPERATION as examples/wire_cost.rs takes them; all by
 # default. Prints one line per operation and its ratio to `floor`.
+#
+# WIRE_COST_BIN=path counts that binary instead of building this checkout's (to compare
+# another build, say a worktree of an older commit or of an experiment, with the same
+# script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
-cargo build --release --quiet --example wire_cost
-bin=target/release/examples/wire_cost
+if [ -n "${WIRE_COST_BIN:-}" ]; then
+    bin=$WIRE_COST_BIN
+    [ -x "$bin" ] || { echo "WIRE_COST_BIN=$bin is not an executable" >&2; exit 1; }
+else
+    cargo build --release --quiet --example wire_cost
+    bin=target/release/examples/wire_cost
+fi
 
 operations=("$@")
 [ ${#operations[@]} -gt 0 ] || operations=(floor plumbing invoke get_alias update_alias list_versions_50)
