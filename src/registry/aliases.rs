@@ -447,7 +447,8 @@ impl Registry {
         let depth = self.alias_history;
         let route = Route::new(primary, routing);
         let f = self.functions.get_mut(key).ok_or_else(vanished)?;
-        // Nothing below can fail.
+        // Below, only the lookup of an alias the checks found can fail, and it comes
+        // before any change of the function.
         match alias {
             StoredAliasKey::New(name) => {
                 self.resolver.alias_set(key, name.as_str(), route);

@@ -31,7 +31,9 @@ impl<'a> WeightsBody<'a> {
 }
 
 /// A JSON string, borrowed from the body unless it had to be unescaped. Refuses what a
-/// `String` member refuses, in the same words.
+/// `String` member refuses, in the same words. (serde borrows into a `Cow<str>` only for
+/// a bare field marked `borrow`; inside an `Option` or as a map key it always copies,
+/// hence this type.)
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Text<'a>(pub(crate) Cow<'a, str>);
 
